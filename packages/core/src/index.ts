@@ -1,0 +1,10 @@
+export { ERROR_CODES, type ErrorCode, isErrorCode } from './error-codes.js';
+export {
+  isLtlabError,
+  LtlabError,
+  type LtlabErrorOptions,
+  type SerializedLtlabError,
+  toLtlabError,
+} from './ltlab-error.js';
+export { deriveSeed, Rng, type RngState, rngFromWords, rngStateSchema, type Seed } from './rng.js';
+export { formatIssuePath, issuesOf, parseOrThrow, type ValidationIssue } from './validation.js';

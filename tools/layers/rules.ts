@@ -1,0 +1,29 @@
+/**
+ * The layer rule of DESIGN.md §2 as data. Keys are project folder names; each lists the
+ * workspace packages that project may import. Component peers (losses, backbones, datasets,
+ * samplers, metrics) have no edges between them; shared needs go down into core or runtime.
+ */
+export const ALLOWED_IMPORTS: Readonly<Record<string, readonly string[]>> = {
+  core: [],
+  runtime: ['core'],
+  losses: ['runtime', 'core'],
+  backbones: ['runtime', 'core'],
+  datasets: ['runtime', 'core'],
+  samplers: ['runtime', 'core'],
+  metrics: ['core'],
+  train: ['losses', 'backbones', 'datasets', 'samplers', 'metrics', 'runtime', 'core'],
+  store: ['metrics', 'core'],
+  orchestrator: ['train', 'store', 'metrics', 'samplers', 'datasets', 'core'],
+  cli: ['orchestrator', 'store', 'train', 'datasets', 'samplers', 'metrics', 'runtime', 'core'],
+  dashboard: ['store', 'metrics', 'core'],
+};
+
+/**
+ * The control plane never loads TensorFlow.js: these projects may not import `@tensorflow/*`,
+ * nor statically import a workspace entry point that loads it. A dynamic `import()` of such an
+ * entry is allowed, because only the command that needs training pays for it.
+ */
+export const TENSORFLOW_FREE: readonly string[] = ['core', 'metrics', 'store', 'orchestrator', 'cli', 'dashboard'];
+
+export const WORKSPACE_SCOPE = '@ltlab/';
+export const TENSORFLOW_SCOPE = '@tensorflow/';
