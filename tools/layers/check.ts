@@ -36,7 +36,7 @@ interface Project {
 
 const SOURCE_DIRS = ['src', 'tests'];
 const SOURCE_FILE = /\.(ts|tsx|mts|cts)$/;
-const SKIPPED_DIRS = new Set(['node_modules', 'dist', '__fixtures__']);
+const SKIPPED_DIRS = new Set(['node_modules', 'dist', '__fixtures__', 'generated']);
 
 /** Checks every import of every workspace project against the layer rules. */
 export function checkLayers(root: string, options: CheckOptions = {}): Violation[] {

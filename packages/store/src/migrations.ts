@@ -1,0 +1,125 @@
+import { mkdirSync } from 'node:fs';
+import { readdir, readFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { LtlabError } from '@ltlab/core';
+import type { MigrationList, SchemaFilter } from '@prisma/schema-engine-wasm';
+import { type DatabaseProvider, type DatabaseTarget, redactUrl, sqlitePath } from './database-url.js';
+import { openSchemaEngine } from './schema-engine.js';
+
+/** `prisma/` of this package, both from src/ (workspace) and dist/ (published). */
+const prismaRoot = fileURLToPath(new URL('../prisma/', import.meta.url));
+const NO_FILTER: SchemaFilter = { externalTables: [], externalEnums: [] };
+
+export function migrationsDirectory(provider: DatabaseProvider): string {
+  return join(prismaRoot, provider, 'migrations');
+}
+
+export function schemaPath(provider: DatabaseProvider): string {
+  return join(prismaRoot, provider, 'schema.prisma');
+}
+
+/** The committed migrations of a provider, read as the schema engine expects them. */
+export async function loadMigrationList(provider: DatabaseProvider): Promise<MigrationList> {
+  const baseDir = migrationsDirectory(provider);
+  const entries = await readdir(baseDir, { withFileTypes: true });
+  const names = entries.filter((entry) => entry.isDirectory()).map((entry) => entry.name);
+  names.sort();
+  const migrationDirectories = await Promise.all(
+    names.map(async (name) => ({
+      path: name,
+      migrationFile: {
+        path: 'migration.sql',
+        content: { tag: 'ok' as const, value: await readFile(join(baseDir, name, 'migration.sql'), 'utf8') },
+      },
+    })),
+  );
+  const lockPath = join(baseDir, 'migration_lock.toml');
+  return {
+    baseDir,
+    lockfile: { path: 'migration_lock.toml', content: await readFile(lockPath, 'utf8') },
+    shadowDbInitScript: '',
+    migrationDirectories,
+  };
+}
+
+export interface MigrationStatus {
+  pending: string[];
+  failed: string[];
+  edited: string[];
+}
+
+/** Applies every committed migration not yet applied (`ltlab db migrate`); returns their names. */
+export async function applyMigrations(target: DatabaseTarget): Promise<string[]> {
+  if (target.provider === 'sqlite' && target.url !== 'file::memory:') {
+    mkdirSync(dirname(sqlitePath(target)), { recursive: true });
+  }
+  return withEngine(target, async (engine, migrationsList) => {
+    const result = await engine.applyMigrations({ migrationsList, filters: NO_FILTER });
+    return result.appliedMigrationNames;
+  });
+}
+
+/** What `prisma migrate status` reports: pending, failed and edited migrations. */
+export async function migrationStatus(target: DatabaseTarget): Promise<MigrationStatus> {
+  return withEngine(target, async (engine, migrationsList) => {
+    const report = await engine.diagnoseMigrationHistory({
+      migrationsList,
+      optInToShadowDatabase: false,
+      filters: NO_FILTER,
+    });
+    const history = report.history;
+    let pending: string[] = [];
+    if (history?.diagnostic === 'databaseIsBehind') pending = history.unappliedMigrationNames;
+    else if (history?.diagnostic === 'historiesDiverge') pending = history.unappliedMigrationNames;
+    else if (!report.hasMigrationsTable) pending = migrationsList.migrationDirectories.map((d) => d.path);
+    return { pending, failed: report.failedMigrationNames, edited: report.editedMigrationNames };
+  });
+}
+
+async function withEngine<T>(
+  target: DatabaseTarget,
+  action: (engine: Awaited<ReturnType<typeof openSchemaEngine>>['engine'], list: MigrationList) => Promise<T>,
+): Promise<T> {
+  const [schema, migrationsList] = await Promise.all([
+    readFile(schemaPath(target.provider), 'utf8'),
+    loadMigrationList(target.provider),
+  ]);
+  let opened: Awaited<ReturnType<typeof openSchemaEngine>>;
+  try {
+    opened = await openSchemaEngine(target, schema);
+  } catch (cause) {
+    throw unreachable(target, cause);
+  }
+  try {
+    return await action(opened.engine, migrationsList);
+  } catch (cause) {
+    if (isConnectionError(cause)) throw unreachable(target, cause);
+    throw new LtlabError('STORE.CONFLICT', `Migrating ${redactUrl(target.url)} failed: ${messageOf(cause)}`, {
+      fix: 'Inspect the _prisma_migrations table; a failed migration must be fixed and marked rolled back.',
+      cause,
+    });
+  } finally {
+    await opened.close();
+  }
+}
+
+function isConnectionError(error: unknown): boolean {
+  return /ECONNREFUSED|ENOTFOUND|ETIMEDOUT|connect|SQLITE_CANTOPEN|does not exist/i.test(messageOf(error));
+}
+
+function unreachable(target: DatabaseTarget, cause: unknown): LtlabError {
+  return new LtlabError('STORE.UNAVAILABLE', `Cannot open the database ${redactUrl(target.url)}: ${messageOf(cause)}`, {
+    fix:
+      target.provider === 'postgresql'
+        ? 'Check that PostgreSQL is running and DATABASE_URL is right (user, password, host, database).'
+        : 'Check that the data directory is writable (LTLAB_HOME) or set DATABASE_URL.',
+    cause,
+  });
+}
+
+function messageOf(error: unknown): string {
+  if (error instanceof Error) return error.message;
+  if (typeof error === 'object' && error !== null && 'message' in error) return String(error.message);
+  return String(error);
+}

@@ -1,0 +1,210 @@
+/** What the control plane records about sweeps, runs, metrics and workers (DESIGN.md §6). */
+
+export const RUN_STATUSES = ['queued', 'running', 'succeeded', 'failed', 'cancelled'] as const;
+export type RunStatus = (typeof RUN_STATUSES)[number];
+
+/** A run in one of these states only leaves it through an explicit requeue. */
+export const FINAL_STATUSES: readonly RunStatus[] = ['succeeded', 'failed', 'cancelled'];
+
+export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
+export type JsonObject = { [key: string]: JsonValue };
+
+export interface SweepInput {
+  id: string;
+  name: string;
+  spec: JsonObject;
+  specHash: string;
+  objectiveMetric: string;
+  objectiveMode: 'max' | 'min';
+  priority: number;
+  maxConcurrency: number | null;
+}
+
+export interface SweepRecord extends SweepInput {
+  status: string;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export interface RunInput {
+  id: string;
+  sweepId: string | null;
+  fingerprint: string;
+  config: JsonObject;
+  configHash: string;
+  label: string;
+  ordinal: number;
+  /** Dotted config keys the sweep varies; marked so the dashboard shows them first. */
+  sweptKeys: readonly string[];
+}
+
+export interface RunRecord {
+  id: string;
+  sweepId: string | null;
+  fingerprint: string;
+  config: JsonObject;
+  configHash: string;
+  label: string;
+  ordinal: number;
+  status: RunStatus;
+  attempt: number;
+  node: string | null;
+  slot: string | null;
+  backend: string | null;
+  errorCode: string | null;
+  errorMessage: string | null;
+  gitCommit: string | null;
+  gitDirty: boolean | null;
+  queuedAt: Date;
+  startedAt: Date | null;
+  finishedAt: Date | null;
+  heartbeatAt: Date | null;
+  lastEpoch: number | null;
+  objective: number | null;
+}
+
+export interface RunStarted {
+  runId: string;
+  attempt: number;
+  node: string;
+  slot: string;
+  backend?: string;
+  gitCommit?: string;
+  gitDirty?: boolean;
+  at: Date;
+}
+
+export interface RunProgress {
+  runId: string;
+  attempt: number;
+  at: Date;
+  epoch?: number;
+}
+
+export interface RunFinished {
+  runId: string;
+  attempt: number;
+  status: Extract<RunStatus, 'succeeded' | 'failed' | 'cancelled'>;
+  errorCode?: string;
+  errorMessage?: string;
+  at: Date;
+}
+
+export interface MetricPointInput {
+  runId: string;
+  name: string;
+  split: string;
+  step: number;
+  epoch: number;
+  value: number;
+  attempt: number;
+  wallTime: Date;
+}
+
+export interface EvaluationInput {
+  runId: string;
+  split: string;
+  epoch: number;
+  top1: number;
+  top5?: number;
+  many?: number;
+  medium?: number;
+  few?: number;
+  perClass?: JsonObject;
+  confusion?: JsonValue;
+  /** When given, becomes the run's objective (the sweep's metric at this evaluation). */
+  objective?: number;
+}
+
+export interface ArtifactInput {
+  runId: string;
+  path: string;
+  kind: string;
+  epoch?: number;
+  sizeBytes?: number;
+  sha256?: string;
+}
+
+export interface WorkerHeartbeat {
+  id: string;
+  node: string;
+  slot: string;
+  pid?: number;
+  backend?: string;
+  device?: string;
+  memoryBytes?: number;
+  status: 'idle' | 'busy' | 'stopping';
+  currentRunId: string | null;
+  at: Date;
+}
+
+export interface WorkerRecord extends Omit<WorkerHeartbeat, 'at'> {
+  startedAt: Date;
+  heartbeatAt: Date;
+}
+
+export interface HyperparameterFilter {
+  key: string;
+  equals?: string | number | boolean;
+  min?: number;
+  max?: number;
+}
+
+export interface RunQuery {
+  sweepId?: string;
+  status?: readonly RunStatus[];
+  hyperparameters?: readonly HyperparameterFilter[];
+  orderBy?: 'ordinal' | 'objective' | 'queuedAt';
+  direction?: 'asc' | 'desc';
+  limit?: number;
+  offset?: number;
+}
+
+export interface RunDetail {
+  run: RunRecord;
+  hyperparameters: Array<{ key: string; value: JsonValue; swept: boolean }>;
+  metrics: MetricPointInput[];
+  evaluations: Array<Omit<EvaluationInput, 'objective'>>;
+  artifacts: ArtifactInput[];
+}
+
+/**
+ * The store as the control plane sees it. Every write is idempotent: replaying the same event
+ * (same run, attempt, metric name and step) leaves the same rows.
+ */
+export interface RunStore {
+  /** Creates or updates the sweep row. */
+  saveSweep(sweep: SweepInput): Promise<void>;
+  getSweep(id: string): Promise<SweepRecord | null>;
+  listSweeps(): Promise<SweepRecord[]>;
+  setSweepStatus(id: string, status: string): Promise<void>;
+
+  /** Inserts runs that do not exist yet (by id); existing runs are left untouched. */
+  addRuns(runs: readonly RunInput[]): Promise<{ created: string[]; existing: string[] }>;
+  getRun(id: string): Promise<RunRecord | null>;
+  listRuns(query?: RunQuery): Promise<{ runs: RunRecord[]; total: number }>;
+  countRunsByStatus(sweepId?: string): Promise<Record<RunStatus, number>>;
+  getRunDetail(id: string): Promise<RunDetail | null>;
+
+  /** Applies only to a newer (or the same) attempt of a run not in a final state. */
+  markRunStarted(event: RunStarted): Promise<boolean>;
+  markRunProgress(event: RunProgress): Promise<boolean>;
+  /** Applies only to the current attempt of a run still queued or running. */
+  markRunFinished(event: RunFinished): Promise<boolean>;
+  /** Puts runs back to queued (resume, retry, reaper) and clears their error. */
+  requeueRuns(ids: readonly string[]): Promise<number>;
+  /** Marks queued or running runs cancelled. */
+  cancelRuns(ids: readonly string[], at: Date): Promise<number>;
+  /** Running runs whose last heartbeat is older than `before`. */
+  findStaleRuns(before: Date): Promise<RunRecord[]>;
+
+  recordMetrics(points: readonly MetricPointInput[]): Promise<void>;
+  recordEvaluation(evaluation: EvaluationInput): Promise<void>;
+  recordArtifact(artifact: ArtifactInput): Promise<void>;
+
+  heartbeatWorker(heartbeat: WorkerHeartbeat): Promise<void>;
+  listWorkers(): Promise<WorkerRecord[]>;
+  removeWorker(id: string): Promise<void>;
+
+  close(): Promise<void>;
+}
