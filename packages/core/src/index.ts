@@ -1,3 +1,4 @@
+export { canonicalHash, canonicalJson } from './canonical-json.js';
 export { ERROR_CODES, type ErrorCode, isErrorCode } from './error-codes.js';
 export {
   isLtlabError,
