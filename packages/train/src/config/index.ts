@@ -1,0 +1,23 @@
+/**
+ * `@ltlab/train/config`: the run config without TensorFlow.js, for the control plane.
+ */
+export {
+  backboneSchema,
+  canonicalRunConfig,
+  checkpointSchema,
+  dataSchema,
+  evaluationSchema,
+  longTailSchema,
+  methodSchema,
+  momentumEncoderSchema,
+  optimizerSchema,
+  parseRunConfig,
+  type RunConfig,
+  type RunConfigInput,
+  runConfigHash,
+  runConfigSchema,
+  samplerSchema,
+  stageSchema,
+  transformStepSchema,
+} from './run-config.js';
+export { learningRateAt, type Schedule, scheduleSchema } from './schedule.js';

@@ -1,0 +1,62 @@
+import { LtlabError } from '@ltlab/core';
+import { describe, expect, it } from 'vitest';
+import { parseRunConfig, runConfigHash } from './run-config.js';
+
+const minimal = {
+  data: { source: 'fashion-mnist', longTail: { imbalanceFactor: 100, imgMax: 1000 } },
+  backbone: { name: 'resnet8' },
+  method: { loss: 'cross-entropy' },
+  optimizer: { lr: 0.1 },
+  epochs: 30,
+  batchSize: 128,
+};
+
+describe('parseRunConfig', () => {
+  it('fills defaults from the schemas', () => {
+    const config = parseRunConfig(minimal);
+    expect(config.seed).toBe(0);
+    expect(config.optimizer).toEqual({
+      name: 'sgd',
+      lr: 0.1,
+      momentum: 0.9,
+      nesterov: false,
+      weightDecay: 5e-4,
+      weightDecayOnNormAndBias: true,
+    });
+    expect(config.data.longTail).toEqual({ profile: 'exponential', imbalanceFactor: 100, imgMax: 1000, seed: 0 });
+    expect(config.sampler).toEqual({ name: 'instance', options: {} });
+    expect(config.schedule).toEqual({ type: 'warmup-cosine', warmupEpochs: 10 });
+  });
+
+  it('names the path of every bad field', () => {
+    let error: unknown;
+    try {
+      parseRunConfig({ ...minimal, optimizer: { lr: -1 }, epochs: 0, data: { source: 'svhn' } }, 'run config x.yaml');
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error).toBeInstanceOf(LtlabError);
+    const message = (error as LtlabError).message;
+    expect(message).toContain('x.yaml');
+    expect(message).toContain('optimizer.lr');
+    expect(message).toContain('epochs');
+    expect(message).toContain('data.source');
+  });
+
+  it('rejects a PaCo queue that is not a multiple of the batch', () => {
+    const paco = { ...minimal, method: { loss: 'paco', momentumEncoder: { queueSize: 1000 } } };
+    expect(() => parseRunConfig(paco)).toThrow(
+      /method\.momentumEncoder\.queueSize: 1000 is not a multiple of batchSize 128/,
+    );
+    expect(
+      parseRunConfig({ ...paco, method: { loss: 'paco', momentumEncoder: { queueSize: 1024 } } }).method.momentumEncoder
+        ?.queueSize,
+    ).toBe(1024);
+  });
+
+  it('hashes equal configs equally, whatever the key order or spelled-out defaults', () => {
+    const spelled = { ...minimal, seed: 0, optimizer: { momentum: 0.9, lr: 0.1 } };
+    expect(runConfigHash(parseRunConfig(spelled))).toBe(runConfigHash(parseRunConfig(minimal)));
+    expect(runConfigHash(parseRunConfig({ ...minimal, seed: 1 }))).not.toBe(runConfigHash(parseRunConfig(minimal)));
+  });
+});
