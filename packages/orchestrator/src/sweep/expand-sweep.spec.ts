@@ -1,0 +1,106 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseOrThrow } from '@ltlab/core';
+import { describe, expect, it } from 'vitest';
+import { expandSweep } from './expand-sweep.js';
+import { loadSweepFile } from './load-sweep-file.js';
+import { sweepSpecSchema } from './sweep-spec.js';
+
+const base = {
+  data: { source: 'fashion-mnist', longTail: { imbalanceFactor: 100, imgMax: 1000 } },
+  backbone: { name: 'resnet8' },
+  method: { loss: 'cross-entropy' },
+  optimizer: { lr: 0.1 },
+  epochs: 2,
+  batchSize: 64,
+  seed: 10,
+};
+
+const spec = (raw: Record<string, unknown>) => parseOrThrow(sweepSpecSchema, { name: 'demo', base, ...raw }, 'sweep');
+
+describe('expandSweep', () => {
+  it('crosses the grid, then replicates, in a stable order with stable ids', () => {
+    const sweep = spec({
+      grid: { 'method.loss': ['cross-entropy', 'balanced-softmax'], 'optimizer.lr': [0.1, 0.05] },
+      replicates: 2,
+    });
+    const first = expandSweep(sweep, base);
+    expect(first.runs).toHaveLength(8);
+    expect(first.runs.map((r) => r.label).slice(0, 3)).toEqual([
+      'loss=cross-entropy lr=0.1 seed=10',
+      'loss=cross-entropy lr=0.1 seed=11',
+      'loss=cross-entropy lr=0.05 seed=10',
+    ]);
+    expect(first.runs[7]?.config.method.loss).toBe('balanced-softmax');
+    expect(first.sweptKeys).toEqual(['method.loss', 'optimizer.lr', 'seed']);
+    const again = expandSweep(sweep, base);
+    expect(again.id).toBe(first.id);
+    expect(again.runs.map((r) => r.id)).toEqual(first.runs.map((r) => r.id));
+    expect(new Set(first.runs.map((r) => r.id)).size).toBe(8);
+    expect(first.runs[0]?.id.startsWith(`${first.id}-`)).toBe(true);
+  });
+
+  it('draws random parameters from seeded streams, within their ranges', () => {
+    const sweep = spec({
+      random: {
+        count: 20,
+        seed: 3,
+        params: {
+          'optimizer.lr': { distribution: 'log-uniform', min: 0.001, max: 0.1 },
+          'optimizer.momentum': { distribution: 'uniform', min: 0.8, max: 0.95 },
+          epochs: { distribution: 'int', min: 1, max: 3 },
+          'sampler.name': { distribution: 'choice', values: ['instance', 'square-root'] },
+        },
+      },
+    });
+    const runs = expandSweep(sweep, base).runs;
+    for (const run of runs) {
+      expect(run.config.optimizer.lr).toBeGreaterThanOrEqual(0.001);
+      expect(run.config.optimizer.lr).toBeLessThan(0.1);
+      expect([1, 2, 3]).toContain(run.config.epochs);
+      expect(['instance', 'square-root']).toContain(run.config.sampler.name);
+    }
+    expect(new Set(runs.map((r) => r.config.epochs)).size).toBe(3);
+    expect(expandSweep(sweep, base).runs.map((r) => r.config.optimizer.lr)).toEqual(
+      runs.map((r) => r.config.optimizer.lr),
+    );
+    const reseeded = expandSweep(spec({ random: { ...sweep.random, seed: 4 } }), base).runs;
+    expect(reseeded.map((r) => r.config.optimizer.lr)).not.toEqual(runs.map((r) => r.config.optimizer.lr));
+  });
+
+  it('keeps a run once when two points give the same config', () => {
+    const runs = expandSweep(spec({ grid: { 'optimizer.lr': [0.1, 0.1, 0.2] } }), base).runs;
+    expect(runs.map((r) => r.config.optimizer.lr)).toEqual([0.1, 0.2]);
+    expect(runs.map((r) => r.ordinal)).toEqual([0, 1]);
+  });
+
+  it('reports every invalid run with its overrides and the field path', () => {
+    expect(() => expandSweep(spec({ grid: { 'optimizer.lr': [0.1, -1, 0], epochs: [2] } }), base)).toThrow(
+      /2 invalid run\(s\)[\s\S]*lr=-1 epochs=2[\s\S]*optimizer\.lr[\s\S]*lr=0 epochs=2/,
+    );
+  });
+
+  it('rejects bad sweep specs with paths', () => {
+    expect(() => spec({ grid: { 'optimizer..lr': [1] } })).toThrow(/grid/);
+    expect(() => spec({ random: { count: 1, params: { x: { distribution: 'uniform', min: 2, max: 1 } } } })).toThrow(
+      /random\.params\.x\.max/,
+    );
+    expect(() => spec({ grid: { seed: [1, 2] }, replicates: 2 })).toThrow(/replicates/);
+    expect(() => parseOrThrow(sweepSpecSchema, { name: 'Bad Name', base }, 'sweep')).toThrow(/name/);
+  });
+});
+
+describe('loadSweepFile', () => {
+  it('resolves the base config relative to the sweep file', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ltlab-sweep-'));
+    writeFileSync(join(dir, 'base.yaml'), JSON.stringify(base));
+    writeFileSync(join(dir, 'sweep.yaml'), 'name: fromfile\nbase: base.yaml\ngrid:\n  optimizer.lr: [0.1, 0.2]\n');
+    const loaded = await loadSweepFile(join(dir, 'sweep.yaml'));
+    expect(loaded.expanded.runs.map((r) => r.config.optimizer.lr)).toEqual([0.1, 0.2]);
+    writeFileSync(join(dir, 'broken.yaml'), 'name: x\nbase: missing.yaml\n');
+    await expect(loadSweepFile(join(dir, 'broken.yaml'))).rejects.toMatchObject({ code: 'DATA.MISSING' });
+    writeFileSync(join(dir, 'notyaml.yaml'), 'name: [unclosed\n');
+    await expect(loadSweepFile(join(dir, 'notyaml.yaml'))).rejects.toMatchObject({ code: 'CONFIG.INVALID' });
+  });
+});

@@ -1,0 +1,130 @@
+import { canonicalHash, deriveSeed, LtlabError, Rng } from '@ltlab/core';
+import { parseRunConfig, type RunConfig, runConfigHash } from '@ltlab/train/config';
+import { withPath } from './dotted-path.js';
+import type { Distribution, SweepSpec } from './sweep-spec.js';
+
+export interface ExpandedRun {
+  /** `<sweep id>-<first 12 hex of the fingerprint>`: stable across resubmissions. */
+  id: string;
+  ordinal: number;
+  fingerprint: string;
+  config: RunConfig;
+  /** The values this run sets on top of the base config, by dotted path. */
+  overrides: Record<string, unknown>;
+  label: string;
+}
+
+export interface ExpandedSweep {
+  id: string;
+  specHash: string;
+  runs: ExpandedRun[];
+  sweptKeys: string[];
+}
+
+/**
+ * Expands a sweep into its runs, deterministically: grid combinations (first key outermost),
+ * then random samples (sample i drawn from its own seeded stream), then replicates. Every run
+ * config is validated; all invalid runs are reported together, each with its overrides.
+ * Runs whose configs coincide (a random choice repeating, say) are kept once.
+ */
+export function expandSweep(spec: SweepSpec, base: Record<string, unknown>): ExpandedSweep {
+  const specHash = canonicalHash({ ...spec, base });
+  const sweepId = `${spec.name}-${specHash.slice(0, 8)}`;
+  const points = crossGrid(spec.grid).flatMap((gridPoint) =>
+    randomSamples(spec).map((sample) => ({ ...gridPoint, ...sample })),
+  );
+  const baseSeed = typeof base.seed === 'number' ? base.seed : 0;
+  const seeds =
+    typeof spec.replicates === 'number'
+      ? Array.from({ length: spec.replicates }, (_, r) => baseSeed + r)
+      : spec.replicates.seeds;
+  const replicated =
+    spec.replicates === 1 ? points : points.flatMap((point) => seeds.map((seed) => ({ ...point, seed })));
+
+  const runs: ExpandedRun[] = [];
+  const seen = new Set<string>();
+  const problems: string[] = [];
+  replicated.forEach((overrides, index) => {
+    let raw: Record<string, unknown> = base;
+    for (const [path, value] of Object.entries(overrides)) raw = withPath(raw, path, value);
+    let config: RunConfig;
+    try {
+      config = parseRunConfig(raw, `run ${index} (${describe(overrides) || 'base config'})`);
+    } catch (error) {
+      problems.push(error instanceof Error ? error.message : String(error));
+      return;
+    }
+    const fingerprint = runConfigHash(config);
+    if (seen.has(fingerprint)) return;
+    seen.add(fingerprint);
+    runs.push({
+      id: `${sweepId}-${fingerprint.slice(0, 12)}`,
+      ordinal: runs.length,
+      fingerprint,
+      config,
+      overrides,
+      label: describe(overrides),
+    });
+  });
+  if (problems.length > 0) {
+    throw new LtlabError(
+      'CONFIG.INVALID',
+      `Sweep '${spec.name}' has ${problems.length} invalid run(s):\n${problems.join('\n')}`,
+      {
+        fix: 'Correct the base config or the swept values named above.',
+      },
+    );
+  }
+  const sweptKeys = [...Object.keys(spec.grid), ...Object.keys(spec.random?.params ?? {})];
+  if (spec.replicates !== 1) sweptKeys.push('seed');
+  return { id: sweepId, specHash, runs, sweptKeys };
+}
+
+function crossGrid(grid: Record<string, unknown[]>): Array<Record<string, unknown>> {
+  let points: Array<Record<string, unknown>> = [{}];
+  for (const [path, values] of Object.entries(grid)) {
+    points = points.flatMap((point) => values.map((value) => ({ ...point, [path]: value })));
+  }
+  return points;
+}
+
+function randomSamples(spec: SweepSpec): Array<Record<string, unknown>> {
+  const random = spec.random;
+  if (random === undefined) return [{}];
+  return Array.from({ length: random.count }, (_, i) => {
+    const rng = new Rng(deriveSeed(random.seed, 'sweep-random', i));
+    return Object.fromEntries(Object.entries(random.params).map(([path, d]) => [path, draw(rng, d)]));
+  });
+}
+
+function draw(rng: Rng, d: Distribution): unknown {
+  switch (d.distribution) {
+    case 'uniform':
+      return rng.uniform(d.min, d.max);
+    case 'log-uniform':
+      return Math.exp(rng.uniform(Math.log(d.min), Math.log(d.max)));
+    case 'int':
+      return rng.int(d.min, d.max + 1);
+    case 'choice':
+      return rng.choice(d.values);
+  }
+}
+
+/** `lr=0.05 loss=paco seed=1`: the last path segment and a short value. */
+function describe(overrides: Record<string, unknown>): string {
+  return Object.entries(overrides)
+    .map(([path, value]) => `${path.split('.').at(-1)}=${shortValue(value)}`)
+    .join(' ');
+}
+
+function shortValue(value: unknown): string {
+  if (typeof value === 'number') return Number.isInteger(value) ? String(value) : String(Number(value.toPrecision(4)));
+  if (typeof value === 'string') return value;
+  if (typeof value === 'object' && value !== null && !Array.isArray(value)) {
+    const named = ['name', 'loss', 'type']
+      .map((k) => (value as Record<string, unknown>)[k])
+      .find((v) => typeof v === 'string');
+    if (typeof named === 'string') return named;
+  }
+  return JSON.stringify(value);
+}
