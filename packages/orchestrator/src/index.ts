@@ -1,5 +1,27 @@
 export { ashaStops, isAshaRung } from './early-stopping/asha.js';
 export { median, medianRuleStops } from './early-stopping/median-rule.js';
+export { cancelRuns } from './producer/cancel-runs.js';
+export { type ProducerContext, type SubmitOptions, type SubmitResult, submitSweep } from './producer/submit-sweep.js';
+export {
+  connectRedis,
+  createRedis,
+  EVENTS_QUEUE,
+  type QueueSettings,
+  queueSettingsFromEnv,
+  RUNS_QUEUE,
+} from './queue/connection.js';
+export {
+  type EventEnvelope,
+  eventEnvelopeSchema,
+  type RunJob,
+  runJobSchema,
+  type WorkerEvent,
+  workerEventSchema,
+} from './queue/payloads.js';
+export { bullPriority, keys, openEventsQueue, openRunsQueue, publishEvent, runJobOptions } from './queue/run-queue.js';
+export { applyEvent, type ObjectiveLookup } from './recorder/apply-event.js';
+export { type ReapResult, reapStaleRuns } from './recorder/reaper.js';
+export { Recorder, type RecorderOptions } from './recorder/recorder.js';
 export { getPath, withPath } from './sweep/dotted-path.js';
 export { type ExpandedRun, type ExpandedSweep, expandSweep } from './sweep/expand-sweep.js';
 export { type LoadedSweep, loadSweepFile, readDataFile } from './sweep/load-sweep-file.js';

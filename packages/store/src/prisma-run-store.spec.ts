@@ -126,7 +126,9 @@ describe.each(['sqlite', 'postgresql'] as const)('PrismaRunStore on %s', (provid
 
     // The reaper finds it once heartbeats stop; a retry starts attempt 2.
     expect((await store.findStaleRuns(new Date(at.getTime() + 60_000))).map((r) => r.id)).toEqual(['run0']);
-    expect(await store.requeueRuns(['run0'])).toBe(1);
+    expect(await store.markRunRequeued({ runId: 'run0', attempt: 0, at })).toBe(false);
+    expect(await store.markRunRequeued({ runId: 'run0', attempt: 1, at })).toBe(true);
+    expect((await store.getRun('run0'))?.status).toBe('queued');
     expect(await store.markRunStarted({ runId: 'run0', attempt: 2, node: 'n2', slot: '1', at })).toBe(true);
     // A late failure report from the lost attempt 1 must not end attempt 2.
     expect(await store.markRunFinished({ runId: 'run0', attempt: 1, status: 'failed', errorCode: 'X', at })).toBe(

@@ -257,6 +257,14 @@ export class PrismaRunStore implements RunStore {
     return result.count > 0;
   }
 
+  async markRunRequeued(event: RunProgress): Promise<boolean> {
+    const result = await this.client.run.updateMany({
+      where: { id: event.runId, attempt: { lte: event.attempt }, status: { in: OPEN_STATUSES } },
+      data: { status: 'queued', queuedAt: event.at, heartbeatAt: event.at },
+    });
+    return result.count > 0;
+  }
+
   async requeueRuns(ids: readonly string[]): Promise<number> {
     const result = await this.client.run.updateMany({
       where: { id: { in: [...ids] }, status: { not: 'succeeded' } },

@@ -191,6 +191,8 @@ export interface RunStore {
   markRunProgress(event: RunProgress): Promise<boolean>;
   /** Applies only to the current attempt of a run still queued or running. */
   markRunFinished(event: RunFinished): Promise<boolean>;
+  /** A running attempt goes back to the queue (retryable failure, worker shutdown, lost worker). */
+  markRunRequeued(event: RunProgress): Promise<boolean>;
   /** Puts runs back to queued (resume, retry, reaper) and clears their error. */
   requeueRuns(ids: readonly string[]): Promise<number>;
   /** Marks queued or running runs cancelled. */

@@ -21,3 +21,4 @@ export {
   transformStepSchema,
 } from './run-config.js';
 export { learningRateAt, type Schedule, scheduleSchema } from './schedule.js';
+export { shotAccuracySchema, type TrainerEvent, type TrainerEventType, trainerEventSchema } from './trainer-events.js';

@@ -1,0 +1,106 @@
+import type { RunInput, RunStore } from '@ltlab/store';
+import type { Queue } from 'bullmq';
+import type { Redis } from 'ioredis';
+import type { QueueSettings } from '../queue/connection.js';
+import type { RunJob } from '../queue/payloads.js';
+import { keys, runJobOptions } from '../queue/run-queue.js';
+import type { LoadedSweep } from '../sweep/load-sweep-file.js';
+
+export interface SubmitOptions {
+  /** Re-enqueue runs that failed or were cancelled (`sweep resume --retry-failed`). */
+  retryFailed?: boolean;
+}
+
+export interface SubmitResult {
+  sweepId: string;
+  runs: number;
+  created: number;
+  /** Runs now waiting in the queue (new jobs, and jobs that were already waiting). */
+  queued: number;
+  alreadySucceeded: number;
+  alreadyRunning: number;
+  skippedFailed: number;
+}
+
+export interface ProducerContext {
+  store: RunStore;
+  runs: Queue<RunJob>;
+  redis: Redis;
+  settings: QueueSettings;
+}
+
+/**
+ * Writes the sweep and its runs to the store, then enqueues one job per unfinished run
+ * (job id = run id, so BullMQ ignores a run already waiting). Submitting the same sweep again
+ * creates no runs and no jobs; runs that succeeded are never trained twice.
+ */
+export async function submitSweep(
+  ctx: ProducerContext,
+  loaded: LoadedSweep,
+  options: SubmitOptions = {},
+): Promise<SubmitResult> {
+  const { spec, base, expanded } = loaded;
+  await ctx.store.saveSweep({
+    id: expanded.id,
+    name: spec.name,
+    spec: JSON.parse(JSON.stringify({ ...spec, base })),
+    specHash: expanded.specHash,
+    objectiveMetric: spec.objective.metric,
+    objectiveMode: spec.objective.mode,
+    priority: spec.priority,
+    maxConcurrency: spec.maxConcurrency ?? null,
+  });
+  const inputs: RunInput[] = expanded.runs.map((run) => ({
+    id: run.id,
+    sweepId: expanded.id,
+    fingerprint: run.fingerprint,
+    config: JSON.parse(JSON.stringify(run.config)),
+    configHash: run.fingerprint,
+    label: run.label,
+    ordinal: run.ordinal,
+    sweptKeys: expanded.sweptKeys,
+  }));
+  const { created } = await ctx.store.addRuns(inputs);
+  const { runs: stored } = await ctx.store.listRuns({ sweepId: expanded.id });
+  const statusById = new Map(stored.map((run) => [run.id, run.status]));
+
+  const toRequeue: string[] = [];
+  const result: SubmitResult = {
+    sweepId: expanded.id,
+    runs: expanded.runs.length,
+    created: created.length,
+    queued: 0,
+    alreadySucceeded: 0,
+    alreadyRunning: 0,
+    skippedFailed: 0,
+  };
+  const jobs: Array<{ name: string; data: RunJob; opts: ReturnType<typeof runJobOptions> }> = [];
+  for (const run of expanded.runs) {
+    const status = statusById.get(run.id);
+    if (status === 'succeeded') result.alreadySucceeded++;
+    else if (status === 'running') result.alreadyRunning++;
+    else if ((status === 'failed' || status === 'cancelled') && options.retryFailed !== true) result.skippedFailed++;
+    else {
+      if (status === 'failed' || status === 'cancelled') toRequeue.push(run.id);
+      jobs.push({
+        name: 'run',
+        data: {
+          runId: run.id,
+          sweepId: expanded.id,
+          config: run.config,
+          configHash: run.fingerprint,
+          objective: spec.objective,
+          ...(spec.earlyStopping === undefined ? {} : { earlyStopping: spec.earlyStopping }),
+        },
+        opts: runJobOptions(run.id, spec.priority),
+      });
+    }
+  }
+  if (toRequeue.length > 0) {
+    await ctx.store.requeueRuns(toRequeue);
+    await ctx.redis.del(...toRequeue.map((id) => keys.cancelled(ctx.settings.prefix, id)));
+  }
+  for (let i = 0; i < jobs.length; i += 500) await ctx.runs.addBulk(jobs.slice(i, i + 500));
+  result.queued = jobs.length;
+  return result;
+}

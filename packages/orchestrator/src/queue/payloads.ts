@@ -1,0 +1,72 @@
+import { runConfigSchema, trainerEventSchema } from '@ltlab/train/config';
+import { z } from 'zod';
+
+/** A job of the `runs` queue: one run to train. Re-parsed by the worker (queues cross versions). */
+export const runJobSchema = z.object({
+  runId: z.string().min(1),
+  sweepId: z.string().nullable(),
+  config: runConfigSchema,
+  configHash: z.string(),
+  objective: z.object({ metric: z.string(), mode: z.enum(['max', 'min']) }),
+  earlyStopping: z.unknown().optional(),
+});
+export type RunJob = z.infer<typeof runJobSchema>;
+
+/** Events a worker reports about itself and its runs (trainer events come from the child). */
+export const workerEventSchema = z.discriminatedUnion('type', [
+  z.object({
+    type: z.literal('worker-heartbeat'),
+    workerId: z.string(),
+    node: z.string(),
+    slot: z.string(),
+    pid: z.number().int(),
+    backend: z.string().nullable(),
+    device: z.string().nullable(),
+    memoryBytes: z.number().nullable(),
+    status: z.enum(['idle', 'busy', 'stopping']),
+    currentRunId: z.string().nullable(),
+    time: z.number(),
+  }),
+  z.object({ type: z.literal('worker-stopped'), workerId: z.string(), time: z.number() }),
+  /** The run keeps its place: it failed in a retryable way, or its worker shut down. */
+  z.object({
+    type: z.literal('run-requeued'),
+    runId: z.string(),
+    attempt: z.number().int().min(1),
+    reason: z.string(),
+    time: z.number(),
+  }),
+  /** A final outcome the trainer could not report itself (crash, retries spent, cancellation). */
+  z.object({
+    type: z.literal('run-ended'),
+    runId: z.string(),
+    attempt: z.number().int().min(0),
+    status: z.enum(['failed', 'cancelled']),
+    errorCode: z.string(),
+    errorMessage: z.string(),
+    time: z.number(),
+  }),
+  /** The run's heartbeat while its trainer is alive. */
+  z.object({ type: z.literal('run-heartbeat'), runId: z.string(), attempt: z.number().int().min(1), time: z.number() }),
+]);
+export type WorkerEvent = z.infer<typeof workerEventSchema>;
+
+/** A job of the `events` queue; its id (also the BullMQ job id) makes re-delivery harmless. */
+export const eventEnvelopeSchema = z.discriminatedUnion('source', [
+  z.object({
+    id: z.string(),
+    source: z.literal('trainer'),
+    event: trainerEventSchema,
+    /** Where it ran, added by the worker (the trainer does not know). */
+    context: z
+      .object({
+        node: z.string(),
+        slot: z.string(),
+        gitCommit: z.string().optional(),
+        gitDirty: z.boolean().optional(),
+      })
+      .optional(),
+  }),
+  z.object({ id: z.string(), source: z.literal('worker'), event: workerEventSchema }),
+]);
+export type EventEnvelope = z.infer<typeof eventEnvelopeSchema>;

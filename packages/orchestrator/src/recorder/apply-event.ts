@@ -1,0 +1,131 @@
+import type { MetricPointInput, RunStore } from '@ltlab/store';
+import type { EventEnvelope } from '../queue/payloads.js';
+
+/** The sweep objective of a run (`test/top1`, `max`), or null for runs outside a sweep. */
+export type ObjectiveLookup = (runId: string) => Promise<{ metric: string; mode: 'max' | 'min' } | null>;
+
+/**
+ * Writes one event into the store. Every write is keyed (run, attempt, metric + step), so
+ * applying the same event twice, or a stale attempt's event late, changes nothing.
+ */
+export async function applyEvent(
+  store: RunStore,
+  envelope: EventEnvelope,
+  objectiveOf: ObjectiveLookup,
+): Promise<void> {
+  if (envelope.source === 'worker') {
+    const event = envelope.event;
+    const at = new Date(event.time);
+    switch (event.type) {
+      case 'worker-heartbeat':
+        await store.heartbeatWorker({
+          id: event.workerId,
+          node: event.node,
+          slot: event.slot,
+          pid: event.pid,
+          ...(event.backend === null ? {} : { backend: event.backend }),
+          ...(event.device === null ? {} : { device: event.device }),
+          ...(event.memoryBytes === null ? {} : { memoryBytes: event.memoryBytes }),
+          status: event.status,
+          currentRunId: event.currentRunId,
+          at,
+        });
+        return;
+      case 'worker-stopped':
+        await store.removeWorker(event.workerId);
+        return;
+      case 'run-requeued':
+        await store.markRunRequeued({ runId: event.runId, attempt: event.attempt, at });
+        return;
+      case 'run-ended':
+        await store.markRunFinished({
+          runId: event.runId,
+          attempt: Math.max(event.attempt, 1),
+          status: event.status,
+          errorCode: event.errorCode,
+          errorMessage: event.errorMessage,
+          at,
+        });
+        return;
+      case 'run-heartbeat':
+        await store.markRunProgress({ runId: event.runId, attempt: event.attempt, at });
+        return;
+    }
+  }
+  const event = envelope.event;
+  const context = envelope.context;
+  const at = new Date(event.time);
+  const base = { runId: event.runId, attempt: event.attempt, step: event.step, epoch: event.epoch, wallTime: at };
+  switch (event.type) {
+    case 'started':
+      await store.markRunStarted({
+        runId: event.runId,
+        attempt: event.attempt,
+        node: context?.node ?? 'local',
+        slot: context?.slot ?? '0',
+        backend: event.device === null ? event.backend : `${event.backend} (${event.device})`,
+        ...(context?.gitCommit === undefined ? {} : { gitCommit: context.gitCommit }),
+        ...(context?.gitDirty === undefined ? {} : { gitDirty: context.gitDirty }),
+        at,
+      });
+      return;
+    case 'epoch': {
+      const points: MetricPointInput[] = [
+        { ...base, name: 'loss', split: 'train', value: event.trainLoss },
+        { ...base, name: 'lr', split: 'train', value: event.lr },
+        { ...base, name: 'images_per_second', split: 'train', value: event.imagesPerSecond },
+        { ...base, name: 'epoch_seconds', split: 'train', value: event.seconds },
+      ];
+      await store.recordMetrics(points);
+      await store.markRunProgress({ runId: event.runId, attempt: event.attempt, at, epoch: event.epoch });
+      return;
+    }
+    case 'eval': {
+      const { top1, top5, many, medium, few } = event.metrics;
+      const values: Array<[string, number | null]> = [
+        ['top1', top1],
+        ['top5', top5],
+        ['many', many],
+        ['medium', medium],
+        ['few', few],
+      ];
+      await store.recordMetrics(
+        values.flatMap(([name, value]) => (value === null ? [] : [{ ...base, name, split: event.split, value }])),
+      );
+      const objective = await objectiveOf(event.runId);
+      const objectiveValue = values.find(([name]) => objective?.metric === `${event.split}/${name}`)?.[1];
+      await store.recordEvaluation({
+        runId: event.runId,
+        split: event.split,
+        epoch: event.epoch,
+        top1,
+        ...(top5 === null ? {} : { top5 }),
+        many,
+        medium,
+        few,
+        perClass: { accuracy: event.perClassAccuracy, trainCounts: event.trainCounts },
+        ...(event.confusion === null ? {} : { confusion: event.confusion }),
+        ...(objectiveValue === undefined || objectiveValue === null ? {} : { objective: objectiveValue }),
+      });
+      return;
+    }
+    case 'checkpoint':
+      await store.recordArtifact({
+        runId: event.runId,
+        path: event.path,
+        kind: event.best ? 'best-checkpoint' : 'checkpoint',
+        epoch: event.epoch,
+        sizeBytes: event.sizeBytes,
+        sha256: event.sha256,
+      });
+      return;
+    case 'finished':
+      await store.markRunFinished({ runId: event.runId, attempt: event.attempt, status: 'succeeded', at });
+      return;
+    case 'failed':
+      // The worker decides between retry and final failure and reports that (run-requeued or
+      // run-ended); the trainer's own report only keeps the run's heartbeat fresh.
+      await store.markRunProgress({ runId: event.runId, attempt: event.attempt, at });
+      return;
+  }
+}

@@ -1,0 +1,67 @@
+import { parseOrThrow } from '@ltlab/core';
+import type { RunStore } from '@ltlab/store';
+import { UnrecoverableError, Worker } from 'bullmq';
+import { createRedis, EVENTS_QUEUE, type QueueSettings } from '../queue/connection.js';
+import { type EventEnvelope, eventEnvelopeSchema } from '../queue/payloads.js';
+import { applyEvent, type ObjectiveLookup } from './apply-event.js';
+
+export interface RecorderOptions {
+  settings: QueueSettings;
+  store: RunStore;
+  /** Called after each stored event (the dashboard's live updates hook in here). */
+  onRecorded?: (envelope: EventEnvelope) => void;
+}
+
+/**
+ * Consumes the durable `events` queue into the store, one event at a time in arrival order.
+ * While it (or the database) is down, events wait in Redis; a failed write is retried with
+ * backoff by the queue, and re-applying an event is harmless.
+ */
+export class Recorder {
+  readonly #worker: Worker<EventEnvelope>;
+
+  private constructor(worker: Worker<EventEnvelope>) {
+    this.#worker = worker;
+  }
+
+  static start(options: RecorderOptions): Recorder {
+    const objectiveOf = cachedObjectiveLookup(options.store);
+    const worker = new Worker<EventEnvelope>(
+      EVENTS_QUEUE,
+      async (job) => {
+        let envelope: EventEnvelope;
+        try {
+          envelope = parseOrThrow(eventEnvelopeSchema, job.data, `event ${job.id ?? '?'}`);
+        } catch (error) {
+          // A malformed event will never parse: keep it in the failed set for inspection.
+          throw new UnrecoverableError(error instanceof Error ? error.message : String(error));
+        }
+        await applyEvent(options.store, envelope, objectiveOf);
+        options.onRecorded?.(envelope);
+      },
+      { connection: createRedis(options.settings), prefix: options.settings.prefix, concurrency: 1, autorun: true },
+    );
+    return new Recorder(worker);
+  }
+
+  /** Resolves once the recorder has connected to Redis. */
+  async ready(): Promise<void> {
+    await this.#worker.waitUntilReady();
+  }
+
+  async close(): Promise<void> {
+    await this.#worker.close();
+  }
+}
+
+function cachedObjectiveLookup(store: RunStore): ObjectiveLookup {
+  const cache = new Map<string, { metric: string; mode: 'max' | 'min' } | null>();
+  return async (runId) => {
+    if (cache.has(runId)) return cache.get(runId) ?? null;
+    const run = await store.getRun(runId);
+    const sweep = run?.sweepId == null ? null : await store.getSweep(run.sweepId);
+    const objective = sweep === null ? null : { metric: sweep.objectiveMetric, mode: sweep.objectiveMode };
+    cache.set(runId, objective);
+    return objective;
+  };
+}
