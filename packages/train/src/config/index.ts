@@ -7,7 +7,6 @@ export {
   checkpointSchema,
   dataSchema,
   evaluationSchema,
-  longTailSchema,
   methodSchema,
   momentumEncoderSchema,
   optimizerSchema,
@@ -18,7 +17,6 @@ export {
   runConfigSchema,
   samplerSchema,
   stageSchema,
-  transformStepSchema,
 } from './run-config.js';
 export { learningRateAt, type Schedule, scheduleSchema } from './schedule.js';
 export { shotAccuracySchema, type TrainerEvent, type TrainerEventType, trainerEventSchema } from './trainer-events.js';

@@ -23,8 +23,8 @@ describe('parseRunConfig', () => {
       weightDecay: 5e-4,
       weightDecayOnNormAndBias: true,
     });
-    expect(config.data.longTail).toEqual({ profile: 'exponential', imbalanceFactor: 100, imgMax: 1000, seed: 0 });
-    expect(config.sampler).toEqual({ name: 'instance', options: {} });
+    expect(config.data.longTail).toEqual({ profile: 'exp', imbalanceFactor: 100, imgMax: 1000, seed: 0 });
+    expect(config.sampler).toEqual({ name: 'instance-balanced' });
     expect(config.schedule).toEqual({ type: 'warmup-cosine', warmupEpochs: 10 });
   });
 
@@ -41,6 +41,26 @@ describe('parseRunConfig', () => {
     expect(message).toContain('optimizer.lr');
     expect(message).toContain('epochs');
     expect(message).toContain('data.source');
+  });
+
+  it('validates transforms and samplers with their own schemas, at their paths', () => {
+    const bad = {
+      ...minimal,
+      data: { ...minimal.data, transforms: { train: [{ name: 'randomCrop', size: -1 }], test: [{ name: 'nope' }] } },
+      sampler: { name: 'class-balanced', seed: -3 },
+    };
+    let message = '';
+    try {
+      parseRunConfig(bad);
+    } catch (error) {
+      message = (error as Error).message;
+    }
+    expect(message).toMatch(/data\.transforms\.train: .*size/);
+    expect(message).toMatch(/data\.transforms\.test: .*Unknown transform 'nope'/);
+    expect(message).toMatch(/sampler: .*seed/);
+    expect(() => parseRunConfig({ ...minimal, sampler: { name: 'uniform' } })).toThrow(
+      /sampler\.name: unknown sampler/,
+    );
   });
 
   it('rejects a PaCo queue that is not a multiple of the batch', () => {

@@ -1,4 +1,6 @@
-import { canonicalHash, canonicalJson, parseOrThrow } from '@ltlab/core';
+import { canonicalHash, canonicalJson, isLtlabError, parseOrThrow } from '@ltlab/core';
+import { compileViews, longTailOptionsSchema, pipelineSpecSchema, transformSpecSchema } from '@ltlab/datasets';
+import { SAMPLERS, samplerSpecSchema } from '@ltlab/samplers';
 import { z } from 'zod';
 import { scheduleSchema } from './schedule.js';
 
@@ -10,42 +12,28 @@ import { scheduleSchema } from './schedule.js';
  */
 const options = z.record(z.string(), z.unknown()).default({});
 
-/** One transform of a pipeline: `{ name, ...options }`. */
-export const transformStepSchema = z.looseObject({ name: z.string().min(1) });
-
-export const longTailSchema = z.object({
-  profile: z.enum(['exponential', 'step', 'none']).default('exponential'),
-  /** rho = n_max / n_min; the papers' `imb_factor` is 1 / rho. */
-  imbalanceFactor: z.number().min(1).default(100),
-  /** Images of the largest class; defaults to the source's largest class count. */
-  imgMax: z.number().int().positive().optional(),
-  /** Seed of the per-class subset choice (PaCo and ResLT use 0). */
-  seed: z.number().int().min(0).default(0),
-});
-
 export const dataSchema = z.object({
   source: z.enum(['fashion-mnist', 'mnist', 'cifar10', 'cifar100', 'list', 'image-folder']),
   /** Directory of the files; each source has a default (Fashion-MNIST: the Debian package). */
   root: z.string().optional(),
+  /** List sources: the train and test list files (`<relative path> <label>` per line). */
   trainList: z.string().optional(),
   testList: z.string().optional(),
-  longTail: longTailSchema.default({ profile: 'none', imbalanceFactor: 1, seed: 0 }),
+  /** Long-tailed subset of the training set (seed-spec §6); absent: the training set as it is. */
+  longTail: longTailOptionsSchema.optional(),
   /** Renumber classes by decreasing training count (stable), as ResLT does (§3.4). */
   relabelByFrequency: z.boolean().default(false),
   transforms: z
     .object({
-      train: z.array(transformStepSchema).default([]),
-      /** The second (key) view for two-view losses; defaults to the train pipeline. */
-      key: z.array(transformStepSchema).optional(),
-      test: z.array(transformStepSchema).default([]),
+      /** One pipeline, or `{ views: [query, key] }` for two-view methods. */
+      train: transformSpecSchema.default([]),
+      test: pipelineSpecSchema.default([]),
     })
     .default({ train: [], test: [] }),
 });
 
-export const samplerSchema = z.object({
-  name: z.enum(['instance', 'class-balanced', 'square-root', 'progressive']).default('instance'),
-  options,
-});
+/** `{ name: 'class-balanced', seed?: n, ...options }` (the samplers package's spec). */
+export const samplerSchema = samplerSpecSchema;
 
 export const backboneSchema = z.object({ name: z.string().min(1), options });
 
@@ -105,7 +93,7 @@ export const runConfigSchema = z
     name: z.string().default(''),
     seed: z.number().int().min(0).default(0),
     data: dataSchema,
-    sampler: samplerSchema.default({ name: 'instance', options: {} }),
+    sampler: samplerSchema.default({ name: 'instance-balanced' }),
     backbone: backboneSchema,
     method: methodSchema,
     optimizer: optimizerSchema,
@@ -117,6 +105,25 @@ export const runConfigSchema = z
     stages: z.array(stageSchema).default([]),
   })
   .superRefine((config, ctx) => {
+    checkComponent(ctx, ['data', 'transforms', 'train'], () => compileViews(config.data.transforms.train));
+    checkComponent(ctx, ['data', 'transforms', 'test'], () => compileViews(config.data.transforms.test));
+    const samplers: Array<[PropertyKey[], { name: string }]> = [[['sampler'], config.sampler]];
+    config.stages.forEach((stage, i) => {
+      if (stage.sampler !== undefined) samplers.push([['stages', i, 'sampler'], stage.sampler]);
+    });
+    for (const [path, sampler] of samplers) {
+      const entry = SAMPLERS.get(sampler.name);
+      if (entry === undefined) {
+        ctx.addIssue({
+          code: 'custom',
+          path: [...path, 'name'],
+          message: `unknown sampler; use one of ${[...SAMPLERS.keys()].join(', ')}`,
+        });
+        continue;
+      }
+      const { name: _name, ...options } = sampler;
+      checkComponent(ctx, path, () => parseOrThrow(entry.schema, options, `sampler '${sampler.name}' options`));
+    }
     const queue = config.method.momentumEncoder?.queueSize ?? 0;
     if (queue > 0 && queue % config.batchSize !== 0) {
       ctx.addIssue({
@@ -129,6 +136,16 @@ export const runConfigSchema = z
 
 export type RunConfigInput = z.input<typeof runConfigSchema>;
 export type RunConfig = z.output<typeof runConfigSchema>;
+
+/** Runs a component's own validation and reports its failure at `path`. */
+function checkComponent(ctx: z.RefinementCtx, path: PropertyKey[], check: () => unknown): void {
+  try {
+    check();
+  } catch (error) {
+    const message = isLtlabError(error) ? error.message.replace(/\n\s*/g, ' ') : String(error);
+    ctx.addIssue({ code: 'custom', path, message });
+  }
+}
 
 /** Parses a run config, listing every bad field with its path (CONFIG.INVALID). */
 export function parseRunConfig(input: unknown, what = 'run config'): RunConfig {
