@@ -50,7 +50,7 @@ describe('expandSweep', () => {
           'optimizer.lr': { distribution: 'log-uniform', min: 0.001, max: 0.1 },
           'optimizer.momentum': { distribution: 'uniform', min: 0.8, max: 0.95 },
           epochs: { distribution: 'int', min: 1, max: 3 },
-          'sampler.name': { distribution: 'choice', values: ['instance', 'square-root'] },
+          'sampler.name': { distribution: 'choice', values: ['instance-balanced', 'square-root'] },
         },
       },
     });
@@ -59,7 +59,7 @@ describe('expandSweep', () => {
       expect(run.config.optimizer.lr).toBeGreaterThanOrEqual(0.001);
       expect(run.config.optimizer.lr).toBeLessThan(0.1);
       expect([1, 2, 3]).toContain(run.config.epochs);
-      expect(['instance', 'square-root']).toContain(run.config.sampler.name);
+      expect(['instance-balanced', 'square-root']).toContain(run.config.sampler.name);
     }
     expect(new Set(runs.map((r) => r.config.epochs)).size).toBe(3);
     expect(expandSweep(sweep, base).runs.map((r) => r.config.optimizer.lr)).toEqual(
