@@ -1,2 +1,16 @@
 export { type BackendChoice, backendChoiceFromEnv, backendChoiceSchema } from './backend-choice.js';
+export { batchNormTrain } from './batch-norm-train.js';
+export { pinProcessToCore, processAffinity } from './cpu-pinning.js';
 export { type InitRuntimeOptions, initRuntime, type RuntimeInfo } from './init-runtime.js';
+export { assertNoTensorLeak, measureTensorLeak, type TensorLeak, tidyAsync } from './memory.js';
+export { ensureGradientsRegistered } from './register-gradients.js';
+export {
+  type BatchNormMode,
+  createCifarResNet,
+  createMlp,
+  createResNeXtBlockNet,
+  type ReferenceModel,
+  randomBatch,
+  softmaxCrossEntropy,
+} from './testing/reference-models.js';
+export { registerWasmTrainingKernels, type WasmKernelReport } from './wasm-kernels/register-wasm-training-kernels.js';

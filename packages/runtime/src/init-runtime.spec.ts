@@ -4,13 +4,41 @@ import { backendChoiceFromEnv } from './backend-choice.js';
 import { initRuntime } from './init-runtime.js';
 
 describe('initRuntime', () => {
-  it('activates the requested backend and reports it', async () => {
+  it('activates the requested backend and reports it, with the device and hints', async () => {
     const info = await initRuntime({ backend: 'cpu' });
     expect(info.backend).toBe('cpu');
     expect(tf.getBackend()).toBe('cpu');
+    expect(info.device).toMatch(/^CPU: .+ x\d+; pure JavaScript$/);
+    expect(info.hints.join(' ')).toMatch(/LTLAB_BACKEND=wasm/);
     const auto = await initRuntime({ backend: 'auto' });
+    // No native TensorFlow is installed here: auto must say why it skipped it and land on wasm.
     expect(auto.backend).toBe('wasm');
+    expect(auto.reason).toMatch(/^auto: wasm; skipped .*tensorflow \(@tensorflow\/tfjs-node is not installed\)/);
+    expect(auto.device).toMatch(/wasm (SIMD128|scalar)/);
+    expect(auto.hints.join(' ')).toMatch(/@tensorflow\/tfjs-node/);
     expect(tf.getBackend()).toBe('wasm');
+  });
+
+  it('registers the wasm training kernels idempotently and has gradients for every backend', async () => {
+    const first = await initRuntime({ backend: 'wasm' });
+    const second = await initRuntime({ backend: 'wasm' });
+    expect(second.wasmKernels).toEqual(first.wasmKernels);
+    expect(first.wasmKernels?.added).toEqual(
+      expect.arrayContaining(['Conv2DBackpropFilter', 'UnsortedSegmentSum', 'DepthwiseConv2dNativeBackpropFilter']),
+    );
+    expect(first.wasmKernels?.replaced).toEqual(
+      expect.arrayContaining(['Conv2DBackpropInput', 'MaxPoolGrad', 'BatchMatMul', '_FusedMatMul']),
+    );
+    expect(tf.getKernel('Conv2DBackpropFilter', 'wasm')).toBeDefined();
+    const g = tf.grad((x: tf.Tensor) => tf.sum(tf.neg(tf.relu(x))))(tf.tensor1d([1, -2, 3]));
+    expect(Array.from(g.dataSync())).toEqual([-1, -0, -1]);
+  });
+
+  it('fails with RUNTIME.BACKEND_UNAVAILABLE and an install hint when tensorflow is requested but absent', async () => {
+    await expect(initRuntime({ backend: 'tensorflow' })).rejects.toMatchObject({
+      code: 'RUNTIME.BACKEND_UNAVAILABLE',
+      fix: expect.stringMatching(/npm|install/i),
+    });
   });
 
   it('reads LTLAB_BACKEND and rejects unknown values with the allowed list', () => {
