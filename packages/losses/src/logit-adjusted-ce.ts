@@ -1,0 +1,43 @@
+/**
+ * Logit-adjusted cross-entropy: Menon et al., "Long-tail learning via logit adjustment",
+ * ICLR 2021, Eq. 10: L = mean_i CE(z_i + tau * log pi, y_i) with pi_c = n_c / sum n (no epsilon).
+ * tau = 1 is Balanced Softmax; PaCo adds the same prior inside its loss (seed-spec §2.3.2).
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import { z } from 'zod';
+import { checkClassification } from './classification-inputs.js';
+import { perSampleCrossEntropy } from './label-log-prob.js';
+import { defineLoss, NOTHING_REQUIRED } from './loss-definition.js';
+
+export const logitAdjustedCeOptionsSchema = z.strictObject({
+  /** Scale of the log prior. @defaultValue 1 */
+  tau: z.number().min(0).default(1),
+});
+export type LogitAdjustedCeOptions = z.output<typeof logitAdjustedCeOptionsSchema>;
+
+export interface LogitAdjustedCeInputs {
+  logits: tf.Tensor;
+  labels: tf.Tensor;
+  classCounts: tf.Tensor;
+}
+
+export function logitAdjustedCeLoss(inputs: LogitAdjustedCeInputs, options: LogitAdjustedCeOptions): tf.Scalar {
+  const { logits, labels, classCounts } = inputs;
+  checkClassification('logit-adjusted-ce', inputs);
+  const counts = tf.cast(classCounts, 'float32');
+  const logPrior = tf.log(tf.div(counts, tf.sum(counts)));
+  return tf.mean(perSampleCrossEntropy(tf.add(logits, tf.mul(logPrior, options.tau)), labels));
+}
+
+export const logitAdjustedCe = defineLoss({
+  name: 'logit-adjusted-ce',
+  summary: 'Logit-adjusted CE (Menon et al. 2021): CE on logits + tau * log prior.',
+  schema: logitAdjustedCeOptionsSchema,
+  inputs: {
+    logits: { required: true, dtype: 'float' },
+    labels: { required: true, dtype: 'int' },
+    classCounts: { required: true, dtype: 'count' },
+  },
+  requires: { ...NOTHING_REQUIRED, logits: true, labels: 'required', classCounts: 'required' },
+  body: (inputs, options) => logitAdjustedCeLoss(inputs, options),
+});
