@@ -1,0 +1,79 @@
+import { LtlabError } from '@ltlab/core';
+import * as tf from '@tensorflow/tfjs-core';
+import { constant } from './init-rule.js';
+import type { ParamRef, ParamSet } from './param-set.js';
+
+/** PyTorch's BatchNorm defaults. */
+export const BN_MOMENTUM = 0.1;
+export const BN_EPSILON = 1e-5;
+
+/**
+ * Batch normalisation over the last (channel) axis of NHWC maps or `[B, C]` features, with
+ * PyTorch semantics (Ioffe & Szegedy 2015, eq. in Alg. 1):
+ * - training: normalise with the batch mean and biased variance, then update
+ *   `running = (1 - 0.1) * running + 0.1 * batch`, where the running variance takes the
+ *   **unbiased** batch variance (n / (n - 1));
+ * - evaluation: normalise with the running statistics.
+ * gamma starts at 1, beta at 0, running mean 0, running variance 1.
+ */
+export interface BatchNorm {
+  readonly weight: ParamRef;
+  readonly bias: ParamRef;
+  readonly runningMean: ParamRef;
+  readonly runningVar: ParamRef;
+  apply<T extends tf.Tensor2D | tf.Tensor4D>(x: T, training: boolean): T;
+}
+
+export function createBatchNorm(params: ParamSet, name: string, channels: number): BatchNorm {
+  const weight = params.declare({ name: `${name}.weight`, shape: [channels], role: 'parameter', init: constant(1) });
+  const bias = params.declare({ name: `${name}.bias`, shape: [channels], role: 'parameter', init: constant(0) });
+  const runningMean = params.declare({
+    name: `${name}.running_mean`,
+    shape: [channels],
+    role: 'buffer',
+    init: constant(0),
+  });
+  const runningVar = params.declare({
+    name: `${name}.running_var`,
+    shape: [channels],
+    role: 'buffer',
+    init: constant(1),
+  });
+  return {
+    weight,
+    bias,
+    runningMean,
+    runningVar,
+    apply<T extends tf.Tensor2D | tf.Tensor4D>(x: T, training: boolean): T {
+      return tf.tidy(() => {
+        let mean: tf.Tensor;
+        let variance: tf.Tensor;
+        if (training) {
+          const axes = x.shape.slice(0, -1).map((_, i) => i);
+          const count = x.size / channels;
+          if (count < 2) {
+            throw new LtlabError(
+              'CONFIG.INVALID',
+              `BatchNorm ${name} in training mode needs more than one value per channel, got ${count}.`,
+              { fix: 'Train with a batch of at least 2 samples.' },
+            );
+          }
+          const moments = tf.moments(x, axes);
+          mean = moments.mean;
+          variance = moments.variance;
+          const unbiased = tf.mul(variance, count / (count - 1));
+          runningMean.value.assign(tf.add(tf.mul(runningMean.value, 1 - BN_MOMENTUM), tf.mul(mean, BN_MOMENTUM)));
+          runningVar.value.assign(tf.add(tf.mul(runningVar.value, 1 - BN_MOMENTUM), tf.mul(unbiased, BN_MOMENTUM)));
+        } else {
+          mean = runningMean.value;
+          variance = runningVar.value;
+        }
+        // y = x * scale + shift with scale = gamma / sqrt(var + eps), shift = beta - mean * scale:
+        // two passes over x, and the gradient reaches x also through the batch mean and variance.
+        const scale = tf.mul(weight.value, tf.rsqrt(tf.add(variance, BN_EPSILON)));
+        const shift = tf.sub(bias.value, tf.mul(mean, scale));
+        return tf.add(tf.mul(x, scale), shift) as T;
+      });
+    },
+  };
+}
