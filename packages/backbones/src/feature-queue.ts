@@ -47,8 +47,9 @@ export class FeatureQueue {
     this.size = size;
     this.dim = dim;
     this.numClasses = numClasses;
-    this.#features = tf.variable(tf.tensor2d(features, [size, dim]), false);
-    this.#labels = tf.variable(tf.tensor1d(labels, 'int32'), false);
+    // tf.variable copies its initial value, so the initial tensors are freed right away.
+    this.#features = tf.tidy(() => tf.variable(tf.tensor2d(features, [size, dim]), false));
+    this.#labels = tf.tidy(() => tf.variable(tf.tensor1d(labels, 'int32'), false));
   }
 
   static create(options: FeatureQueueOptions): FeatureQueue {

@@ -21,7 +21,7 @@ export const dataSchema = z.object({
   testList: z.string().optional(),
   /** Long-tailed subset of the training set (seed-spec §6); absent: the training set as it is. */
   longTail: longTailOptionsSchema.optional(),
-  /** Renumber classes by decreasing training count (stable), as ResLT does (§3.4). */
+  /** Renumber classes by ascending training count (0 = rarest, stable), as ResLT on ImageNet-LT (§3.4). */
   relabelByFrequency: z.boolean().default(false),
   transforms: z
     .object({
@@ -39,15 +39,22 @@ export const backboneSchema = z.object({ name: z.string().min(1), options });
 
 export const momentumEncoderSchema = z.object({
   momentum: z.number().min(0).max(1).default(0.999),
+  /** K, the queue of past keys (PaCo ImageNet 8192, CIFAR 1024); a multiple of the batch size. */
   queueSize: z.number().int().min(0).default(1024),
-  featureDim: z.number().int().positive().default(128),
-  /** Reproduce the original queue initialisation (normalised along the wrong axis, §2.10). */
-  originalQueueInit: z.boolean().default(false),
+  /** `original` reproduces PaCo's queue initialisation quirk (§2.2); `unit-rows` normalises rows. */
+  queueInit: z.enum(['original', 'unit-rows']).default('original'),
 });
 
 export const methodSchema = z.object({
   loss: z.string().min(1),
+  /** The loss's own options (validated by its schema when the trainer builds it). */
   options,
+  /** Projection MLP (Linear-BN-ReLU-Linear) for losses on embeddings (PaCo, SupCon). */
+  projection: z
+    .object({ dim: z.number().int().positive().default(128), hiddenDim: z.number().int().positive().optional() })
+    .default({ dim: 128 }),
+  /** Options of a branch head, when the loss needs branch logits (ResLT: `afterConv1x1`). */
+  head: options,
   momentumEncoder: momentumEncoderSchema.optional(),
   /** Deferred re-weighting (LDAM-DRW): class-balanced weights from this epoch on. */
   drw: z.object({ startEpoch: z.number().int().min(0), beta: z.number().min(0).lt(1).default(0.9999) }).optional(),
@@ -68,6 +75,8 @@ export const optimizerSchema = z.object({
 export const evaluationSchema = z.object({
   everyEpochs: z.number().int().positive().default(1),
   batchSize: z.number().int().positive().default(500),
+  /** Evaluate on the first N test images of each class only (quick runs and tests); absent: all. */
+  maxPerClass: z.number().int().positive().optional(),
 });
 
 export const checkpointSchema = z.object({

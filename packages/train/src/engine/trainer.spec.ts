@@ -1,0 +1,184 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { initRuntime } from '@ltlab/runtime';
+import * as tf from '@tensorflow/tfjs-core';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { parseRunConfig, type RunConfigInput } from '../config/run-config.js';
+import type { TrainerEvent } from '../config/trainer-events.js';
+import { latestValidCheckpoint } from './checkpoint-file.js';
+import { trainRun } from './trainer.js';
+
+const normalize = { name: 'normalize', mean: [0.286], std: [0.353] };
+const crop = [{ name: 'randomCrop', size: 28, padding: 3 }, { name: 'horizontalFlip' }, normalize];
+
+/** A tiny Fashion-MNIST-LT: 80 images of the largest class down to 8 (345 in all), 20 test images per class. */
+function tinyConfig(overrides: Partial<RunConfigInput> = {}): RunConfigInput {
+  return {
+    seed: 3,
+    data: {
+      source: 'fashion-mnist',
+      longTail: { imbalanceFactor: 10, imgMax: 80 },
+      transforms: { train: crop, test: [normalize] },
+    },
+    backbone: { name: 'resnet8' },
+    method: { loss: 'cross-entropy' },
+    optimizer: { lr: 0.05 },
+    schedule: { type: 'warmup-cosine', warmupEpochs: 1 },
+    epochs: 3,
+    batchSize: 32,
+    evaluation: { maxPerClass: 20, batchSize: 100 },
+    ...overrides,
+  };
+}
+
+function weightsOf(runDir: string): Record<string, number[]> {
+  const found = latestValidCheckpoint(join(runDir, 'checkpoints'));
+  if (found === null) throw new Error(`no checkpoint in ${runDir}`);
+  return Object.fromEntries(Object.entries(found.contents.tensors).map(([name, t]) => [name, Array.from(t.values)]));
+}
+
+describe('trainRun', () => {
+  beforeAll(async () => {
+    await initRuntime({ backend: 'wasm' });
+  });
+
+  it('resumes after a kill exactly as if never interrupted', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'ltlab-train-'));
+    const config = parseRunConfig(tinyConfig());
+    const straightEvents: TrainerEvent[] = [];
+    await trainRun({
+      config,
+      runId: 'straight',
+      runDir: join(root, 'straight'),
+      onEvent: (e) => straightEvents.push(e),
+    });
+
+    // Interrupted: stop as soon as the first epoch's checkpoint is written, then resume.
+    const controller = new AbortController();
+    const firstEvents: TrainerEvent[] = [];
+    await expect(
+      trainRun({
+        config,
+        runId: 'resumed',
+        runDir: join(root, 'resumed'),
+        signal: controller.signal,
+        onEvent: (e) => {
+          firstEvents.push(e);
+          if (e.type === 'checkpoint') controller.abort();
+        },
+      }),
+    ).rejects.toMatchObject({ code: 'TRAIN.INTERRUPTED', retryable: true });
+    expect(firstEvents.filter((e) => e.type === 'epoch')).toHaveLength(1);
+    const resumedEvents: TrainerEvent[] = [];
+    await trainRun({
+      config,
+      runId: 'resumed',
+      runDir: join(root, 'resumed'),
+      resume: true,
+      onEvent: (e) => resumedEvents.push(e),
+    });
+    expect(resumedEvents[0]).toMatchObject({
+      type: 'started',
+      epoch: 1,
+      resumedFrom: 'resumed/checkpoints/epoch-00001.ckpt',
+    });
+
+    expect(weightsOf(join(root, 'resumed'))).toEqual(weightsOf(join(root, 'straight')));
+    const evals = (events: TrainerEvent[]) =>
+      events.filter((e) => e.type === 'eval').map((e) => ({ epoch: e.epoch, metrics: e.metrics }));
+    expect([...evals(firstEvents), ...evals(resumedEvents)]).toEqual(evals(straightEvents));
+    const losses = (events: TrainerEvent[]) =>
+      events.flatMap((e) => (e.type === 'epoch' ? [[e.epoch, e.trainLoss, e.lr]] : []));
+    expect([...losses(firstEvents), ...losses(resumedEvents)]).toEqual(losses(straightEvents));
+    const finished = straightEvents.at(-1);
+    expect(finished?.type).toBe('finished');
+  });
+
+  it('trains PaCo with two views, a momentum encoder and a queue, then re-trains the classifier', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'ltlab-train-'));
+    const config = parseRunConfig(
+      tinyConfig({
+        epochs: 1,
+        data: {
+          source: 'fashion-mnist',
+          longTail: { imbalanceFactor: 10, imgMax: 80 },
+          transforms: { train: { views: [crop, crop] }, test: [normalize] },
+        },
+        method: {
+          loss: 'paco',
+          options: { alpha: 0.05, temperature: 0.2 },
+          projection: { dim: 16 },
+          momentumEncoder: { queueSize: 64 },
+        },
+        stages: [
+          {
+            name: 'crt',
+            epochs: 1,
+            method: { loss: 'cross-entropy' },
+            sampler: { name: 'class-balanced' },
+            freezeBackbone: true,
+            reinitClassifier: true,
+          },
+        ],
+      }),
+    );
+    const before = tf.memory().numTensors;
+    const events: TrainerEvent[] = [];
+    const result = await trainRun({
+      config,
+      runId: 'paco',
+      runDir: join(root, 'paco'),
+      onEvent: (e) => events.push(e),
+    });
+    expect(events.filter((e) => e.type === 'epoch').map((e) => (e.type === 'epoch' ? e.stage : ''))).toEqual([
+      'main',
+      'crt',
+    ]);
+    expect(result.final?.top1).toBeGreaterThan(0);
+    const weights = weightsOf(join(root, 'paco'));
+    expect(Object.keys(weights).some((name) => name.startsWith('key/'))).toBe(true);
+    expect(weights['queue/labels']).toHaveLength(64);
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
+  it('trains ResLT branches and scores with the tau-normalised fused classifier', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'ltlab-train-'));
+    const config = parseRunConfig(
+      tinyConfig({
+        epochs: 1,
+        method: {
+          loss: 'reslt',
+          options: { beta: 0.99, mediumTailRange: [5, 10], tailRange: [8, 10] },
+          tauNorm: { gamma: 0.3 },
+        },
+      }),
+    );
+    const events: TrainerEvent[] = [];
+    await trainRun({ config, runId: 'reslt', runDir: join(root, 'reslt'), onEvent: (e) => events.push(e) });
+    expect(Object.keys(weightsOf(join(root, 'reslt'))).filter((n) => n.startsWith('branches/'))).toContain(
+      'branches/BNH.weight',
+    );
+    expect(events.some((e) => e.type === 'eval')).toBe(true);
+  });
+
+  it('stops with TRAIN.NAN_LOSS and the step when the loss diverges', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'ltlab-train-'));
+    const config = parseRunConfig(tinyConfig({ epochs: 1, optimizer: { lr: 1e30 }, schedule: { type: 'constant' } }));
+    const events: TrainerEvent[] = [];
+    await expect(
+      trainRun({ config, runId: 'nan', runDir: join(root, 'nan'), onEvent: (e) => events.push(e) }),
+    ).rejects.toMatchObject({
+      code: 'TRAIN.NAN_LOSS',
+    });
+    const failed = events.at(-1);
+    expect(failed).toMatchObject({ type: 'failed', error: { code: 'TRAIN.NAN_LOSS', retryable: false } });
+  });
+
+  it('rejects a loss that needs a segmentation model before training', async () => {
+    const config = parseRunConfig(tinyConfig({ method: { loss: 'region-rebalance' } }));
+    await expect(trainRun({ config, runId: 'rr', runDir: join(tmpdir(), 'ltlab-rr') })).rejects.toMatchObject({
+      code: 'CONFIG.UNSUPPORTED',
+    });
+  });
+});

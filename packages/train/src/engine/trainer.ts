@@ -1,0 +1,378 @@
+import { copyFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { deriveSeed, LtlabError, parseOrThrow, toLtlabError } from '@ltlab/core';
+import { BatchLoader } from '@ltlab/datasets';
+import { classBalancedWeights, getLoss, type LossDefinition } from '@ltlab/losses';
+import { createSampler } from '@ltlab/samplers';
+import * as tf from '@tensorflow/tfjs-core';
+import type { RunConfig } from '../config/run-config.js';
+import { learningRateAt } from '../config/schedule.js';
+import type { TrainerEvent } from '../config/trainer-events.js';
+import { epochCheckpointPath, latestValidCheckpoint, pruneCheckpoints, writeCheckpoint } from './checkpoint-file.js';
+import { type Evaluation, evaluate, firstPerClass } from './evaluate.js';
+import { Sgd, type SgdState } from './sgd.js';
+import { buildTrainingData } from './training-data.js';
+import { TrainingModel } from './training-model.js';
+
+/** Distributes TrainerEvent without `type`-specific fields the engine fills in itself. */
+type EventBody = TrainerEvent extends infer E
+  ? E extends TrainerEvent
+    ? Omit<E, 'runId' | 'attempt' | 'seq' | 'time'>
+    : never
+  : never;
+
+export interface TrainOptions {
+  config: RunConfig;
+  runId: string;
+  /** 1 for the first try; the worker counts retries. */
+  attempt?: number;
+  /** The run's directory: checkpoints go to `<runDir>/checkpoints`. */
+  runDir: string;
+  /** Event paths (checkpoints) are reported relative to this root; defaults to runDir's parent. */
+  artifactRoot?: string;
+  /** Continue from the newest intact checkpoint in runDir, if any. */
+  resume?: boolean;
+  onEvent?: (event: TrainerEvent) => void;
+  /** Per-batch progress (a terminal progress bar). */
+  onBatch?: (progress: { epoch: number; totalEpochs: number; batch: number; batches: number; loss: number }) => void;
+  /** Aborting stops after the current step with TRAIN.INTERRUPTED; the last checkpoint stays. */
+  signal?: AbortSignal;
+  /** Loader worker threads (0: build batches on this thread). */
+  loaderWorkers?: number;
+}
+
+export interface TrainResult {
+  epochsRun: number;
+  final: Evaluation | null;
+  best: { top1: number; epoch: number } | null;
+}
+
+interface Stage {
+  name: string;
+  epochs: number;
+  method: RunConfig['method'];
+  loss: LossDefinition;
+  sampler: RunConfig['sampler'];
+  optimizer: RunConfig['optimizer'];
+  schedule: RunConfig['schedule'];
+  freezeBackbone: boolean;
+  reinitClassifier: boolean;
+}
+
+interface Progress {
+  /** Epochs completed over all stages. */
+  epoch: number;
+  step: number;
+  best: { top1: number; epoch: number } | null;
+}
+
+/**
+ * Trains one run from its config: one loop for every method, the loss's `requires` deciding
+ * what the network computes. Checkpoints after every `checkpoint.everyEpochs` epochs hold all
+ * state (weights, BN statistics, optimizer buffers, queue, epoch and step), so a resumed run
+ * continues exactly as the uninterrupted one: sampler orders and augmentations are functions of
+ * (seed, epoch, position), and the learning rate of the epoch.
+ */
+export async function trainRun(options: TrainOptions): Promise<TrainResult> {
+  const { config, runId } = options;
+  const attempt = options.attempt ?? 1;
+  let seq = 0;
+  let progress: Progress = { epoch: 0, step: 0, best: null };
+  const emit = (body: EventBody) => {
+    options.onEvent?.({ ...body, runId, attempt, seq: seq++, time: Date.now() } as TrainerEvent);
+  };
+  const checkpointDir = join(options.runDir, 'checkpoints');
+  const artifactRoot = options.artifactRoot ?? join(options.runDir, '..');
+  let model: TrainingModel | undefined;
+  const optimizers: Sgd[] = [];
+  try {
+    const data = buildTrainingData(config.data);
+    const test =
+      config.evaluation.maxPerClass === undefined ? data.test : firstPerClass(data.test, config.evaluation.maxPerClass);
+    const stages = planStages(config);
+    const mainLoss = (stages[0] as Stage).loss;
+    model = TrainingModel.build({ config, loss: mainLoss, numClasses: data.numClasses, imageShape: data.imageShape });
+    for (const stage of stages.slice(1)) checkStageFits(stage, mainLoss);
+    const totalEpochs = stages.reduce((sum, stage) => sum + stage.epochs, 0);
+    const classCounts = tf.tensor1d(data.classCounts, 'int32');
+
+    let resumedFrom: string | null = null;
+    let optimizerState: SgdState | null = null;
+    if (options.resume === true) {
+      const found = latestValidCheckpoint(checkpointDir);
+      if (found !== null) {
+        const state = found.contents.state as {
+          epoch: number;
+          step: number;
+          best: Progress['best'];
+          queuePointer: number;
+        };
+        const weights = Object.fromEntries(
+          Object.entries(found.contents.tensors).filter(([name]) => !name.startsWith('sgd/')),
+        );
+        model.loadWeights(weights as Parameters<TrainingModel['loadWeights']>[0], state.queuePointer);
+        optimizerState = Object.fromEntries(
+          Object.entries(found.contents.tensors)
+            .filter(([name]) => name.startsWith('sgd/'))
+            .map(([name, t]) => [name.slice(4), { shape: t.shape, values: t.values as Float32Array }]),
+        );
+        progress = { epoch: state.epoch, step: state.step, best: state.best };
+        resumedFrom = relative(artifactRoot, found.ref.path);
+      }
+    }
+    const firstBatchCount = Math.floor(data.train.size / config.batchSize);
+    if (firstBatchCount < 1) {
+      throw new LtlabError(
+        'CONFIG.INVALID',
+        `batchSize ${config.batchSize} exceeds the ${data.train.size} training images.`,
+        {
+          fix: 'Lower batchSize.',
+        },
+      );
+    }
+    emit({
+      type: 'started',
+      epoch: progress.epoch,
+      step: progress.step,
+      backend: tf.getBackend(),
+      device: null,
+      totalEpochs,
+      stepsPerEpoch: firstBatchCount,
+      resumedFrom,
+    });
+
+    let final: Evaluation | null = null;
+    let stageStart = 0;
+    for (const [stageIndex, stage] of stages.entries()) {
+      const stageEnd = stageStart + stage.epochs;
+      if (progress.epoch >= stageEnd) {
+        stageStart = stageEnd;
+        continue;
+      }
+      const optimizer = new Sgd(stage.optimizer);
+      optimizers.push(optimizer);
+      if (optimizerState !== null && progress.epoch > stageStart) optimizer.loadState(optimizerState);
+      optimizerState = null;
+      if (stage.reinitClassifier && progress.epoch === stageStart)
+        model.reinitClassifier(deriveSeed(config.seed, 'reinit', stageIndex));
+      const sampler = createSampler(
+        { seed: deriveSeed(config.seed, 'sampler', stageIndex), ...stage.sampler },
+        { labels: data.train.labels, numClasses: data.numClasses },
+      );
+      const loader = new BatchLoader(data.train, {
+        batchSize: config.batchSize,
+        seed: deriveSeed(config.seed, 'augment', stageIndex),
+        workers: options.loaderWorkers ?? 0,
+        dropLast: true,
+        sampler,
+        transform: config.data.transforms.train,
+      });
+      const params = model.trainableParameters(stage.freezeBackbone);
+      const variables = params.map(([, variable]) => variable);
+      const lossOptions = parseOrThrow(
+        stage.loss.schema,
+        stage.method.options,
+        `method.options of loss '${stage.loss.name}'`,
+      );
+      try {
+        for (let epoch = progress.epoch; epoch < stageEnd; epoch++) {
+          const stageEpoch = epoch - stageStart;
+          const lr = learningRateAt(stage.schedule, stage.optimizer.lr, stageEpoch, stage.epochs);
+          const drw = stage.method.drw;
+          const classWeights =
+            drw !== undefined && stageEpoch >= drw.startEpoch
+              ? tf.tensor1d(classBalancedWeights(Array.from(data.classCounts), drw.beta), 'float32')
+              : null;
+          const started = performance.now();
+          let lossSum = 0;
+          let batches = 0;
+          let images = 0;
+          const batchesPerEpoch = loader.batchCount(sampler.length);
+          for await (const batch of loader.epoch(epoch)) {
+            if (options.signal?.aborted === true) {
+              throw new LtlabError('TRAIN.INTERRUPTED', `Run stopped during epoch ${epoch + 1}.`, {
+                fix: 'It resumes from its last checkpoint when started again.',
+              });
+            }
+            const views = batch.views.map((view) => tf.tensor4d(view, batch.shape));
+            const labels = tf.tensor1d(batch.labels, 'int32');
+            const step = { views, labels };
+            const extras = model.prepareStep(step, stage.loss.requires, classCounts, classWeights);
+            const current = model;
+            const { value, grads } = tf.variableGrads(
+              () =>
+                stage.loss.compute(
+                  current.lossInputs(step, extras, stage.loss.requires, !stage.freezeBackbone),
+                  lossOptions,
+                ),
+              variables,
+            );
+            const lossValue = (value.dataSync() as Float32Array)[0] as number;
+            if (!Number.isFinite(lossValue)) {
+              throw new LtlabError(
+                'TRAIN.NAN_LOSS',
+                `The loss is ${lossValue} at step ${progress.step + 1} (epoch ${epoch + 1}).`,
+                {
+                  fix: 'Lower optimizer.lr or check the data; the run stops rather than train on garbage.',
+                  details: { step: progress.step + 1, epoch },
+                },
+              );
+            }
+            const byName: Record<string, tf.Tensor> = {};
+            params.forEach(([name, variable]) => {
+              const grad = grads[variable.name];
+              if (grad !== undefined) byName[name] = grad;
+            });
+            optimizer.step(params, byName, lr);
+            model.finishStep(step, extras);
+            tf.dispose([value, ...Object.values(grads), ...views, labels]);
+            lossSum += lossValue;
+            batches++;
+            images += batch.labels.length;
+            progress.step++;
+            options.onBatch?.({ epoch, totalEpochs, batch: batches, batches: batchesPerEpoch, loss: lossValue });
+          }
+          classWeights?.dispose();
+          const seconds = (performance.now() - started) / 1000;
+          progress.epoch = epoch + 1;
+          emit({
+            type: 'epoch',
+            epoch,
+            step: progress.step,
+            stage: stage.name,
+            trainLoss: lossSum / Math.max(1, batches),
+            lr,
+            imagesPerSecond: images / Math.max(seconds, 1e-9),
+            seconds,
+          });
+          const last = progress.epoch === totalEpochs;
+          if (last || progress.epoch % config.evaluation.everyEpochs === 0) {
+            final = await evaluate(model, test, {
+              pipeline: config.data.transforms.test,
+              batchSize: config.evaluation.batchSize,
+              trainCounts: data.classCounts,
+            });
+            emit({
+              type: 'eval',
+              epoch,
+              step: progress.step,
+              split: 'test',
+              metrics: { top1: final.top1, top5: final.top5, many: final.many, medium: final.medium, few: final.few },
+              perClassAccuracy: final.perClassAccuracy,
+              trainCounts: Array.from(data.classCounts),
+              confusion: final.confusion,
+            });
+          }
+          const improved = final !== null && (progress.best === null || final.top1 > progress.best.top1);
+          if (improved && final !== null) progress.best = { top1: final.top1, epoch };
+          if (last || progress.epoch % config.checkpoint.everyEpochs === 0) {
+            saveCheckpoint(model, optimizer, progress, checkpointDir, config, emit, artifactRoot, improved);
+          }
+        }
+      } finally {
+        await loader.close();
+      }
+      stageStart = stageEnd;
+    }
+    classCounts.dispose();
+    emit({
+      type: 'finished',
+      epoch: Math.max(0, totalEpochs - 1),
+      step: progress.step,
+      metrics:
+        final === null
+          ? null
+          : { top1: final.top1, top5: final.top5, many: final.many, medium: final.medium, few: final.few },
+    });
+    return { epochsRun: totalEpochs, final, best: progress.best };
+  } catch (caught) {
+    const error = toLtlabError(caught);
+    emit({ type: 'failed', epoch: progress.epoch, step: progress.step, error: error.toJSON() });
+    throw error;
+  } finally {
+    for (const optimizer of optimizers) optimizer.dispose();
+    model?.dispose();
+  }
+}
+
+function planStages(config: RunConfig): Stage[] {
+  const main: Stage = {
+    name: 'main',
+    epochs: config.epochs,
+    method: config.method,
+    loss: getLoss(config.method.loss),
+    sampler: config.sampler,
+    optimizer: config.optimizer,
+    schedule: config.schedule,
+    freezeBackbone: false,
+    reinitClassifier: false,
+  };
+  return [
+    main,
+    ...config.stages.map((stage) => {
+      const method = stage.method ?? config.method;
+      return {
+        name: stage.name,
+        epochs: stage.epochs,
+        method,
+        loss: getLoss(method.loss),
+        sampler: stage.sampler ?? config.sampler,
+        optimizer: stage.optimizer ?? config.optimizer,
+        schedule: stage.schedule ?? config.schedule,
+        freezeBackbone: stage.freezeBackbone,
+        reinitClassifier: stage.reinitClassifier,
+      };
+    }),
+  ];
+}
+
+/** A later stage reuses the network built for the first, so it may only need less of it. */
+function checkStageFits(stage: Stage, main: LossDefinition): void {
+  const need = stage.loss.requires;
+  const have = main.requires;
+  const missing =
+    (need.branchLogits && !have.branchLogits) ||
+    (need.momentumQueue && !have.momentumQueue) ||
+    (need.features !== 'none' && have.features === 'none');
+  if (missing) {
+    throw new LtlabError(
+      'CONFIG.UNSUPPORTED',
+      `Stage '${stage.name}' uses loss '${stage.loss.name}', which needs parts the first stage's network lacks.`,
+      {
+        fix: 'Use a stage loss that needs only logits (e.g. cross-entropy, balanced-softmax).',
+      },
+    );
+  }
+}
+
+function saveCheckpoint(
+  model: TrainingModel,
+  optimizer: Sgd,
+  progress: Progress,
+  dir: string,
+  config: RunConfig,
+  emit: (body: EventBody) => void,
+  artifactRoot: string,
+  best: boolean,
+): void {
+  const tensors: Parameters<typeof writeCheckpoint>[1]['tensors'] = { ...model.exportWeights() };
+  for (const [name, entry] of Object.entries(optimizer.exportState())) {
+    tensors[`sgd/${name}`] = { shape: entry.shape, dtype: 'float32', values: entry.values };
+  }
+  const path = epochCheckpointPath(dir, progress.epoch);
+  const written = writeCheckpoint(path, {
+    tensors,
+    state: { epoch: progress.epoch, step: progress.step, best: progress.best, queuePointer: model.queue?.pointer ?? 0 },
+  });
+  pruneCheckpoints(dir, config.checkpoint.keepLast);
+  if (best && config.checkpoint.keepBest) copyFileSync(path, join(dir, 'best.ckpt'));
+  emit({
+    type: 'checkpoint',
+    epoch: progress.epoch - 1,
+    step: progress.step,
+    path: relative(artifactRoot, path),
+    sizeBytes: written.sizeBytes,
+    sha256: written.sha256,
+    best,
+  });
+}
