@@ -10,14 +10,17 @@ export default class SummaryLineReporter implements Reporter {
     let failed = 0;
     let skipped = 0;
     for (const testModule of testModules) {
-      // A file that fails to load has no tests to count, so it counts as one failure.
-      if (testModule.state() === 'failed' && [...testModule.children.allTests()].length === 0) failed++;
+      let failedHere = 0;
       for (const test of testModule.children.allTests()) {
         const state = test.result().state;
         if (state === 'passed') passed++;
-        else if (state === 'failed') failed++;
+        else if (state === 'failed') failedHere++;
         else skipped++;
       }
+      // A file that fails to load, or a failing beforeAll that skips its tests, fails no test
+      // itself: count the file once so the line never says 0 failed for a failed run.
+      if (testModule.state() === 'failed' && failedHere === 0) failedHere = 1;
+      failed += failedHere;
     }
     failed += unhandledErrors.length;
     const skippedPart = skipped > 0 ? `, ${skipped} skipped` : '';

@@ -1,1 +1,2 @@
-export {};
+export { EXIT, exitCodeFor } from './exit-codes.js';
+export { formatTable } from './output.js';

@@ -36,3 +36,6 @@ export {
   type SweepSpecInput,
   sweepSpecSchema,
 } from './sweep/sweep-spec.js';
+export { parseSlots, type Slot, slotEnv, slotName } from './worker/slots.js';
+export { type TrainerCommand, type TrainerOutcome, TrainerProcess } from './worker/trainer-process.js';
+export { WorkerSupervisor, type WorkerSupervisorOptions } from './worker/worker-supervisor.js';

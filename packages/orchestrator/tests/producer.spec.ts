@@ -94,7 +94,7 @@ describe('submitSweep', () => {
       base: tinyBase,
       grid: { 'optimizer.lr': [-1], batchSize: [0] },
     });
-    const error = await loadSweepFile(path2).catch((e: unknown) => e as Error);
+    const error = (await loadSweepFile(path2).catch((e: unknown) => e)) as Error;
     expect(error.message).toMatch(/optimizer\.lr/);
     expect(error.message).toMatch(/batchSize/);
     expect(await bed.redis.keys(`${bed.settings.prefix}:*`)).toEqual(keysBefore);

@@ -63,16 +63,24 @@ export async function applyMigrations(target: DatabaseTarget): Promise<string[]>
 /** What `prisma migrate status` reports: pending, failed and edited migrations. */
 export async function migrationStatus(target: DatabaseTarget): Promise<MigrationStatus> {
   return withEngine(target, async (engine, migrationsList) => {
-    const report = await engine.diagnoseMigrationHistory({
-      migrationsList,
-      optInToShadowDatabase: false,
-      filters: NO_FILTER,
-    });
+    const all = migrationsList.migrationDirectories.map((d) => d.path);
+    let report: Awaited<ReturnType<typeof engine.diagnoseMigrationHistory>>;
+    try {
+      report = await engine.diagnoseMigrationHistory({
+        migrationsList,
+        optInToShadowDatabase: false,
+        filters: NO_FILTER,
+      });
+    } catch (error) {
+      // P1014: no `_prisma_migrations` table yet (a new SQLite file): nothing is applied.
+      if ((error as { code?: unknown }).code === 'P1014') return { pending: all, failed: [], edited: [] };
+      throw error;
+    }
     const history = report.history;
     let pending: string[] = [];
     if (history?.diagnostic === 'databaseIsBehind') pending = history.unappliedMigrationNames;
     else if (history?.diagnostic === 'historiesDiverge') pending = history.unappliedMigrationNames;
-    else if (!report.hasMigrationsTable) pending = migrationsList.migrationDirectories.map((d) => d.path);
+    else if (!report.hasMigrationsTable) pending = all;
     return { pending, failed: report.failedMigrationNames, edited: report.editedMigrationNames };
   });
 }

@@ -1,5 +1,7 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { LtlabError } from '@ltlab/core';
-import { type DatabaseTarget, redactUrl, resolveDatabase } from './database-url.js';
+import { type DatabaseTarget, redactUrl, resolveDatabase, sqlitePath } from './database-url.js';
 import { flattenConfig } from './flatten-config.js';
 import { applyMigrations, migrationStatus } from './migrations.js';
 import { createPrismaClient, type StoreClient } from './prisma-client.js';
@@ -40,10 +42,13 @@ export interface OpenStoreOptions {
 export async function openRunStore(options: OpenStoreOptions = {}): Promise<PrismaRunStore> {
   const target = options.target ?? resolveDatabase();
   const migrate = options.migrate ?? target.provider === 'sqlite';
-  if (migrate) await applyMigrations(target);
-  else {
-    const status = await migrationStatus(target);
-    if (status.pending.length > 0) {
+  // Read the migration state first: applying takes a write lock, which a reader (the CLI beside a
+  // busy recorder on SQLite) should not need when the database is up to date.
+  if (target.provider === 'sqlite' && target.url !== 'file::memory:')
+    mkdirSync(dirname(sqlitePath(target)), { recursive: true });
+  const status = await migrationStatus(target);
+  if (status.pending.length > 0) {
+    if (!migrate) {
       throw new LtlabError(
         'CONFIG.INVALID',
         `The database ${redactUrl(target.url)} lacks migrations: ${status.pending.join(', ')}.`,
@@ -52,6 +57,7 @@ export async function openRunStore(options: OpenStoreOptions = {}): Promise<Pris
         },
       );
     }
+    await applyMigrations(target);
   }
   return new PrismaRunStore(await createPrismaClient(target), target);
 }

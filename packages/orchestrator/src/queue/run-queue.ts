@@ -42,11 +42,9 @@ export function openEventsQueue(settings: QueueSettings, connection: Redis): Que
   });
 }
 
-/** Enqueues one event; its id as job id makes a re-sent event a no-op. */
+/** Enqueues one event; its id as job id makes a re-sent event a no-op (BullMQ ids cannot hold ':'). */
 export async function publishEvent(queue: Queue<EventEnvelope>, envelope: EventEnvelope): Promise<void> {
-  await queue.add(envelope.source === 'trainer' ? envelope.event.type : envelope.event.type, envelope, {
-    jobId: envelope.id,
-  });
+  await queue.add(envelope.event.type, envelope, { jobId: envelope.id.replaceAll(':', '/') });
 }
 
 /** Redis keys beside the queues: cancellation flags and per-run attempt counters. */

@@ -68,6 +68,10 @@ export async function applyEvent(
         ...(context?.gitDirty === undefined ? {} : { gitDirty: context.gitDirty }),
         at,
       });
+      if (event.resumedFrom !== null) {
+        // Where an attempt picked up: the number of epochs its checkpoint had completed.
+        await store.recordMetrics([{ ...base, name: 'resumed_at_epoch', split: 'train', value: event.epoch }]);
+      }
       return;
     case 'epoch': {
       const points: MetricPointInput[] = [

@@ -36,6 +36,14 @@ export async function runTrainerChild(io: { stdin: Readable; stdout: Writable })
   const controller = new AbortController();
   process.once('SIGTERM', () => controller.abort());
   process.once('SIGINT', () => controller.abort());
+  // A worker killed with SIGKILL cannot stop its child; the orphan notices it was re-parented (or
+  // that its stdout is gone) and stops, so it never writes next to the attempt that replaces it.
+  const parent = process.ppid;
+  const orphanCheck = setInterval(() => {
+    if (process.ppid !== parent) controller.abort();
+  }, 500);
+  orphanCheck.unref();
+  io.stdout.on('error', () => controller.abort());
   const runtime = await initRuntime();
   process.stderr.write(`backend: ${runtime.backend} (${runtime.reason})\n`);
   try {
@@ -55,6 +63,7 @@ export async function runTrainerChild(io: { stdin: Readable; stdout: Writable })
     });
     return TRAINER_EXIT.ok;
   } catch (error) {
+    if (controller.signal.aborted && process.ppid !== parent) return TRAINER_EXIT.failed;
     process.stderr.write(`${isLtlabError(error) ? error.describe() : String(error)}\n`);
     return TRAINER_EXIT.failed;
   }

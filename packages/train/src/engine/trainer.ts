@@ -189,6 +189,9 @@ export async function trainRun(options: TrainOptions): Promise<TrainResult> {
           let images = 0;
           const batchesPerEpoch = loader.batchCount(sampler.length);
           for await (const batch of loader.epoch(epoch)) {
+            // Batches built on this thread resolve as microtasks; yield so that signals, timers
+            // and I/O (SIGTERM, an orphan check, queued stdout) are served between steps.
+            await new Promise<void>((resolve) => setImmediate(resolve));
             if (options.signal?.aborted === true) {
               throw new LtlabError('TRAIN.INTERRUPTED', `Run stopped during epoch ${epoch + 1}.`, {
                 fix: 'It resumes from its last checkpoint when started again.',

@@ -1,0 +1,42 @@
+import { applyMigrations, migrationStatus, redactUrl, resolveDatabase } from '@ltlab/store';
+import { z } from 'zod';
+import { parseCommand } from '../args.js';
+import { EXIT } from '../exit-codes.js';
+import { createOutput } from '../output.js';
+
+const USAGE = 'ltlab db migrate [--status] [--json]';
+
+/** `ltlab db migrate`: applies the committed migrations to DATABASE_URL (or the SQLite default). */
+export async function dbCommand(argv: readonly string[]): Promise<number> {
+  const [sub, ...rest] = argv;
+  if (sub !== 'migrate') {
+    process.stderr.write(`Usage: ${USAGE}\n`);
+    return EXIT.usage;
+  }
+  const { values } = parseCommand(
+    rest,
+    { status: { type: 'boolean' }, json: { type: 'boolean' } },
+    z.object({ status: z.boolean().default(false), json: z.boolean().default(false) }),
+    USAGE,
+  );
+  const out = createOutput(values.json);
+  const target = resolveDatabase();
+  if (values.status) {
+    const status = await migrationStatus(target);
+    if (out.json) out.data({ database: redactUrl(target.url), ...status });
+    else
+      out.print(
+        `${redactUrl(target.url)}: ${status.pending.length === 0 ? 'up to date' : `pending ${status.pending.join(', ')}`}`,
+      );
+    return status.pending.length === 0 && status.failed.length === 0 ? EXIT.ok : EXIT.failed;
+  }
+  const applied = await applyMigrations(target);
+  if (out.json) out.data({ database: redactUrl(target.url), applied });
+  else
+    out.print(
+      applied.length === 0
+        ? `${redactUrl(target.url)} is up to date.`
+        : `Applied to ${redactUrl(target.url)}: ${applied.join(', ')}`,
+    );
+  return EXIT.ok;
+}

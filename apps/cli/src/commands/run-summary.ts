@@ -1,0 +1,55 @@
+import type { RunRecord, RunStore } from '@ltlab/store';
+
+/** One row of a comparison table: the run and its last test evaluation. */
+export interface RunSummary {
+  id: string;
+  label: string;
+  status: string;
+  attempt: number;
+  epoch: number | null;
+  top1: number | null;
+  top5: number | null;
+  many: number | null;
+  medium: number | null;
+  few: number | null;
+  objective: number | null;
+  error: string | null;
+}
+
+export async function summarizeRuns(store: RunStore, runs: readonly RunRecord[]): Promise<RunSummary[]> {
+  const out: RunSummary[] = [];
+  for (const run of runs) {
+    const detail = await store.getRunDetail(run.id);
+    const last = detail?.evaluations.filter((e) => e.split === 'test').at(-1);
+    out.push({
+      id: run.id,
+      label: run.label,
+      status: run.status,
+      attempt: run.attempt,
+      epoch: run.lastEpoch === null ? null : run.lastEpoch + 1,
+      top1: last?.top1 ?? null,
+      top5: last?.top5 ?? null,
+      many: last?.many ?? null,
+      medium: last?.medium ?? null,
+      few: last?.few ?? null,
+      objective: run.objective,
+      error: run.errorCode === null ? null : `${run.errorCode}: ${run.errorMessage ?? ''}`,
+    });
+  }
+  return out;
+}
+
+/** Percentages for humans; the JSON keeps fractions. */
+export function percentRows(rows: readonly RunSummary[]): Array<Record<string, unknown>> {
+  const pct = (v: number | null) => (v === null ? null : `${(100 * v).toFixed(2)}`);
+  return rows.map((r) => ({
+    run: r.label || r.id,
+    status: r.status,
+    epoch: r.epoch,
+    'top-1 %': pct(r.top1),
+    'many %': pct(r.many),
+    'medium %': pct(r.medium),
+    'few %': pct(r.few),
+    ...(r.error === null ? {} : { error: r.error }),
+  }));
+}

@@ -1,0 +1,75 @@
+import { resolve } from 'node:path';
+import { readDataFile } from '@ltlab/orchestrator';
+import { z } from 'zod';
+import { parseCommand } from '../args.js';
+import { EXIT } from '../exit-codes.js';
+import { ProgressBar } from '../progress-bar.js';
+
+const USAGE = 'ltlab train <config.yaml> [--out DIR] [--resume] [--backend auto|tensorflow|wasm|cpu] [--run-id ID]';
+
+/**
+ * `ltlab train`: one run on this machine, no queue or database. Events go to stdout as JSON
+ * lines; a progress bar goes to stderr when it is a terminal.
+ */
+export async function trainCommand(argv: readonly string[]): Promise<number> {
+  const { values, positionals } = parseCommand(
+    argv,
+    { out: { type: 'string' }, resume: { type: 'boolean' }, backend: { type: 'string' }, 'run-id': { type: 'string' } },
+    z.object({
+      out: z.string().optional(),
+      resume: z.boolean().default(false),
+      backend: z.enum(['auto', 'tensorflow', 'wasm', 'cpu']).optional(),
+      'run-id': z
+        .string()
+        .regex(/^[\w.-]+$/)
+        .optional(),
+    }),
+    USAGE,
+  );
+  const file = positionals[0];
+  if (file === undefined) {
+    process.stderr.write(`Usage: ${USAGE}\n`);
+    return EXIT.usage;
+  }
+  // TensorFlow.js loads only here, in the command that trains.
+  const { initRuntime } = await import('@ltlab/runtime');
+  const { parseRunConfig, trainRun } = await import('@ltlab/train');
+  const config = parseRunConfig(await readDataFile(file), `run config ${file}`);
+  const runtime = await initRuntime(values.backend === undefined ? {} : { backend: values.backend });
+  process.stderr.write(`backend: ${runtime.backend} (${runtime.reason})\n`);
+  const runId = values['run-id'] ?? (config.name || 'run');
+  const runDir = resolve(values.out ?? `runs/${runId}`);
+  const bar = process.stderr.isTTY ? new ProgressBar(process.stderr) : null;
+  const controller = new AbortController();
+  process.once('SIGINT', () => controller.abort());
+  process.once('SIGTERM', () => controller.abort());
+  try {
+    const result = await trainRun({
+      config,
+      runId,
+      runDir,
+      resume: values.resume,
+      signal: controller.signal,
+      onEvent: (event) => {
+        bar?.clear();
+        process.stdout.write(`${JSON.stringify(event)}\n`);
+      },
+      ...(bar === null
+        ? {}
+        : {
+            onBatch: (p: { epoch: number; totalEpochs: number; batch: number; batches: number; loss: number }) =>
+              bar.update(`epoch ${p.epoch + 1}/${p.totalEpochs}`, p.batch / p.batches, `loss ${p.loss.toFixed(4)}`),
+          }),
+    });
+    bar?.clear();
+    if (result.final !== null) {
+      const f = result.final;
+      process.stderr.write(
+        `done: top-1 ${(100 * f.top1).toFixed(2)}%  many ${(100 * f.many).toFixed(2)}%  medium ${(100 * f.medium).toFixed(2)}%  few ${(100 * f.few).toFixed(2)}%  (${runDir})\n`,
+      );
+    }
+    return EXIT.ok;
+  } finally {
+    bar?.clear();
+  }
+}

@@ -1,0 +1,87 @@
+import { execFileSync } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import { parseSlots, queueSettingsFromEnv, WorkerSupervisor } from '@ltlab/orchestrator';
+import { z } from 'zod';
+import { parseCommand } from '../args.js';
+import { artifactRoot, gitInfo, trainerCommand } from '../context.js';
+import { EXIT } from '../exit-codes.js';
+
+const USAGE =
+  'ltlab worker [--gpus 0,1,...|all | --slots N|all] [--artifacts DIR] [--backend auto|tensorflow|wasm|cpu]';
+
+export const workerFlags = {
+  gpus: { type: 'string' },
+  slots: { type: 'string' },
+  artifacts: { type: 'string' },
+  backend: { type: 'string' },
+} as const;
+
+export const workerFlagSchema = z.object({
+  gpus: z.string().optional(),
+  slots: z.union([z.literal('all'), z.coerce.number().int().positive()]).optional(),
+  artifacts: z.string().optional(),
+  backend: z.enum(['auto', 'tensorflow', 'wasm', 'cpu']).optional(),
+});
+
+/** Starts a worker supervisor; resolves when it has shut down after SIGINT/SIGTERM. */
+export async function startWorker(
+  values: z.output<typeof workerFlagSchema>,
+  log: (line: string) => void,
+): Promise<{ supervisor: WorkerSupervisor; root: string }> {
+  if (values.gpus !== undefined && values.slots !== undefined) {
+    throw new (await import('@ltlab/core')).LtlabError('CONFIG.INVALID', '--gpus and --slots exclude each other.', {
+      fix: 'Use --gpus for GPU nodes, --slots for CPU-only nodes.',
+    });
+  }
+  const slots = parseSlots({
+    ...(values.gpus === undefined ? {} : { gpus: values.gpus }),
+    ...(values.slots === undefined ? {} : { slots: values.slots }),
+    gpuCount,
+  });
+  const root = values.artifacts ?? artifactRoot();
+  mkdirSync(root, { recursive: true });
+  if (values.backend !== undefined) process.env.LTLAB_BACKEND = values.backend;
+  const supervisor = await WorkerSupervisor.start({
+    settings: queueSettingsFromEnv(),
+    slots,
+    trainer: trainerCommand(),
+    artifactRoot: root,
+    backend: process.env.LTLAB_BACKEND ?? 'auto',
+    ...(process.env.LTLAB_LOCK_DURATION_MS === undefined
+      ? {}
+      : { lockDurationMs: Number(process.env.LTLAB_LOCK_DURATION_MS) }),
+    ...(process.env.LTLAB_HEARTBEAT_MS === undefined ? {} : { heartbeatMs: Number(process.env.LTLAB_HEARTBEAT_MS) }),
+    ...gitInfo(),
+    onLog: (slot, line) => log(`[${slot}] ${line}`),
+  });
+  return { supervisor, root };
+}
+
+export async function workerCommand(argv: readonly string[]): Promise<number> {
+  const { values } = parseCommand(argv, workerFlags, workerFlagSchema, USAGE);
+  const { supervisor, root } = await startWorker(values, (line) => process.stderr.write(`${line}\n`));
+  process.stderr.write(
+    `worker: slots ${supervisor.slotNames.join(', ')}; artifacts ${root}; Ctrl-C stops after checkpointing.\n`,
+  );
+  await untilSignal();
+  process.stderr.write('worker: stopping (running trainers keep their last checkpoint and go back to the queue)...\n');
+  await supervisor.close();
+  return EXIT.ok;
+}
+
+export function untilSignal(): Promise<void> {
+  return new Promise((resolve) => {
+    process.once('SIGINT', () => resolve());
+    process.once('SIGTERM', () => resolve());
+  });
+}
+
+function gpuCount(): number {
+  try {
+    return execFileSync('nvidia-smi', ['-L'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] })
+      .split('\n')
+      .filter((line) => line.startsWith('GPU ')).length;
+  } catch {
+    return 0;
+  }
+}

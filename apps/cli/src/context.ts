@@ -1,0 +1,58 @@
+import { execFileSync } from 'node:child_process';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { connectRedis, openRunsQueue, type ProducerContext, queueSettingsFromEnv } from '@ltlab/orchestrator';
+import { defaultDataDir, openRunStore, type PrismaRunStore } from '@ltlab/store';
+
+/** Where run directories (checkpoints) live: LTLAB_ARTIFACTS, else `<data dir>/artifacts`. */
+export function artifactRoot(env: NodeJS.ProcessEnv = process.env): string {
+  return env.LTLAB_ARTIFACTS ?? join(defaultDataDir(env), 'artifacts');
+}
+
+export async function withStore<T>(action: (store: PrismaRunStore) => Promise<T>): Promise<T> {
+  const store = await openRunStore();
+  try {
+    return await action(store);
+  } finally {
+    await store.close();
+  }
+}
+
+/** Store + Redis + runs queue, for commands that submit or cancel. */
+export async function withProducer<T>(action: (ctx: ProducerContext) => Promise<T>): Promise<T> {
+  const settings = queueSettingsFromEnv();
+  const redis = await connectRedis(settings);
+  const runs = openRunsQueue(settings, redis);
+  try {
+    return await withStore((store) => action({ store, runs, redis, settings }));
+  } finally {
+    await runs.close();
+    redis.disconnect();
+  }
+}
+
+/** The command that starts a trainer child: this CLI again, with the same Node flags. */
+export function trainerCommand(): { command: string; args: string[] } {
+  const main = fileURLToPath(new URL('./main.' + (import.meta.url.endsWith('.ts') ? 'ts' : 'js'), import.meta.url));
+  return { command: process.execPath, args: [...process.execArgv, main, 'train-child'] };
+}
+
+/** The commit and dirty flag of the code that runs, when it runs from a git checkout. */
+export function gitInfo(): { gitCommit?: string; gitDirty?: boolean } {
+  const cwd = fileURLToPath(new URL('.', import.meta.url));
+  try {
+    const commit = execFileSync('git', ['rev-parse', 'HEAD'], {
+      cwd,
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'ignore'],
+    }).trim();
+    const dirty = execFileSync('git', ['status', '--porcelain', '--untracked-files=no'], {
+      cwd,
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'ignore'],
+    });
+    return { gitCommit: commit, gitDirty: dirty.trim() !== '' };
+  } catch {
+    return {};
+  }
+}

@@ -1,0 +1,53 @@
+import { availableParallelism } from 'node:os';
+import { LtlabError } from '@ltlab/core';
+
+/** One place a trainer runs: a GPU (by index) or a CPU core. */
+export type Slot = { kind: 'gpu'; index: number } | { kind: 'cpu'; core: number };
+
+/**
+ * `--gpus 0,1 | all` gives one slot per GPU; `--slots N` one per CPU core (the wasm backend is
+ * single-threaded, and unpinned processes on a 2-core machine gave no more throughput than one).
+ */
+export function parseSlots(options: { gpus?: string; slots?: number | 'all'; gpuCount?: () => number }): Slot[] {
+  if (options.gpus !== undefined) {
+    const count = options.gpuCount?.() ?? 0;
+    const indices =
+      options.gpus === 'all'
+        ? Array.from({ length: count }, (_, i) => i)
+        : options.gpus.split(',').map((part) => {
+            const index = Number(part.trim());
+            if (!Number.isInteger(index) || index < 0) {
+              throw new LtlabError('CONFIG.INVALID', `--gpus: '${part}' is not a GPU index.`, {
+                fix: 'Use --gpus 0,1,... or --gpus all.',
+              });
+            }
+            return index;
+          });
+    if (indices.length === 0) {
+      throw new LtlabError('CONFIG.INVALID', '--gpus all found no GPU on this node.', {
+        fix: 'Check nvidia-smi, or use --slots N to train on CPU cores.',
+      });
+    }
+    return indices.map((index) => ({ kind: 'gpu', index }));
+  }
+  const cores = availableParallelism();
+  const count = options.slots === undefined || options.slots === 'all' ? cores : options.slots;
+  if (!Number.isInteger(count) || count < 1) {
+    throw new LtlabError(
+      'CONFIG.INVALID',
+      `--slots must be a positive integer or 'all', got ${String(options.slots)}.`,
+    );
+  }
+  return Array.from({ length: count }, (_, i) => ({ kind: 'cpu', core: i % cores }));
+}
+
+export function slotName(slot: Slot): string {
+  return slot.kind === 'gpu' ? `gpu${slot.index}` : `cpu${slot.core}`;
+}
+
+/** Environment of a trainer child on this slot. */
+export function slotEnv(slot: Slot, base: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  if (slot.kind === 'gpu') return { ...base, CUDA_VISIBLE_DEVICES: String(slot.index) };
+  // No GPU for CPU slots, so an installed tfjs-node-gpu does not grab one.
+  return { ...base, CUDA_VISIBLE_DEVICES: '' };
+}

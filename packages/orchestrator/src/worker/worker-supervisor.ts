@@ -1,0 +1,281 @@
+import { hostname } from 'node:os';
+import { join } from 'node:path';
+import { LtlabError, parseOrThrow } from '@ltlab/core';
+import type { TrainerEvent } from '@ltlab/train/config';
+import { type Job, type Queue, UnrecoverableError, Worker } from 'bullmq';
+import type { Redis } from 'ioredis';
+import { createRedis, type QueueSettings, RUNS_QUEUE } from '../queue/connection.js';
+import { type EventEnvelope, type RunJob, runJobSchema, type WorkerEvent } from '../queue/payloads.js';
+import { keys, openEventsQueue, publishEvent } from '../queue/run-queue.js';
+import { type Slot, slotName } from './slots.js';
+import { type TrainerCommand, type TrainerOutcome, TrainerProcess } from './trainer-process.js';
+
+export interface WorkerSupervisorOptions {
+  settings: QueueSettings;
+  slots: readonly Slot[];
+  /** How to start a trainer child (the CLI passes itself with `train-child`). */
+  trainer: TrainerCommand;
+  /** Shared artifact root: run directories live at `<root>/<run id>`. */
+  artifactRoot: string;
+  node?: string;
+  backend?: string | null;
+  device?: string | null;
+  heartbeatMs?: number;
+  /** BullMQ lock: a worker that stops renewing it (killed) loses the job after this long. */
+  lockDurationMs?: number;
+  gitCommit?: string;
+  gitDirty?: boolean;
+  /** Lines the trainers log (stderr and non-event stdout), prefixed by slot. */
+  onLog?: (slot: string, line: string) => void;
+}
+
+interface SlotState {
+  slot: Slot;
+  name: string;
+  worker: Worker<RunJob>;
+  current: { runId: string; attempt: number; trainer: TrainerProcess; cancelled: boolean } | null;
+}
+
+/**
+ * One BullMQ worker per slot. Each job runs in a trainer child process, so the parent's event
+ * loop stays free to renew the job lock, heartbeat and forward events: trainer events go to the
+ * durable `events` queue (the recorder writes them to the store) and to the job's progress.
+ * Config and data errors fail the run at once; other failures retry with backoff, resuming from
+ * the last checkpoint. A killed worker loses its lock and BullMQ hands the job to another slot.
+ */
+export class WorkerSupervisor {
+  readonly #options: WorkerSupervisorOptions;
+  readonly #redis: Redis;
+  readonly #subscriber: Redis;
+  readonly #events: Queue<EventEnvelope>;
+  readonly #slots: SlotState[] = [];
+  readonly #node: string;
+  #heartbeat: NodeJS.Timeout | undefined;
+  #stopping = false;
+
+  private constructor(options: WorkerSupervisorOptions) {
+    this.#options = options;
+    this.#node = options.node ?? hostname();
+    this.#redis = createRedis(options.settings);
+    this.#subscriber = createRedis(options.settings);
+    this.#events = openEventsQueue(options.settings, this.#redis);
+  }
+
+  static async start(options: WorkerSupervisorOptions): Promise<WorkerSupervisor> {
+    const supervisor = new WorkerSupervisor(options);
+    await supervisor.#start();
+    return supervisor;
+  }
+
+  get slotNames(): string[] {
+    return this.#slots.map((state) => state.name);
+  }
+
+  async #start(): Promise<void> {
+    const { settings } = this.#options;
+    await this.#subscriber.subscribe(keys.cancelChannel(settings.prefix));
+    this.#subscriber.on('message', (_channel, runId: string) => {
+      for (const state of this.#slots) {
+        if (state.current?.runId === runId) {
+          state.current.cancelled = true;
+          state.current.trainer.stop(10_000);
+        }
+      }
+    });
+    for (const slot of this.#options.slots) {
+      const name = slotName(slot);
+      const state: SlotState = { slot, name, current: null, worker: undefined as unknown as Worker<RunJob> };
+      state.worker = new Worker<RunJob>(RUNS_QUEUE, (job) => this.#process(state, job), {
+        connection: createRedis(settings),
+        prefix: settings.prefix,
+        concurrency: 1,
+        lockDuration: this.#options.lockDurationMs ?? 30_000,
+        stalledInterval: Math.max(1_000, Math.floor((this.#options.lockDurationMs ?? 30_000) / 2)),
+        // A lost worker is not the run's fault: let stalled jobs come back many times.
+        maxStalledCount: 20,
+      });
+      state.worker.on('error', (error) => this.#options.onLog?.(name, `queue error: ${error.message}`));
+      this.#slots.push(state);
+    }
+    await Promise.all(this.#slots.map((state) => state.worker.waitUntilReady()));
+    await this.#beat();
+    this.#heartbeat = setInterval(() => void this.#beat().catch(() => undefined), this.#options.heartbeatMs ?? 5_000);
+  }
+
+  async #process(state: SlotState, job: Job<RunJob>): Promise<void> {
+    const prefix = this.#options.settings.prefix;
+    let data: RunJob;
+    try {
+      data = parseOrThrow(runJobSchema, job.data, `run job ${job.id ?? '?'}`);
+    } catch (error) {
+      throw new UnrecoverableError(error instanceof Error ? error.message : String(error));
+    }
+    const runId = data.runId;
+    const attempt = await this.#redis.incr(keys.attempt(prefix, runId));
+    if ((await this.#redis.exists(keys.cancelled(prefix, runId))) === 1) {
+      await this.#publishWorker({
+        type: 'run-ended',
+        runId,
+        attempt,
+        status: 'cancelled',
+        errorCode: 'RUN.CANCELLED',
+        errorMessage: 'Cancelled before it started.',
+        time: Date.now(),
+      });
+      throw new UnrecoverableError('cancelled');
+    }
+    const trainer = new TrainerProcess({
+      command: this.#options.trainer,
+      slot: state.slot,
+      job: {
+        runId,
+        attempt,
+        config: data.config,
+        runDir: join(this.#options.artifactRoot, runId),
+        artifactRoot: this.#options.artifactRoot,
+      },
+      onEvent: (event) => {
+        void this.#forward(job, state, event);
+      },
+      onLog: (line) => this.#options.onLog?.(state.name, line),
+    });
+    const current = { runId, attempt, trainer, cancelled: false };
+    state.current = current;
+    await this.#beat();
+    let outcome: TrainerOutcome;
+    try {
+      outcome = await trainer.done;
+    } finally {
+      state.current = null;
+      await this.#beat();
+    }
+    if (current.cancelled) {
+      await this.#publishWorker({
+        type: 'run-ended',
+        runId,
+        attempt,
+        status: 'cancelled',
+        errorCode: 'RUN.CANCELLED',
+        errorMessage: 'Cancelled by a user.',
+        time: Date.now(),
+      });
+      throw new UnrecoverableError('cancelled');
+    }
+    if (outcome.exitCode === 0 && outcome.finished) return;
+    await this.#fail(job, runId, attempt, outcome);
+  }
+
+  /** Decides between retry and final failure, reports it, and throws accordingly. */
+  async #fail(job: Job<RunJob>, runId: string, attempt: number, outcome: TrainerOutcome): Promise<never> {
+    const reported = outcome.failure?.error;
+    const crash = `trainer exited with ${outcome.signal ?? `code ${outcome.exitCode}`}: ${outcome.stderrTail.slice(-5).join(' | ')}`;
+    const code = reported?.code ?? (outcome.signal === 'SIGKILL' ? 'TRAIN.OUT_OF_MEMORY' : 'INTERNAL');
+    const message = reported?.message ?? crash;
+    const retryable = reported === undefined ? true : reported.retryable || this.#stopping;
+    const attemptsLeft = job.attemptsMade + 1 < (job.opts.attempts ?? 1);
+    if (retryable && (attemptsLeft || this.#stopping)) {
+      await this.#publishWorker({
+        type: 'run-requeued',
+        runId,
+        attempt,
+        reason: `[${code}] ${message}`,
+        time: Date.now(),
+      });
+      throw new LtlabError('TRAIN.INTERRUPTED', `[${code}] ${message}`);
+    }
+    await this.#publishWorker({
+      type: 'run-ended',
+      runId,
+      attempt,
+      status: 'failed',
+      errorCode: code,
+      errorMessage: message,
+      time: Date.now(),
+    });
+    throw new UnrecoverableError(`[${code}] ${message}`);
+  }
+
+  async #forward(job: Job<RunJob>, state: SlotState, event: TrainerEvent): Promise<void> {
+    const { gitCommit, gitDirty } = this.#options;
+    const envelope: EventEnvelope = {
+      id: `${event.runId}.${event.attempt}.${event.seq}`,
+      source: 'trainer',
+      event,
+      context: {
+        node: this.#node,
+        slot: state.name,
+        ...(gitCommit === undefined ? {} : { gitCommit }),
+        ...(gitDirty === undefined ? {} : { gitDirty }),
+      },
+    };
+    try {
+      await publishEvent(this.#events, envelope);
+      if (event.type === 'epoch' || event.type === 'eval')
+        await job.updateProgress({ epoch: event.epoch, step: event.step });
+    } catch (error) {
+      this.#options.onLog?.(
+        state.name,
+        `could not forward ${event.type}: ${error instanceof Error ? error.message : String(error)}`,
+      );
+    }
+  }
+
+  async #publishWorker(event: WorkerEvent): Promise<void> {
+    const id =
+      event.type === 'worker-heartbeat' || event.type === 'run-heartbeat'
+        ? `${event.type}:${'workerId' in event ? event.workerId : event.runId}:${event.time}`
+        : `${event.type}:${'runId' in event ? `${event.runId}:${event.attempt}` : event.workerId}`;
+    await publishEvent(this.#events, { id, source: 'worker', event });
+  }
+
+  /** Unique per process: two workers on one node may both have a slot cpu0. */
+  #workerId(state: SlotState): string {
+    return `${this.#node}:${process.pid}:${state.name}`;
+  }
+
+  async #beat(): Promise<void> {
+    const time = Date.now();
+    for (const state of this.#slots) {
+      await this.#publishWorker({
+        type: 'worker-heartbeat',
+        workerId: this.#workerId(state),
+        node: this.#node,
+        slot: state.name,
+        pid: process.pid,
+        backend: this.#options.backend ?? null,
+        device: this.#options.device ?? null,
+        memoryBytes: process.memoryUsage().rss,
+        status: this.#stopping ? 'stopping' : state.current === null ? 'idle' : 'busy',
+        currentRunId: state.current?.runId ?? null,
+        time,
+      });
+      if (state.current !== null) {
+        await this.#publishWorker({
+          type: 'run-heartbeat',
+          runId: state.current.runId,
+          attempt: state.current.attempt,
+          time,
+        });
+      }
+    }
+  }
+
+  /**
+   * Graceful shutdown: take no new jobs, ask running trainers to stop (they keep their last
+   * checkpoint), report their runs requeued, and exit once they are gone.
+   */
+  async close(): Promise<void> {
+    if (this.#stopping) return;
+    this.#stopping = true;
+    for (const state of this.#slots) state.current?.trainer.stop();
+    await Promise.all(this.#slots.map((state) => state.worker.close()));
+    clearInterval(this.#heartbeat);
+    const time = Date.now();
+    for (const state of this.#slots) {
+      await this.#publishWorker({ type: 'worker-stopped', workerId: this.#workerId(state), time });
+    }
+    await this.#events.close();
+    this.#subscriber.disconnect();
+    this.#redis.disconnect();
+  }
+}
