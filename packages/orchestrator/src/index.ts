@@ -24,7 +24,7 @@ export { type ReapResult, reapStaleRuns } from './recorder/reaper.js';
 export { Recorder, type RecorderOptions } from './recorder/recorder.js';
 export { getPath, withPath } from './sweep/dotted-path.js';
 export { type ExpandedRun, type ExpandedSweep, expandSweep } from './sweep/expand-sweep.js';
-export { type LoadedSweep, loadSweepFile, readDataFile } from './sweep/load-sweep-file.js';
+export { type LoadedSweep, loadSweepFile } from './sweep/load-sweep-file.js';
 export {
   configPathSchema,
   type Distribution,

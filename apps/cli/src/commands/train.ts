@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { readDataFile } from '@ltlab/orchestrator';
+import { loadConfigFile } from '@ltlab/train/config';
 import { z } from 'zod';
 import { parseCommand } from '../args.js';
 import { EXIT } from '../exit-codes.js';
@@ -34,7 +34,7 @@ export async function trainCommand(argv: readonly string[]): Promise<number> {
   // TensorFlow.js loads only here, in the command that trains.
   const { initRuntime } = await import('@ltlab/runtime');
   const { parseRunConfig, trainRun } = await import('@ltlab/train');
-  const config = parseRunConfig(await readDataFile(file), `run config ${file}`);
+  const config = parseRunConfig(await loadConfigFile(file), `run config ${file}`);
   const runtime = await initRuntime(values.backend === undefined ? {} : { backend: values.backend });
   process.stderr.write(`backend: ${runtime.backend} (${runtime.reason})\n`);
   const runId = values['run-id'] ?? (config.name || 'run');

@@ -69,6 +69,20 @@ describe('expandSweep', () => {
     expect(reseeded.map((r) => r.config.optimizer.lr)).not.toEqual(runs.map((r) => r.config.optimizer.lr));
   });
 
+  it('crosses named variants with the grid and labels runs by variant', () => {
+    const sweep = spec({
+      variants: [
+        { name: 'ce', set: { method: { loss: 'cross-entropy' } } },
+        { name: 'bs', set: { method: { loss: 'balanced-softmax' }, 'optimizer.momentum': 0.8 } },
+      ],
+      grid: { 'optimizer.lr': [0.1, 0.2] },
+    });
+    const expanded = expandSweep(sweep, base);
+    expect(expanded.runs.map((r) => r.label)).toEqual(['ce lr=0.1', 'ce lr=0.2', 'bs lr=0.1', 'bs lr=0.2']);
+    expect(expanded.runs[2]?.config.optimizer.momentum).toBe(0.8);
+    expect(expanded.sweptKeys).toEqual(['method', 'optimizer.momentum', 'optimizer.lr']);
+  });
+
   it('keeps a run once when two points give the same config', () => {
     const runs = expandSweep(spec({ grid: { 'optimizer.lr': [0.1, 0.1, 0.2] } }), base).runs;
     expect(runs.map((r) => r.config.optimizer.lr)).toEqual([0.1, 0.2]);

@@ -22,16 +22,22 @@ export interface ExpandedSweep {
 }
 
 /**
- * Expands a sweep into its runs, deterministically: grid combinations (first key outermost),
- * then random samples (sample i drawn from its own seeded stream), then replicates. Every run
+ * Expands a sweep into its runs, deterministically: variants, grid combinations (first key
+ * outermost), then random samples (sample i drawn from its own seeded stream), then replicates. Every run
  * config is validated; all invalid runs are reported together, each with its overrides.
  * Runs whose configs coincide (a random choice repeating, say) are kept once.
  */
 export function expandSweep(spec: SweepSpec, base: Record<string, unknown>): ExpandedSweep {
   const specHash = canonicalHash({ ...spec, base });
   const sweepId = `${spec.name}-${specHash.slice(0, 8)}`;
-  const points = crossGrid(spec.grid).flatMap((gridPoint) =>
-    randomSamples(spec).map((sample) => ({ ...gridPoint, ...sample })),
+  const variants = spec.variants.length === 0 ? [{ name: '', set: {} }] : spec.variants;
+  const points = variants.flatMap((variant) =>
+    crossGrid(spec.grid).flatMap((gridPoint) =>
+      randomSamples(spec).map((sample) => ({
+        point: { ...variant.set, ...gridPoint, ...sample },
+        variant: variant.name,
+      })),
+    ),
   );
   const baseSeed = typeof base.seed === 'number' ? base.seed : 0;
   const seeds =
@@ -39,17 +45,25 @@ export function expandSweep(spec: SweepSpec, base: Record<string, unknown>): Exp
       ? Array.from({ length: spec.replicates }, (_, r) => baseSeed + r)
       : spec.replicates.seeds;
   const replicated =
-    spec.replicates === 1 ? points : points.flatMap((point) => seeds.map((seed) => ({ ...point, seed })));
+    spec.replicates === 1
+      ? points
+      : points.flatMap(({ point, variant }) => seeds.map((seed) => ({ point: { ...point, seed }, variant })));
 
   const runs: ExpandedRun[] = [];
   const seen = new Set<string>();
   const problems: string[] = [];
-  replicated.forEach((overrides, index) => {
+  replicated.forEach(({ point: overrides, variant }, index) => {
+    const shown = Object.fromEntries(
+      Object.entries(overrides).filter(
+        ([path]) => !(path in (spec.variants.find((v) => v.name === variant)?.set ?? {})),
+      ),
+    );
+    const label = [variant, describe(shown)].filter((part) => part !== '').join(' ');
     let raw: Record<string, unknown> = base;
     for (const [path, value] of Object.entries(overrides)) raw = withPath(raw, path, value);
     let config: RunConfig;
     try {
-      config = parseRunConfig(raw, `run ${index} (${describe(overrides) || 'base config'})`);
+      config = parseRunConfig(raw, `run ${index} (${label || 'base config'})`);
     } catch (error) {
       problems.push(error instanceof Error ? error.message : String(error));
       return;
@@ -63,7 +77,7 @@ export function expandSweep(spec: SweepSpec, base: Record<string, unknown>): Exp
       fingerprint,
       config,
       overrides,
-      label: describe(overrides),
+      label,
     });
   });
   if (problems.length > 0) {
@@ -75,7 +89,11 @@ export function expandSweep(spec: SweepSpec, base: Record<string, unknown>): Exp
       },
     );
   }
-  const sweptKeys = [...Object.keys(spec.grid), ...Object.keys(spec.random?.params ?? {})];
+  const sweptKeys = [
+    ...new Set(spec.variants.flatMap((variant) => Object.keys(variant.set))),
+    ...Object.keys(spec.grid),
+    ...Object.keys(spec.random?.params ?? {}),
+  ];
   if (spec.replicates !== 1) sweptKeys.push('seed');
   return { id: sweepId, specHash, runs, sweptKeys };
 }

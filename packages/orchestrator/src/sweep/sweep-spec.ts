@@ -58,6 +58,11 @@ export const sweepSpecSchema = z
     description: z.string().default(''),
     /** The base run config: a path (relative to the sweep file) or the config inline. */
     base: z.union([z.string().min(1), z.record(z.string(), jsonValue)]),
+    /**
+     * Named sets of values that go together (a method with its options and views), each crossed
+     * with the grid: `[{ name: paco, set: { method: {...}, data.transforms.train: {...} } }]`.
+     */
+    variants: z.array(z.object({ name: z.string().min(1), set: z.record(configPathSchema, jsonValue) })).default([]),
     /** Every combination of these values is a run (first key outermost). */
     grid: z.record(configPathSchema, z.array(jsonValue).min(1)).default({}),
     random: z

@@ -1,6 +1,8 @@
 /**
  * `@ltlab/train/config`: the run config without TensorFlow.js, for the control plane.
  */
+
+export { deepMerge, loadConfigFile, readDataFile } from './load-config-file.js';
 export {
   backboneSchema,
   canonicalRunConfig,
