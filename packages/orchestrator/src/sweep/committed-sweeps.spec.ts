@@ -1,0 +1,28 @@
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { loadSweepFile } from './load-sweep-file.js';
+
+const sweepsDir = fileURLToPath(new URL('../../../../configs/sweeps', import.meta.url));
+
+describe('sweeps under configs/sweeps', () => {
+  it.each(readdirSync(sweepsDir).filter((name) => name.endsWith('.yaml')))(
+    '%s expands into valid runs',
+    async (name) => {
+      const loaded = await loadSweepFile(join(sweepsDir, name));
+      expect(loaded.expanded.runs.length).toBeGreaterThan(0);
+    },
+  );
+
+  it('the main job compares four methods on fmnist-lt-small', async () => {
+    const { expanded } = await loadSweepFile(join(sweepsDir, 'fmnist-lt-small-methods.yaml'));
+    expect(expanded.runs.map((run) => run.config.method.loss)).toEqual([
+      'cross-entropy',
+      'balanced-softmax',
+      'ldam',
+      'reslt',
+    ]);
+    expect(expanded.runs.every((run) => run.config.data.longTail?.imgMax === 1000)).toBe(true);
+  });
+});
