@@ -46,8 +46,11 @@ function openSource(data: RunConfig['data']): { train: DatasetSource; test: Data
     return value;
   };
   switch (data.source) {
-    case 'fashion-mnist':
-      return fashionMnist(data.root === undefined ? {} : { dir: data.root });
+    case 'fashion-mnist': {
+      // A machine-local copy (not a hyperparameter) may replace the default Debian location.
+      const dir = data.root ?? process.env.LTLAB_FASHION_MNIST_DIR;
+      return fashionMnist(dir === undefined ? {} : { dir });
+    }
     case 'mnist':
       return mnist({ dir: need('root') });
     case 'cifar10':

@@ -1,0 +1,66 @@
+#!/usr/bin/env bash
+# The main job: on a fresh clone, sets everything up and runs a real sweep end to end on the
+# embedded default (SQLite in ./.ltlab, the local Redis, Fashion-MNIST-LT): four long-tail methods
+# on fmnist-lt-small, one worker slot per CPU core, then prints the comparison table.
+# Running it again reuses the finished runs and prints the table at once.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+say() { printf '\n==> %s\n' "$*"; }
+die() { printf '\nerror: %s\n' "$*" >&2; exit 3; }
+as_root() { if [ "$(id -u)" = 0 ]; then "$@"; elif command -v sudo >/dev/null; then sudo "$@"; else return 1; fi; }
+
+if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  say 'Installing dependencies (npm ci)'
+  npm ci --no-audit --no-fund
+fi
+
+FMNIST=/usr/share/datasets/fashion-mnist
+if [ -z "${LTLAB_FASHION_MNIST_DIR:-}" ] && [ ! -f "$FMNIST/train-images-idx3-ubyte.gz" ]; then
+  say "Installing Fashion-MNIST (Debian package dataset-fashion-mnist)"
+  if ! { as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq dataset-fashion-mnist ||
+         { as_root apt-get update -qq && as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq dataset-fashion-mnist; }; }; then
+    die "Fashion-MNIST is missing. Install it with 'sudo apt-get install dataset-fashion-mnist', or download the four
+files from https://github.com/zalandoresearch/fashion-mnist into a directory and rerun with LTLAB_FASHION_MNIST_DIR=<dir>."
+  fi
+fi
+
+export REDIS_URL="${REDIS_URL:-redis://127.0.0.1:6379}"
+if ! redis-cli -u "$REDIS_URL" ping >/dev/null 2>&1; then
+  if [ "$REDIS_URL" = redis://127.0.0.1:6379 ] && command -v redis-server >/dev/null; then
+    say 'Starting a local Redis on 127.0.0.1:6379'
+    mkdir -p .ltlab
+    redis-server --daemonize yes --bind 127.0.0.1 --port 6379 --save '' --appendonly no --dir "$PWD/.ltlab" --logfile "$PWD/.ltlab/redis.log"
+    for _ in $(seq 1 20); do redis-cli ping >/dev/null 2>&1 && break; sleep 0.5; done
+  fi
+  redis-cli -u "$REDIS_URL" ping >/dev/null 2>&1 || die "Redis does not answer at $REDIS_URL. Install and start it (sudo apt-get install redis-server) or set REDIS_URL."
+fi
+
+export LTLAB_HOME="${LTLAB_HOME:-$PWD/.ltlab}"
+export LTLAB_BACKEND="${LTLAB_BACKEND:-auto}"
+ltlab() { node apps/cli/bin/ltlab.mjs "$@"; }
+
+SWEEP=configs/sweeps/fmnist-lt-small-methods.yaml
+
+say "Database ($LTLAB_HOME/ltlab.db)"
+ltlab db migrate
+
+say "Submitting $SWEEP"
+ID=$(ltlab sweep submit "$SWEEP" --json | node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>console.log(JSON.parse(s).sweepId))')
+echo "sweep $ID"
+
+say "Training: recorder + one worker slot per CPU core (log: $LTLAB_HOME/up.log)"
+ltlab up --slots all > "$LTLAB_HOME/up.log" 2>&1 &
+UP=$!
+trap 'kill -INT $UP 2>/dev/null; wait $UP 2>/dev/null || true' EXIT
+START=$(date +%s)
+ltlab sweep status "$ID" --wait || true
+echo "wall time: $(( $(date +%s) - START )) s"
+
+say 'Comparison (test set: 10,000 balanced images; many > 100, medium 20-100, few < 20 training images)'
+ltlab runs list --sweep "$ID"
+cat <<MSG
+
+Explore: ltlab runs show <run-id> | ltlab runs compare <id> <id> | ltlab runs export --sweep $ID --format csv
+Data: $LTLAB_HOME (SQLite ltlab.db, checkpoints in artifacts/). Queue: $REDIS_URL.
+MSG
