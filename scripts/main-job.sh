@@ -36,6 +36,11 @@ if ! redis-cli -u "$REDIS_URL" ping >/dev/null 2>&1; then
   redis-cli -u "$REDIS_URL" ping >/dev/null 2>&1 || die "Redis does not answer at $REDIS_URL. Install and start it (sudo apt-get install redis-server) or set REDIS_URL."
 fi
 
+if [ ! -f apps/dashboard/ui-dist/index.html ]; then
+  say 'Building the dashboard UI'
+  npm run build:ui -w @ltlab/dashboard
+fi
+
 export LTLAB_HOME="${LTLAB_HOME:-$PWD/.ltlab}"
 export LTLAB_BACKEND="${LTLAB_BACKEND:-auto}"
 ltlab() { node apps/cli/bin/ltlab.mjs "$@"; }
@@ -49,18 +54,26 @@ say "Submitting $SWEEP"
 ID=$(ltlab sweep submit "$SWEEP" --json | node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>console.log(JSON.parse(s).sweepId))')
 echo "sweep $ID"
 
-say "Training: recorder + one worker slot per CPU core (log: $LTLAB_HOME/up.log)"
-ltlab up --slots all > "$LTLAB_HOME/up.log" 2>&1 &
+PORT="${LTLAB_PORT:-7420}"
+say "Training: recorder, dashboard and one worker slot per CPU core (log: $LTLAB_HOME/up.log)"
+ltlab up --slots all --port "$PORT" > "$LTLAB_HOME/up.log" 2>&1 &
 UP=$!
 trap 'kill -INT $UP 2>/dev/null; wait $UP 2>/dev/null || true' EXIT
+echo "dashboard while it trains: http://127.0.0.1:$PORT"
 START=$(date +%s)
 ltlab sweep status "$ID" --wait || true
 echo "wall time: $(( $(date +%s) - START )) s"
+kill -INT $UP 2>/dev/null; wait $UP 2>/dev/null || true
+trap - EXIT
 
 say 'Comparison (test set: 10,000 balanced images; many > 100, medium 20-100, few < 20 training images)'
 ltlab runs list --sweep "$ID"
+# Leave the dashboard up for browsing the results.
+nohup node apps/cli/bin/ltlab.mjs serve --port "$PORT" > "$LTLAB_HOME/serve.log" 2>&1 &
+SERVE=$!
 cat <<MSG
 
-Explore: ltlab runs show <run-id> | ltlab runs compare <id> <id> | ltlab runs export --sweep $ID --format csv
+Dashboard: http://127.0.0.1:$PORT/#/runs?sweep=$ID   (ltlab serve, pid $SERVE; stop it with: kill $SERVE)
+Explore: npx ltlab runs show <run-id> | npx ltlab runs compare <id> <id> | npx ltlab runs export --sweep $ID --format csv
 Data: $LTLAB_HOME (SQLite ltlab.db, checkpoints in artifacts/). Queue: $REDIS_URL.
 MSG

@@ -14,7 +14,7 @@ export const ALLOWED_IMPORTS: Readonly<Record<string, readonly string[]>> = {
   train: ['losses', 'backbones', 'datasets', 'samplers', 'metrics', 'runtime', 'core'],
   store: ['metrics', 'core'],
   orchestrator: ['train', 'store', 'metrics', 'samplers', 'datasets', 'core'],
-  cli: ['orchestrator', 'store', 'train', 'datasets', 'samplers', 'metrics', 'runtime', 'core'],
+  cli: ['dashboard', 'orchestrator', 'store', 'train', 'datasets', 'samplers', 'metrics', 'runtime', 'core'],
   dashboard: ['store', 'metrics', 'core'],
 };
 

@@ -1,6 +1,8 @@
 export { ashaStops, isAshaRung } from './early-stopping/asha.js';
 export { median, medianRuleStops } from './early-stopping/median-rule.js';
 export { cancelRuns } from './producer/cancel-runs.js';
+export { enqueueStoredRun } from './producer/enqueue-stored-run.js';
+export { retryRuns } from './producer/retry-runs.js';
 export { type ProducerContext, type SubmitOptions, type SubmitResult, submitSweep } from './producer/submit-sweep.js';
 export {
   connectRedis,

@@ -7,11 +7,11 @@ import { openRunsQueue } from '../src/queue/run-queue.js';
 import { loadSweepFile } from '../src/sweep/load-sweep-file.js';
 import { createTestBed, type TestBed, tinyBase, writeSweep } from './helpers.js';
 
-describe('submitSweep', () => {
+describe.each(['sqlite', 'postgresql'] as const)('submitSweep on %s', (provider) => {
   let bed: TestBed;
   let runs: Queue<RunJob>;
   beforeAll(async () => {
-    bed = await createTestBed('producer');
+    bed = await createTestBed('producer', provider);
     runs = openRunsQueue(bed.settings, bed.redis);
   });
   afterAll(async () => {

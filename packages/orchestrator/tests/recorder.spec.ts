@@ -23,11 +23,11 @@ function trainer(seq: number, event: Partial<TrainerEvent> & { type: TrainerEven
 
 const shots = (top1: number) => ({ top1, top5: 0.99, many: top1 + 0.1, medium: top1, few: top1 - 0.2 });
 
-describe('Recorder', () => {
+describe.each(['sqlite', 'postgresql'] as const)('Recorder on %s', (provider) => {
   let bed: TestBed;
   let events: Queue<EventEnvelope>;
   beforeAll(async () => {
-    bed = await createTestBed('recorder');
+    bed = await createTestBed('recorder', provider);
     events = openEventsQueue(bed.settings, bed.redis);
     await bed.store.saveSweep({
       id: 'sw',

@@ -11,3 +11,22 @@ export { type FlatParameter, flattenConfig } from './flatten-config.js';
 export { applyMigrations, type MigrationStatus, migrationStatus } from './migrations.js';
 export { type OpenStoreOptions, openRunStore, PrismaRunStore } from './prisma-run-store.js';
 export * from './run-store.js';
+export {
+  type CellValue,
+  type ColumnFilter,
+  type ColumnRef,
+  type ColumnStats,
+  columnFilterSchema,
+  EVALUATION_FIELDS,
+  type ParsedColumn,
+  parseColumn,
+  RUN_FIELDS,
+  type RunExplorer,
+  type RunGroup,
+  type RunGroupQuery,
+  type RunTablePage,
+  type RunTableQuery,
+  type RunTableScope,
+  sampleStd,
+  type TableColumns,
+} from './run-table.js';

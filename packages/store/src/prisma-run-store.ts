@@ -5,6 +5,7 @@ import { type DatabaseTarget, redactUrl, resolveDatabase, sqlitePath } from './d
 import { flattenConfig } from './flatten-config.js';
 import { applyMigrations, migrationStatus } from './migrations.js';
 import { createPrismaClient, type StoreClient } from './prisma-client.js';
+import { changeStamp, groupRuns, listColumns, queryRunTable } from './run-explorer.js';
 import {
   type ArtifactInput,
   type EvaluationInput,
@@ -27,6 +28,7 @@ import {
   type WorkerHeartbeat,
   type WorkerRecord,
 } from './run-store.js';
+import type { RunExplorer, RunGroup, RunGroupQuery, RunTablePage, RunTableQuery, TableColumns } from './run-table.js';
 
 const INSERT_CHUNK = 500;
 const OPEN_STATUSES: RunStatus[] = ['queued', 'running'];
@@ -62,7 +64,7 @@ export async function openRunStore(options: OpenStoreOptions = {}): Promise<Pris
   return new PrismaRunStore(await createPrismaClient(target), target);
 }
 
-export class PrismaRunStore implements RunStore {
+export class PrismaRunStore implements RunStore, RunExplorer {
   constructor(
     readonly client: StoreClient,
     readonly target: DatabaseTarget,
@@ -366,6 +368,22 @@ export class PrismaRunStore implements RunStore {
 
   async removeWorker(id: string): Promise<void> {
     await this.client.worker.deleteMany({ where: { id } });
+  }
+
+  queryRunTable(query: RunTableQuery): Promise<RunTablePage> {
+    return queryRunTable(this.client, this.target.provider, query, toRun);
+  }
+
+  groupRuns(query: RunGroupQuery): Promise<RunGroup[]> {
+    return groupRuns(this.client, this.target.provider, query);
+  }
+
+  listColumns(sweepId?: string): Promise<TableColumns> {
+    return listColumns(this.client, sweepId);
+  }
+
+  changeStamp(): Promise<string> {
+    return changeStamp(this.client);
   }
 
   async close(): Promise<void> {

@@ -51,7 +51,8 @@ export async function startWorker(
       ? {}
       : { lockDurationMs: Number(process.env.LTLAB_LOCK_DURATION_MS) }),
     ...(process.env.LTLAB_HEARTBEAT_MS === undefined ? {} : { heartbeatMs: Number(process.env.LTLAB_HEARTBEAT_MS) }),
-    ...gitInfo(),
+    ...(process.env.LTLAB_HEALTH_FILE === undefined ? {} : { healthFile: process.env.LTLAB_HEALTH_FILE }),
+    ...codeVersion(),
     onLog: (slot, line) => log(`[${slot}] ${line}`),
   });
   return { supervisor, root };
@@ -74,6 +75,17 @@ export function untilSignal(): Promise<void> {
     process.once('SIGINT', () => resolve());
     process.once('SIGTERM', () => resolve());
   });
+}
+
+/**
+ * The commit of the running code: from git in a checkout, else LTLAB_GIT_COMMIT (container images
+ * carry no .git; their build sets it).
+ */
+function codeVersion(): { gitCommit?: string; gitDirty?: boolean } {
+  const fromGit = gitInfo();
+  if (fromGit.gitCommit !== undefined) return fromGit;
+  const commit = process.env.LTLAB_GIT_COMMIT?.trim();
+  return commit === undefined || commit === '' ? {} : { gitCommit: commit };
 }
 
 function gpuCount(): number {

@@ -1,7 +1,7 @@
 import type { RunStore } from '@ltlab/store';
 import type { Queue } from 'bullmq';
+import { enqueueStoredRun } from '../producer/enqueue-stored-run.js';
 import type { RunJob } from '../queue/payloads.js';
-import { runJobOptions } from '../queue/run-queue.js';
 
 export interface ReapResult {
   requeued: string[];
@@ -25,18 +25,7 @@ export async function reapStaleRuns(
     const state = job === undefined ? 'missing' : await job.getState();
     if (state === 'active') continue; // its lock decides: BullMQ moves it back if the worker died
     if (state === 'missing' || state === 'unknown' || state === 'completed' || state === 'failed') {
-      const sweep = run.sweepId === null ? null : await store.getSweep(run.sweepId);
-      await runs.add(
-        'run',
-        {
-          runId: run.id,
-          sweepId: run.sweepId,
-          config: run.config as RunJob['config'],
-          configHash: run.configHash,
-          objective: { metric: sweep?.objectiveMetric ?? 'test/top1', mode: sweep?.objectiveMode ?? 'max' },
-        },
-        runJobOptions(run.id, sweep?.priority ?? 50),
-      );
+      await enqueueStoredRun(store, runs, run);
       result.reEnqueued.push(run.id);
     }
     await store.markRunRequeued({ runId: run.id, attempt: run.attempt, at: now });

@@ -45,9 +45,13 @@ export function slotName(slot: Slot): string {
   return slot.kind === 'gpu' ? `gpu${slot.index}` : `cpu${slot.core}`;
 }
 
-/** Environment of a trainer child on this slot. */
+/**
+ * Environment of a trainer child on this slot. CUDA numbers GPUs fastest first unless told
+ * otherwise; PCI bus order makes `--gpus 1` the GPU that nvidia-smi (and the heartbeat) calls 1.
+ */
 export function slotEnv(slot: Slot, base: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
-  if (slot.kind === 'gpu') return { ...base, CUDA_VISIBLE_DEVICES: String(slot.index) };
+  if (slot.kind === 'gpu')
+    return { ...base, CUDA_DEVICE_ORDER: 'PCI_BUS_ID', CUDA_VISIBLE_DEVICES: String(slot.index) };
   // No GPU for CPU slots, so an installed tfjs-node-gpu does not grab one.
   return { ...base, CUDA_VISIBLE_DEVICES: '' };
 }

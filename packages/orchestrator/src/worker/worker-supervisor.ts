@@ -1,3 +1,4 @@
+import { writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { LtlabError, parseOrThrow } from '@ltlab/core';
@@ -7,6 +8,7 @@ import type { Redis } from 'ioredis';
 import { createRedis, type QueueSettings, RUNS_QUEUE } from '../queue/connection.js';
 import { type EventEnvelope, type RunJob, runJobSchema, type WorkerEvent } from '../queue/payloads.js';
 import { keys, openEventsQueue, publishEvent } from '../queue/run-queue.js';
+import { describeGpu, type GpuProbe, type GpuStatus, nvidiaSmiProbe, processRssBytes } from './device-probe.js';
 import { type Slot, slotName } from './slots.js';
 import { type TrainerCommand, type TrainerOutcome, TrainerProcess } from './trainer-process.js';
 
@@ -18,8 +20,16 @@ export interface WorkerSupervisorOptions {
   /** Shared artifact root: run directories live at `<root>/<run id>`. */
   artifactRoot: string;
   node?: string;
+  /** The backend asked for (`auto`, ...), reported until a trainer says which one it loaded. */
   backend?: string | null;
   device?: string | null;
+  /** GPU names and memory for the heartbeat; defaults to nvidia-smi (null where it is absent). */
+  probeGpus?: GpuProbe;
+  /**
+   * Rewritten after every heartbeat that reached Redis: a container healthcheck tests its age
+   * (a stuck event loop or a lost Redis stops the writes).
+   */
+  healthFile?: string;
   heartbeatMs?: number;
   /** BullMQ lock: a worker that stops renewing it (killed) loses the job after this long. */
   lockDurationMs?: number;
@@ -33,6 +43,8 @@ interface SlotState {
   slot: Slot;
   name: string;
   worker: Worker<RunJob>;
+  /** What the last trainer on this slot loaded (its `started` event): the real backend and device. */
+  runtime: { backend: string; device: string | null } | null;
   current: { runId: string; attempt: number; trainer: TrainerProcess; cancelled: boolean } | null;
 }
 
@@ -50,12 +62,14 @@ export class WorkerSupervisor {
   readonly #events: Queue<EventEnvelope>;
   readonly #slots: SlotState[] = [];
   readonly #node: string;
+  readonly #probeGpus: GpuProbe;
   #heartbeat: NodeJS.Timeout | undefined;
   #stopping = false;
 
   private constructor(options: WorkerSupervisorOptions) {
     this.#options = options;
     this.#node = options.node ?? hostname();
+    this.#probeGpus = options.probeGpus ?? nvidiaSmiProbe();
     this.#redis = createRedis(options.settings);
     this.#subscriber = createRedis(options.settings);
     this.#events = openEventsQueue(options.settings, this.#redis);
@@ -84,7 +98,13 @@ export class WorkerSupervisor {
     });
     for (const slot of this.#options.slots) {
       const name = slotName(slot);
-      const state: SlotState = { slot, name, current: null, worker: undefined as unknown as Worker<RunJob> };
+      const state: SlotState = {
+        slot,
+        name,
+        runtime: null,
+        current: null,
+        worker: undefined as unknown as Worker<RunJob>,
+      };
       state.worker = new Worker<RunJob>(RUNS_QUEUE, (job) => this.#process(state, job), {
         connection: createRedis(settings),
         prefix: settings.prefix,
@@ -135,6 +155,7 @@ export class WorkerSupervisor {
         artifactRoot: this.#options.artifactRoot,
       },
       onEvent: (event) => {
+        if (event.type === 'started') state.runtime = { backend: event.backend, device: event.device };
         void this.#forward(job, state, event);
       },
       onLog: (line) => this.#options.onLog?.(state.name, line),
@@ -233,18 +254,26 @@ export class WorkerSupervisor {
     return `${this.#node}:${process.pid}:${state.name}`;
   }
 
+  /**
+   * One heartbeat per slot. Backend and device are what the slot's last trainer loaded (so a GPU
+   * node that fell back to wasm shows it), before that the requested backend; a GPU slot's device
+   * is its model from the driver. Memory is the GPU memory in use on a GPU slot's GPU, else the
+   * running trainer's resident memory, else this supervisor's.
+   */
   async #beat(): Promise<void> {
     const time = Date.now();
+    const gpus = this.#slots.some((state) => state.slot.kind === 'gpu') ? await this.#probeGpus() : null;
     for (const state of this.#slots) {
+      const { backend, device, memoryBytes } = this.#slotStatus(state, gpus);
       await this.#publishWorker({
         type: 'worker-heartbeat',
         workerId: this.#workerId(state),
         node: this.#node,
         slot: state.name,
         pid: process.pid,
-        backend: this.#options.backend ?? null,
-        device: this.#options.device ?? null,
-        memoryBytes: process.memoryUsage().rss,
+        backend,
+        device,
+        memoryBytes,
         status: this.#stopping ? 'stopping' : state.current === null ? 'idle' : 'busy',
         currentRunId: state.current?.runId ?? null,
         time,
@@ -258,6 +287,22 @@ export class WorkerSupervisor {
         });
       }
     }
+    if (this.#options.healthFile !== undefined) writeFileSync(this.#options.healthFile, `${time}\n`);
+  }
+
+  #slotStatus(
+    state: SlotState,
+    gpus: readonly GpuStatus[] | null,
+  ): { backend: string | null; device: string | null; memoryBytes: number | null } {
+    const slot = state.slot;
+    const gpu = slot.kind === 'gpu' ? gpus?.find((candidate) => candidate.index === slot.index) : undefined;
+    const trainerPid = state.current?.trainer.pid;
+    const trainerRss = trainerPid === undefined ? null : processRssBytes(trainerPid);
+    return {
+      backend: state.runtime?.backend ?? this.#options.backend ?? null,
+      device: gpu === undefined ? (state.runtime?.device ?? this.#options.device ?? null) : describeGpu(gpu),
+      memoryBytes: gpu?.memoryUsedBytes ?? trainerRss ?? process.memoryUsage().rss,
+    };
   }
 
   /**

@@ -1,0 +1,202 @@
+import { open, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { LtlabError, parseOrThrow } from '@ltlab/core';
+import type { RunExplorer, RunStore, RunTableQuery, RunTableScope } from '@ltlab/store';
+import {
+  columnsQuerySchema,
+  compareQuerySchema,
+  exportQuerySchema,
+  groupQuerySchema,
+  type scopeSchema,
+  tableQuerySchema,
+} from './api-schemas.js';
+import { configDiff } from './config-diff.js';
+import { parameterImportance } from './importance.js';
+
+export type DashboardStore = RunStore & RunExplorer;
+
+export interface ApiContext {
+  store: DashboardStore;
+  /** Where run directories live (`<root>/<run id>/console.log` gives the console tail). */
+  artifactRoot?: string;
+  /** A worker whose heartbeat is older than this is shown as stale. */
+  staleAfterMs: number;
+}
+
+type Params = Record<string, string>;
+
+function scope(values: ReturnType<typeof scopeSchema.parse>): RunTableScope {
+  return {
+    ...(values.sweep === undefined ? {} : { sweepId: values.sweep }),
+    ...(values.status === undefined ? {} : { status: values.status }),
+    ...(values.ids === undefined ? {} : { ids: values.ids }),
+    ...(values.filters === undefined ? {} : { filters: values.filters }),
+  };
+}
+
+export async function listRunsTable(ctx: ApiContext, params: Params) {
+  const q = parseOrThrow(tableQuerySchema, params, 'runs query');
+  const query: RunTableQuery = {
+    ...scope(q),
+    columns: q.columns,
+    limit: q.limit,
+    offset: q.offset,
+    ...(q.sort === undefined ? {} : { sort: { column: q.sort, direction: q.dir } }),
+  };
+  const page = await ctx.store.queryRunTable(query);
+  return { total: page.total, offset: q.offset, limit: q.limit, rows: page.rows };
+}
+
+export async function groupRunsTable(ctx: ApiContext, params: Params) {
+  const q = parseOrThrow(groupQuerySchema, params, 'group query');
+  return { groups: await ctx.store.groupRuns({ ...scope(q), groupBy: q.groupBy, metrics: q.metrics }) };
+}
+
+/** Every matching run, written page by page so 10,000 runs never sit in memory at once. */
+export async function* exportRows(ctx: ApiContext, params: Params) {
+  const q = parseOrThrow(exportQuerySchema, params, 'export query');
+  const base = {
+    ...scope(q),
+    columns: q.columns,
+    ...(q.sort === undefined ? {} : { sort: { column: q.sort, direction: q.dir } }),
+  };
+  yield ['id', 'label', 'status', 'objective', ...q.columns];
+  const pageSize = 1000;
+  for (let offset = 0; ; offset += pageSize) {
+    const page = await ctx.store.queryRunTable({ ...base, limit: pageSize, offset });
+    for (const row of page.rows) {
+      yield [row.run.id, row.run.label, row.run.status, row.run.objective, ...q.columns.map((c) => row.values[c])];
+    }
+    if (offset + pageSize >= page.total || page.rows.length === 0) return;
+  }
+}
+
+export async function listColumns(ctx: ApiContext, params: Params) {
+  const q = parseOrThrow(columnsQuerySchema, params, 'columns query');
+  return ctx.store.listColumns(q.sweep);
+}
+
+async function bestRun(ctx: ApiContext, sweepId: string, mode: 'max' | 'min') {
+  const page = await ctx.store.queryRunTable({
+    sweepId,
+    filters: [{ column: 'run:objective', min: -Number.MAX_VALUE }],
+    sort: { column: 'run:objective', direction: mode === 'max' ? 'desc' : 'asc' },
+    limit: 1,
+  });
+  const run = page.rows[0]?.run;
+  return run === undefined ? null : { id: run.id, label: run.label, objective: run.objective, status: run.status };
+}
+
+export async function listSweeps(ctx: ApiContext) {
+  const sweeps = await ctx.store.listSweeps();
+  return {
+    sweeps: await Promise.all(
+      sweeps.map(async (sweep) => ({
+        ...sweep,
+        counts: await ctx.store.countRunsByStatus(sweep.id),
+        best: await bestRun(ctx, sweep.id, sweep.objectiveMode),
+      })),
+    ),
+  };
+}
+
+/** The sweep page: progress, best run, every run's swept values (parallel coordinates), importance. */
+export async function sweepDetail(ctx: ApiContext, id: string) {
+  const sweep = await ctx.store.getSweep(id);
+  if (sweep === null)
+    throw new LtlabError('RUN.NOT_FOUND', `No sweep '${id}'.`, { fix: 'List sweeps at /api/sweeps.' });
+  const columns = await ctx.store.listColumns(id);
+  const swept = columns.hyperparameters.filter((param) => param.swept).map((param) => param.key);
+  const all = await ctx.store.queryRunTable({
+    sweepId: id,
+    columns: swept.map((key) => `hp:${key}`),
+    limit: 10_000,
+  });
+  const points = all.rows.map((row) => ({
+    id: row.run.id,
+    label: row.run.label,
+    status: row.run.status,
+    objective: row.run.objective,
+    values: Object.fromEntries(swept.map((key) => [key, row.values[`hp:${key}`] ?? null])),
+  }));
+  return {
+    sweep,
+    counts: await ctx.store.countRunsByStatus(id),
+    best: await bestRun(ctx, id, sweep.objectiveMode),
+    swept,
+    columns,
+    points,
+    importance: parameterImportance(swept, points),
+  };
+}
+
+const CONSOLE_TAIL_BYTES = 16_384;
+
+async function consoleTail(root: string | undefined, runId: string): Promise<string[] | null> {
+  if (root === undefined || !/^[\w.-]+$/.test(runId) || runId.startsWith('.')) return null;
+  const path = join(root, runId, 'console.log');
+  try {
+    const info = await stat(path);
+    const handle = await open(path, 'r');
+    try {
+      const start = Math.max(0, info.size - CONSOLE_TAIL_BYTES);
+      const buffer = Buffer.alloc(info.size - start);
+      await handle.read(buffer, 0, buffer.length, start);
+      const lines = buffer.toString('utf8').split('\n');
+      if (start > 0) lines.shift();
+      return lines.slice(-200);
+    } finally {
+      await handle.close();
+    }
+  } catch {
+    return null;
+  }
+}
+
+export async function runDetail(ctx: ApiContext, id: string) {
+  const detail = await ctx.store.getRunDetail(id);
+  if (detail === null) throw new LtlabError('RUN.NOT_FOUND', `No run '${id}'.`, { fix: 'Find run ids at /api/runs.' });
+  return { ...detail, console: await consoleTail(ctx.artifactRoot, id) };
+}
+
+export async function compareRuns(ctx: ApiContext, params: Params) {
+  const q = parseOrThrow(compareQuerySchema, params, 'compare query');
+  const details = await Promise.all(q.ids.map((id) => ctx.store.getRunDetail(id)));
+  const missing = q.ids.filter((_, index) => details[index] === null);
+  if (missing.length > 0) {
+    throw new LtlabError('RUN.NOT_FOUND', `No runs ${missing.join(', ')}.`, {
+      fix: 'Compare runs listed at /api/runs.',
+    });
+  }
+  const runs = details.filter((detail) => detail !== null);
+  return { runs, diff: configDiff(runs.map((detail) => detail.run.config)) };
+}
+
+export async function listWorkers(ctx: ApiContext) {
+  const now = Date.now();
+  const workers = await ctx.store.listWorkers();
+  const runIds = workers.map((w) => w.currentRunId).filter((id): id is string => id !== null);
+  const current =
+    runIds.length === 0
+      ? []
+      : (await ctx.store.queryRunTable({ ids: runIds, limit: runIds.length })).rows.map((r) => r.run);
+  const byId = new Map(current.map((run) => [run.id, run]));
+  const queue = await ctx.store.countRunsByStatus();
+  return {
+    queue,
+    workers: workers.map((worker) => ({
+      ...worker,
+      stale: now - worker.heartbeatAt.getTime() > ctx.staleAfterMs,
+      currentRun: worker.currentRunId === null ? null : (byId.get(worker.currentRunId) ?? null),
+    })),
+  };
+}
+
+export function statusOf(error: unknown): number {
+  if (error instanceof LtlabError) {
+    if (error.code === 'CONFIG.INVALID' || error.code === 'CONFIG.UNKNOWN_NAME') return 400;
+    if (error.code === 'RUN.NOT_FOUND') return 404;
+    if (error.code === 'STORE.UNAVAILABLE' || error.code === 'QUEUE.UNAVAILABLE') return 503;
+  }
+  return 500;
+}

@@ -1,0 +1,253 @@
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { extname, join, normalize, resolve, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { LtlabError, parseOrThrow } from '@ltlab/core';
+import { checkBinding, hostAllowed, presentedToken, tokenMatches } from './access.js';
+import {
+  type ApiContext,
+  compareRuns,
+  type DashboardStore,
+  exportRows,
+  groupRunsTable,
+  listColumns,
+  listRunsTable,
+  listSweeps,
+  listWorkers,
+  runDetail,
+  statusOf,
+  sweepDetail,
+} from './api.js';
+import { runIdsBodySchema } from './api-schemas.js';
+import { csvLine } from './csv.js';
+import { LiveUpdates } from './live-updates.js';
+
+/** Cancels or retries runs through the queue; `ltlab serve` passes the orchestrator's. */
+export interface QueueControl {
+  cancel(runIds: readonly string[]): Promise<number>;
+  retry(runIds: readonly string[]): Promise<number>;
+}
+
+export interface DashboardOptions {
+  store: DashboardStore;
+  /** Defaults to 127.0.0.1; any other host requires `token`. */
+  host?: string;
+  /** 0 picks a free port. Defaults to 7420. */
+  port?: number;
+  /** Required by every mutating endpoint when set (Authorization: Bearer, or X-Ltlab-Token). */
+  token?: string;
+  /** Without it, cancel marks runs cancelled in the store only, and retry answers 501. */
+  control?: QueueControl;
+  artifactRoot?: string;
+  /** The built UI; defaults to this package's ui-dist folder. */
+  uiDir?: string;
+  /** How often live pages poll the store for changes (default 1000 ms). */
+  pollMs?: number;
+  staleAfterMs?: number;
+}
+
+export interface DashboardHandle {
+  url: string;
+  /** Wire to the recorder's `onRecorded`: live pages update at once instead of at the next poll. */
+  notify(): void;
+  close(): Promise<void>;
+}
+
+const DEFAULT_UI_DIR = fileURLToPath(new URL('../ui-dist', import.meta.url));
+const MAX_BODY = 1 << 20;
+
+const CONTENT_TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.json': 'application/json',
+  '.png': 'image/png',
+  '.ico': 'image/x-icon',
+};
+
+export async function startDashboard(options: DashboardOptions): Promise<DashboardHandle> {
+  const host = options.host ?? '127.0.0.1';
+  const token = options.token === undefined || options.token === '' ? undefined : options.token;
+  checkBinding(host, token);
+  const ctx: ApiContext = {
+    store: options.store,
+    staleAfterMs: options.staleAfterMs ?? 120_000,
+    ...(options.artifactRoot === undefined ? {} : { artifactRoot: options.artifactRoot }),
+  };
+  const uiDir = resolve(options.uiDir ?? DEFAULT_UI_DIR);
+  const live = new LiveUpdates(() => options.store.changeStamp(), options.pollMs ?? 1000);
+
+  const server = createServer((request, response) => {
+    handle(request, response).catch((error: unknown) => sendError(response, error));
+  });
+
+  async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    if (!hostAllowed(request, host)) {
+      sendJson(response, 403, { error: { code: 'FORBIDDEN', message: 'Host header is not a loopback name.' } });
+      return;
+    }
+    const url = new URL(request.url ?? '/', 'http://dashboard.invalid');
+    const path = url.pathname;
+    const params = Object.fromEntries(url.searchParams);
+    if (request.method === 'POST') {
+      await mutate(request, response, path);
+      return;
+    }
+    if (request.method !== 'GET' && request.method !== 'HEAD') {
+      sendJson(response, 405, { error: { code: 'METHOD', message: `${request.method} is not allowed.` } });
+      return;
+    }
+    if (!path.startsWith('/api/')) {
+      await serveStatic(response, path);
+      return;
+    }
+    const runMatch = /^\/api\/runs\/([^/]+)$/.exec(path);
+    const sweepMatch = /^\/api\/sweeps\/([^/]+)$/.exec(path);
+    if (path === '/api/health')
+      sendJson(response, 200, { ok: true, tokenRequired: token !== undefined, queue: options.control !== undefined });
+    else if (path === '/api/events') live.attach(response);
+    else if (path === '/api/sweeps') sendJson(response, 200, await listSweeps(ctx));
+    else if (path === '/api/columns') sendJson(response, 200, await listColumns(ctx, params));
+    else if (path === '/api/runs') sendJson(response, 200, await listRunsTable(ctx, params));
+    else if (path === '/api/runs/groups') sendJson(response, 200, await groupRunsTable(ctx, params));
+    else if (path === '/api/runs/export.csv') await sendCsv(response, params);
+    else if (path === '/api/compare') sendJson(response, 200, await compareRuns(ctx, params));
+    else if (path === '/api/workers') sendJson(response, 200, await listWorkers(ctx));
+    else if (sweepMatch?.[1] !== undefined)
+      sendJson(response, 200, await sweepDetail(ctx, decodeURIComponent(sweepMatch[1])));
+    else if (runMatch?.[1] !== undefined)
+      sendJson(response, 200, await runDetail(ctx, decodeURIComponent(runMatch[1])));
+    else sendJson(response, 404, { error: { code: 'NOT_FOUND', message: `No endpoint ${path}.` } });
+  }
+
+  async function mutate(request: IncomingMessage, response: ServerResponse, path: string): Promise<void> {
+    if (token !== undefined && !tokenMatches(token, presentedToken(request))) {
+      sendJson(response, 401, {
+        error: {
+          code: 'UNAUTHORIZED',
+          message: 'This dashboard needs its token for changes.',
+          fix: 'Send Authorization: Bearer <token>.',
+        },
+      });
+      return;
+    }
+    // A JSON content type cannot be sent cross-origin without a CORS preflight, which we never grant.
+    if (!(request.headers['content-type'] ?? '').startsWith('application/json')) {
+      sendJson(response, 415, { error: { code: 'CONFIG.INVALID', message: 'Send the body as application/json.' } });
+      return;
+    }
+    const body = parseOrThrow(runIdsBodySchema, await readJson(request), 'request body');
+    if (path === '/api/runs/cancel') {
+      const cancelled =
+        options.control === undefined
+          ? await options.store.cancelRuns(body.ids, new Date())
+          : await options.control.cancel(body.ids);
+      live.notify();
+      sendJson(response, 200, { cancelled });
+    } else if (path === '/api/runs/retry') {
+      if (options.control === undefined) {
+        sendJson(response, 501, {
+          error: {
+            code: 'QUEUE.UNAVAILABLE',
+            message: 'This dashboard has no queue attached.',
+            fix: 'Run it through `ltlab serve`.',
+          },
+        });
+        return;
+      }
+      const retried = await options.control.retry(body.ids);
+      live.notify();
+      sendJson(response, 200, { retried });
+    } else {
+      sendJson(response, 404, { error: { code: 'NOT_FOUND', message: `No endpoint ${path}.` } });
+    }
+  }
+
+  async function sendCsv(response: ServerResponse, params: Record<string, string>): Promise<void> {
+    const rows = exportRows(ctx, params);
+    const first = await rows.next();
+    response.writeHead(200, {
+      'content-type': 'text/csv; charset=utf-8',
+      'content-disposition': 'attachment; filename="runs.csv"',
+    });
+    if (!first.done) response.write(csvLine(first.value));
+    for await (const row of rows) response.write(csvLine(row));
+    response.end();
+  }
+
+  async function serveStatic(response: ServerResponse, path: string): Promise<void> {
+    if (!existsSync(join(uiDir, 'index.html'))) {
+      response.writeHead(503, { 'content-type': 'text/plain; charset=utf-8' });
+      response.end('The dashboard UI is not built. Run `npm run build:ui -w @ltlab/dashboard`.\n');
+      return;
+    }
+    const target = normalize(join(uiDir, decodeURIComponent(path)));
+    const inside = target.startsWith(uiDir + sep);
+    const file = inside && extname(target) !== '' && existsSync(target) ? target : join(uiDir, 'index.html');
+    const body = await readFile(file);
+    response.writeHead(200, {
+      'content-type': CONTENT_TYPES[extname(file)] ?? 'application/octet-stream',
+      'cache-control': file.includes(`${sep}assets${sep}`) ? 'public, max-age=31536000, immutable' : 'no-cache',
+      'x-content-type-options': 'nosniff',
+    });
+    response.end(body);
+  }
+
+  await new Promise<void>((resolveListen, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 7420, host, () => {
+      server.off('error', reject);
+      resolveListen();
+    });
+  });
+  const address = server.address() as AddressInfo;
+  const shownHost = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  return {
+    url: `http://${shownHost}:${address.port}/`,
+    notify: () => live.notify(),
+    async close() {
+      live.close();
+      server.closeAllConnections();
+      await new Promise<void>((done) => server.close(() => done()));
+    },
+  };
+}
+
+async function readJson(request: IncomingMessage): Promise<unknown> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of request) {
+    size += (chunk as Buffer).length;
+    if (size > MAX_BODY)
+      throw new LtlabError('CONFIG.INVALID', 'The request body is over 1 MiB.', { fix: 'Send fewer ids at once.' });
+    chunks.push(chunk as Buffer);
+  }
+  try {
+    return JSON.parse(Buffer.concat(chunks).toString('utf8')) as unknown;
+  } catch {
+    throw new LtlabError('CONFIG.INVALID', 'The request body is not JSON.', { fix: 'Send {"ids": [...]} as JSON.' });
+  }
+}
+
+function sendJson(response: ServerResponse, status: number, body: unknown): void {
+  if (response.headersSent) return;
+  const text = JSON.stringify(body);
+  response.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' });
+  response.end(text);
+}
+
+function sendError(response: ServerResponse, error: unknown): void {
+  const status = statusOf(error);
+  const body =
+    error instanceof LtlabError
+      ? { code: error.code, message: error.message, fix: error.fix, details: error.details }
+      : { code: 'INTERNAL', message: error instanceof Error ? error.message : String(error) };
+  if (response.headersSent) {
+    response.end();
+    return;
+  }
+  sendJson(response, status, { error: body });
+}

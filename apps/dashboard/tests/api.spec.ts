@@ -1,0 +1,229 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type DashboardHandle, startDashboard } from '../src/index.js';
+import { type SeededStore, seededStore } from './seed-store.js';
+
+const TOKEN = 'a-long-test-token-0123456789';
+
+describe('dashboard HTTP API over a seeded store', () => {
+  let seeded: SeededStore;
+  let open: DashboardHandle;
+  let guarded: DashboardHandle;
+  const retried: string[][] = [];
+
+  beforeAll(async () => {
+    seeded = await seededStore();
+    open = await startDashboard({ store: seeded.store, port: 0, uiDir: seeded.dir });
+    guarded = await startDashboard({
+      store: seeded.store,
+      port: 0,
+      token: TOKEN,
+      uiDir: seeded.dir,
+      control: {
+        cancel: (ids) => seeded.store.cancelRuns(ids, new Date()),
+        retry: async (ids) => {
+          retried.push([...ids]);
+          return seeded.store.requeueRuns(ids);
+        },
+      },
+    });
+  });
+  afterAll(async () => {
+    await open?.close();
+    await guarded?.close();
+    await seeded?.cleanup();
+  });
+
+  const get = async (path: string, base = open.url) => {
+    const response = await fetch(new URL(path, base));
+    return {
+      status: response.status,
+      body: (await response.json()) as Record<string, unknown> & { error?: { code: string; message: string } },
+    };
+  };
+
+  it('pages the runs table with a total and stable order', async () => {
+    const first = await get(
+      '/api/runs?limit=10&sort=hp:method.options.temperature&dir=desc&columns=hp:method.loss,hp:seed',
+    );
+    expect(first.status).toBe(200);
+    expect(first.body.total).toBe(24);
+    const rows = first.body.rows as Array<{ run: { id: string }; values: Record<string, unknown> }>;
+    expect(rows).toHaveLength(10);
+    expect(rows.every((row) => row.values['hp:method.loss'] !== undefined)).toBe(true);
+    const third = await get('/api/runs?limit=10&offset=20&sort=hp:method.options.temperature&dir=desc');
+    const lastIds = (third.body.rows as Array<{ run: { id: string } }>).map((row) => row.run.id);
+    expect(lastIds).toHaveLength(4);
+    const all = new Set([...rows.map((row) => row.run.id), ...lastIds]);
+    expect(all.size).toBe(14);
+  });
+
+  it('filters by hyperparameter and metric, and sorts by a metric', async () => {
+    const filters = JSON.stringify([
+      { column: 'hp:method.loss', equals: 'paco' },
+      { column: 'eval:val:few', min: 0.3 },
+    ]);
+    const result = await get(
+      `/api/runs?filters=${encodeURIComponent(filters)}&sort=eval:val:few&dir=desc&columns=eval:val:few,hp:method.loss`,
+    );
+    expect(result.status).toBe(200);
+    const rows = result.body.rows as Array<{ values: Record<string, number | string> }>;
+    expect(rows.length).toBeGreaterThan(0);
+    expect(rows.length).toBeLessThan(8);
+    expect(
+      rows.every((row) => row.values['hp:method.loss'] === 'paco' && Number(row.values['eval:val:few']) >= 0.3),
+    ).toBe(true);
+    const few = rows.map((row) => Number(row.values['eval:val:few']));
+    expect(few).toEqual([...few].sort((a, b) => b - a));
+  });
+
+  it('groups by a hyperparameter with mean ± std over seeds', async () => {
+    const result = await get(
+      '/api/runs/groups?groupBy=method.loss,method.options.temperature&metrics=eval:val:top1&status=succeeded',
+    );
+    const groups = result.body.groups as Array<{
+      key: Record<string, unknown>;
+      n: number;
+      stats: Record<string, { mean: number; std: number | null; n: number }>;
+    }>;
+    // paco T=0.3 has no succeeded run (one running, one queued).
+    expect(groups).toHaveLength(11);
+    const full = groups.filter((g) => g.n === 2);
+    expect(full.length).toBeGreaterThanOrEqual(9);
+    for (const group of full) {
+      const stats = group.stats['eval:val:top1'];
+      expect(stats?.n).toBe(2);
+      expect(stats?.std).toBeGreaterThanOrEqual(0);
+    }
+  });
+
+  it('answers validation errors with 400, the code and every bad field', async () => {
+    const bad = await get('/api/runs?limit=0&dir=up&bogus=1');
+    expect(bad.status).toBe(400);
+    expect(bad.body.error?.code).toBe('CONFIG.INVALID');
+    expect(bad.body.error?.message).toMatch(/limit/);
+    expect(bad.body.error?.message).toMatch(/dir/);
+    expect(bad.body.error?.message).toMatch(/bogus/);
+    const badFilter = await get(`/api/runs?filters=${encodeURIComponent('[{"column":"hp:x"}]')}`);
+    expect(badFilter.status).toBe(400);
+    const badJson = await get('/api/runs?filters=%7Bnot-json');
+    expect(badJson.body.error?.message).toMatch(/JSON array/);
+    const badColumn = await get('/api/runs?sort=loss');
+    expect(badColumn.status).toBe(400);
+    expect(badColumn.body.error?.message).toMatch(/Unknown column 'loss'/);
+    expect((await get('/api/compare?ids=only-one')).status).toBe(400);
+    expect((await get('/api/runs/nope')).status).toBe(404);
+    expect((await get('/api/sweeps/nope')).body.error?.code).toBe('RUN.NOT_FOUND');
+  });
+
+  it('serves the sweep page data: progress, best run, parallel-coordinates points, importance', async () => {
+    const { body } = await get('/api/sweeps/sw-fmnist-lt');
+    expect(body.counts).toEqual({ queued: 1, running: 1, succeeded: 20, failed: 1, cancelled: 1 });
+    expect(body.swept).toEqual(['method.loss', 'method.options.temperature', 'seed']);
+    expect((body.points as unknown[]).length).toBe(24);
+    const best = body.best as { objective: number };
+    const objectives = (body.points as Array<{ objective: number | null }>).flatMap((p) =>
+      p.objective === null ? [] : [p.objective],
+    );
+    expect(best.objective).toBe(Math.max(...objectives));
+    const importance = body.importance as Array<{ key: string; importance: number }>;
+    // The seeded accuracy depends strongly on the loss and not at all on the seed.
+    expect(importance[0]?.key).toBe('method.loss');
+    expect(importance.find((p) => p.key === 'seed')?.importance).toBeLessThan(0.05);
+  });
+
+  it('compares runs with a config diff of only what differs', async () => {
+    const [a, b] = [seeded.runIds[0], seeded.runIds[11]];
+    const { body } = await get(`/api/compare?ids=${a},${b}`);
+    const diff = body.diff as Array<{ key: string; values: unknown[] }>;
+    expect(diff.map((d) => d.key)).toEqual(['method.loss', 'method.options.temperature', 'seed']);
+    expect((body.runs as unknown[]).length).toBe(2);
+  });
+
+  it('exports the filtered table as CSV', async () => {
+    const response = await fetch(new URL('/api/runs/export.csv?status=failed&columns=hp:method.loss', open.url));
+    expect(response.headers.get('content-type')).toMatch(/text\/csv/);
+    const lines = (await response.text()).trim().split('\r\n');
+    expect(lines[0]).toBe('id,label,status,objective,hp:method.loss');
+    expect(lines).toHaveLength(2);
+    expect(lines[1]).toMatch(/^sw-fmnist-lt-r05,ce T=0.2 seed=2,failed,[0-9.]+,ce$/);
+  });
+
+  it('lists workers with their current job', async () => {
+    const { body } = await get('/api/workers');
+    const workers = body.workers as Array<{ slot: string; currentRun: { id: string } | null; stale: boolean }>;
+    expect(workers.map((w) => w.slot)).toEqual(['gpu0', 'gpu1']);
+    expect(workers[0]?.currentRun?.id).toBe(seeded.runIds[22]);
+    expect(workers[0]?.stale).toBe(false);
+  });
+
+  it('enforces the token on every mutating endpoint', async () => {
+    const post = (path: string, headers: Record<string, string>, body: unknown = { ids: [seeded.runIds[5]] }) =>
+      fetch(new URL(path, guarded.url), {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...headers },
+        body: JSON.stringify(body),
+      });
+    expect((await post('/api/runs/retry', {})).status).toBe(401);
+    expect((await post('/api/runs/cancel', { authorization: 'Bearer wrong-token-wrong-token-x' })).status).toBe(401);
+    expect((await post('/api/runs/retry', { 'x-ltlab-token': TOKEN }, { ids: [] })).status).toBe(400);
+    const ok = await post('/api/runs/retry', { authorization: `Bearer ${TOKEN}` });
+    expect(ok.status).toBe(200);
+    expect(await ok.json()).toEqual({ retried: 1 });
+    expect(retried).toEqual([[seeded.runIds[5]]]);
+    const cancel = await post('/api/runs/cancel', { authorization: `Bearer ${TOKEN}` });
+    expect(await cancel.json()).toEqual({ cancelled: 1 });
+    // Form posts (cross-site) are refused even with no token configured.
+    const form = await fetch(new URL('/api/runs/cancel', open.url), {
+      method: 'POST',
+      headers: { 'content-type': 'text/plain' },
+      body: '{"ids":["x"]}',
+    });
+    expect(form.status).toBe(415);
+    const noQueue = await fetch(new URL('/api/runs/retry', open.url), {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{"ids":["x"]}',
+    });
+    expect(noQueue.status).toBe(501);
+  });
+
+  it('refuses a non-loopback bind without a token and foreign Host headers on loopback', async () => {
+    await expect(startDashboard({ store: seeded.store, host: '0.0.0.0', port: 0 })).rejects.toThrow(/without a token/);
+    const { request } = await import('node:http');
+    const status = await new Promise<number>((resolve, reject) => {
+      const url = new URL('/api/health', open.url);
+      const req = request(
+        { host: url.hostname, port: url.port, path: url.pathname, headers: { host: 'evil.example:80' } },
+        (res) => {
+          res.resume();
+          resolve(res.statusCode ?? 0);
+        },
+      );
+      req.on('error', reject);
+      req.end();
+    });
+    expect(status).toBe(403);
+  });
+
+  it('streams a change event when the store changes', async () => {
+    const controller = new AbortController();
+    const response = await fetch(new URL('/api/events', open.url), { signal: controller.signal });
+    const reader = response.body?.getReader();
+    if (reader === undefined) throw new Error('no body');
+    const decoder = new TextDecoder();
+    let text = '';
+    const readUntil = async (count: number) => {
+      while ((text.match(/event: change/g) ?? []).length < count) {
+        const chunk = await reader.read();
+        if (chunk.done) break;
+        text += decoder.decode(chunk.value);
+      }
+    };
+    await readUntil(1);
+    await seeded.store.cancelRuns([seeded.runIds[23] ?? ''], new Date());
+    open.notify();
+    await readUntil(2);
+    controller.abort();
+    expect((text.match(/event: change/g) ?? []).length).toBe(2);
+  });
+});

@@ -1,0 +1,171 @@
+import { useCallback, useEffect, useRef, useState } from 'react';
+
+export type Cell = string | number | boolean | null;
+export type RunStatus = 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled';
+export const STATUSES: RunStatus[] = ['queued', 'running', 'succeeded', 'failed', 'cancelled'];
+
+export interface Run {
+  id: string;
+  sweepId: string | null;
+  label: string;
+  status: RunStatus;
+  config: Record<string, unknown>;
+  attempt: number;
+  node: string | null;
+  slot: string | null;
+  errorCode: string | null;
+  errorMessage: string | null;
+  queuedAt: string;
+  startedAt: string | null;
+  finishedAt: string | null;
+  heartbeatAt: string | null;
+  lastEpoch: number | null;
+  objective: number | null;
+}
+
+export interface Filter {
+  column: string;
+  equals?: string | number | boolean;
+  in?: Array<string | number | boolean>;
+  min?: number;
+  max?: number;
+  contains?: string;
+}
+
+export interface Columns {
+  hyperparameters: Array<{ key: string; swept: boolean; numeric: boolean }>;
+  metrics: Array<{ split: string; name: string }>;
+  evaluationSplits: string[];
+}
+
+export interface MetricPoint {
+  name: string;
+  split: string;
+  step: number;
+  epoch: number;
+  value: number;
+  wallTime: string;
+}
+
+export interface Evaluation {
+  split: string;
+  epoch: number;
+  top1: number;
+  top5?: number;
+  many?: number;
+  medium?: number;
+  few?: number;
+  perClass?: { accuracy?: number[]; trainCounts?: number[] };
+  confusion?: number[][];
+}
+
+export interface RunDetail {
+  run: Run;
+  hyperparameters: Array<{ key: string; value: unknown; swept: boolean }>;
+  metrics: MetricPoint[];
+  evaluations: Evaluation[];
+  artifacts: Array<{ path: string; kind: string; epoch?: number; sizeBytes?: number }>;
+  console?: string[] | null;
+}
+
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export async function getJson<T>(path: string): Promise<T> {
+  const response = await fetch(path);
+  const body = (await response.json()) as T & { error?: { code: string; message: string } };
+  if (!response.ok)
+    throw new ApiError(response.status, body.error?.code ?? 'HTTP', body.error?.message ?? response.statusText);
+  return body;
+}
+
+const TOKEN_KEY = 'ltlab-token';
+
+/** POSTs with the dashboard token; asks for it once when the server says it is required. */
+export async function postJson<T>(path: string, body: unknown): Promise<T> {
+  for (let attempt = 0; attempt < 2; attempt++) {
+    const token = sessionStorage.getItem(TOKEN_KEY);
+    const response = await fetch(path, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...(token === null ? {} : { authorization: `Bearer ${token}` }) },
+      body: JSON.stringify(body),
+    });
+    const parsed = (await response.json()) as T & { error?: { code: string; message: string } };
+    if (response.status === 401 && attempt === 0) {
+      const entered = window.prompt('This dashboard needs its token for changes:');
+      if (entered === null) break;
+      sessionStorage.setItem(TOKEN_KEY, entered);
+      continue;
+    }
+    if (!response.ok)
+      throw new ApiError(response.status, parsed.error?.code ?? 'HTTP', parsed.error?.message ?? response.statusText);
+    return parsed;
+  }
+  throw new ApiError(401, 'UNAUTHORIZED', 'No token given.');
+}
+
+export function query(params: Record<string, string | number | undefined>): string {
+  const search = new URLSearchParams();
+  for (const [key, value] of Object.entries(params))
+    if (value !== undefined && value !== '') search.set(key, String(value));
+  return search.toString();
+}
+
+/** Counts changes the server reports over SSE; a page refetches when it moves. */
+export function useLiveVersion(): number {
+  const [version, setVersion] = useState(0);
+  useEffect(() => {
+    const source = new EventSource('api/events');
+    source.addEventListener('change', () => setVersion((v) => v + 1));
+    return () => source.close();
+  }, []);
+  return version;
+}
+
+/** Fetches `path` whenever it or `version` changes; keeps the last data while reloading. */
+export function useFetch<T>(
+  path: string | null,
+  version = 0,
+): { data: T | null; error: string | null; reload: () => void } {
+  const [data, setData] = useState<T | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [tick, setTick] = useState(0);
+  const latest = useRef(0);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: version and tick only trigger a refetch.
+  useEffect(() => {
+    if (path === null) return;
+    const id = ++latest.current;
+    getJson<T>(path)
+      .then((result) => {
+        if (id === latest.current) {
+          setData(result);
+          setError(null);
+        }
+      })
+      .catch((e: unknown) => {
+        if (id === latest.current) setError(e instanceof Error ? e.message : String(e));
+      });
+  }, [path, version, tick]);
+  const reload = useCallback(() => setTick((t) => t + 1), []);
+  return { data, error, reload };
+}
+
+export function formatCell(value: Cell | undefined): string {
+  if (value === null || value === undefined) return '—';
+  if (typeof value === 'number') return Number.isInteger(value) ? String(value) : String(Number(value.toPrecision(4)));
+  return String(value);
+}
+
+export function columnLabel(ref: string): string {
+  if (ref.startsWith('hp:')) return ref.slice(3);
+  if (ref.startsWith('eval:')) return ref.slice(5).replace(':', ' ');
+  if (ref.startsWith('metric:')) return ref.slice(7).replace(':', ' ');
+  return ref.slice(4);
+}

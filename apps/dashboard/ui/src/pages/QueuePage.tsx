@@ -1,0 +1,85 @@
+import { useState } from 'react';
+import { postJson, type Run, type RunStatus, STATUSES, useFetch, useLiveVersion } from '../api.js';
+
+interface Worker {
+  id: string;
+  node: string;
+  slot: string;
+  pid?: number;
+  device?: string;
+  status: string;
+  heartbeatAt: string;
+  stale: boolean;
+  currentRun: Run | null;
+}
+
+export function QueuePage() {
+  const version = useLiveVersion();
+  const { data, error, reload } = useFetch<{ queue: Record<RunStatus, number>; workers: Worker[] }>(
+    'api/workers',
+    version,
+  );
+  const [message, setMessage] = useState<string | null>(null);
+  const act = async (action: 'cancel' | 'retry', id: string) => {
+    try {
+      const result = await postJson<Record<string, number>>(`api/runs/${action}`, { ids: [id] });
+      setMessage(`${action} ${id}: ${Object.values(result)[0] ?? 0}`);
+      reload();
+    } catch (e) {
+      setMessage(e instanceof Error ? e.message : String(e));
+    }
+  };
+  return (
+    <section className="card">
+      <h1>Queue</h1>
+      {error !== null && <p className="error">{error}</p>}
+      {message !== null && <p>{message}</p>}
+      <p data-testid="queue-counts">{data === null ? '' : STATUSES.map((s) => `${data.queue[s]} ${s}`).join(' · ')}</p>
+      <table data-testid="workers">
+        <thead>
+          <tr>
+            <th>node</th>
+            <th>slot</th>
+            <th>device</th>
+            <th>status</th>
+            <th>heartbeat</th>
+            <th>current job</th>
+            <th />
+          </tr>
+        </thead>
+        <tbody>
+          {(data?.workers ?? []).map((w) => (
+            <tr key={w.id}>
+              <td>{w.node}</td>
+              <td>{w.slot}</td>
+              <td>{w.device ?? '—'}</td>
+              <td>{w.status}</td>
+              <td className={w.stale ? 'error' : ''}>
+                {Math.round((Date.now() - Date.parse(w.heartbeatAt)) / 1000)} s ago{w.stale ? ' (stale)' : ''}
+              </td>
+              <td>
+                {w.currentRun === null ? (
+                  '—'
+                ) : (
+                  <a href={`#/runs/${encodeURIComponent(w.currentRun.id)}`}>{w.currentRun.label}</a>
+                )}
+              </td>
+              <td>
+                {w.currentRun !== null && (
+                  <>
+                    <button type="button" onClick={() => void act('cancel', w.currentRun?.id ?? '')}>
+                      Cancel
+                    </button>{' '}
+                    <button type="button" onClick={() => void act('retry', w.currentRun?.id ?? '')}>
+                      Retry
+                    </button>
+                  </>
+                )}
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </section>
+  );
+}

@@ -1,0 +1,191 @@
+import { useMemo } from 'react';
+import { type Evaluation, formatCell, type RunDetail, useFetch, useLiveVersion } from '../api.js';
+import { Chart } from '../Chart.js';
+import { curveOption, curveSeries } from './curves.js';
+
+function latestBySplit(evaluations: readonly Evaluation[]): Evaluation[] {
+  const bySplit = new Map<string, Evaluation>();
+  for (const e of evaluations) if ((bySplit.get(e.split)?.epoch ?? -1) < e.epoch) bySplit.set(e.split, e);
+  return [...bySplit.values()];
+}
+
+export function longTailOption(evaluation: Evaluation) {
+  const accuracy = evaluation.perClass?.accuracy ?? [];
+  const counts = evaluation.perClass?.trainCounts ?? [];
+  // Classes ordered from head to tail by training count, the usual long-tail picture.
+  const order = accuracy.map((_, c) => c).sort((a, b) => (counts[b] ?? 0) - (counts[a] ?? 0));
+  return {
+    tooltip: { trigger: 'axis' },
+    legend: { top: 0 },
+    grid: { left: 55, right: 60, top: 40, bottom: 40 },
+    xAxis: {
+      type: 'category',
+      name: 'class (head → tail)',
+      nameLocation: 'middle',
+      nameGap: 25,
+      data: order.map(String),
+    },
+    yAxis: [
+      { type: 'value', name: 'accuracy', min: 0, max: 1 },
+      { type: 'log', name: 'train count' },
+    ],
+    series: [
+      { name: 'accuracy', type: 'bar', data: order.map((c) => accuracy[c] ?? null) },
+      { name: 'train count', type: 'line', yAxisIndex: 1, data: order.map((c) => counts[c] ?? null) },
+    ],
+  };
+}
+
+export function RunPage({ id }: { id: string }) {
+  const version = useLiveVersion();
+  const { data, error } = useFetch<RunDetail>(`api/runs/${encodeURIComponent(id)}`, version);
+  const metricNames = useMemo(() => [...new Set((data?.metrics ?? []).map((p) => p.name))].sort(), [data]);
+  const latest = useMemo(() => latestBySplit(data?.evaluations ?? []), [data]);
+  if (error !== null) return <p className="error">{error}</p>;
+  if (data === null) return <p>Loading…</p>;
+  const { run } = data;
+  const withPerClass = latest.find((e) => e.perClass?.accuracy !== undefined);
+  const withConfusion = latest.find((e) => Array.isArray(e.confusion));
+  const timeline = [
+    ['queued', run.queuedAt],
+    ['started', run.startedAt],
+    ['last heartbeat', run.heartbeatAt],
+    [run.status === 'succeeded' ? 'finished' : run.status, run.finishedAt],
+  ] as const;
+  return (
+    <>
+      <section className="card">
+        <h1>
+          {run.label || run.id} <span className={`status-${run.status}`}>{run.status}</span>
+        </h1>
+        <div className="toolbar" data-testid="timeline">
+          {timeline.map(([what, at]) => (
+            <span key={what} className="chip">
+              {what}: {at === null ? '—' : new Date(at).toLocaleString()}
+            </span>
+          ))}
+          <span className="chip">attempt {run.attempt}</span>
+          <span className="chip">
+            {run.node ?? '—'} / {run.slot ?? '—'}
+          </span>
+          <span className="chip">epoch {formatCell(run.lastEpoch)}</span>
+        </div>
+        {run.errorCode !== null && (
+          <p className="error" data-testid="run-error">
+            <strong>{run.errorCode}</strong> {run.errorMessage}
+          </p>
+        )}
+      </section>
+      <div className="grid2">
+        {metricNames.map((name) => (
+          <section className="card" key={name}>
+            <Chart
+              testId={`curve-${name}`}
+              option={curveOption(curveSeries(data.metrics, name, '', 'epoch', 0), name, 'epoch', name === 'lr')}
+              height={260}
+            />
+          </section>
+        ))}
+      </div>
+      <div className="grid2">
+        <section className="card">
+          <h2>Many / medium / few</h2>
+          <Chart
+            testId="mmf-bars"
+            height={260}
+            option={{
+              tooltip: {},
+              legend: {},
+              xAxis: { type: 'category', data: ['many', 'medium', 'few', 'top1'] },
+              yAxis: { type: 'value', min: 0, max: 1 },
+              series: latest.map((e) => ({
+                name: `${e.split} (epoch ${e.epoch})`,
+                type: 'bar',
+                data: [e.many ?? null, e.medium ?? null, e.few ?? null, e.top1],
+              })),
+            }}
+          />
+        </section>
+        <section className="card">
+          <h2>Per-class accuracy vs training count</h2>
+          {withPerClass === undefined ? (
+            <p>No per-class evaluation yet.</p>
+          ) : (
+            <Chart testId="perclass-chart" height={260} option={longTailOption(withPerClass)} />
+          )}
+        </section>
+        <section className="card">
+          <h2>Confusion matrix</h2>
+          {withConfusion?.confusion === undefined ? (
+            <p>No confusion matrix yet.</p>
+          ) : (
+            <Chart
+              testId="confusion"
+              height={320}
+              option={{
+                tooltip: {},
+                xAxis: { type: 'category', name: 'predicted', data: withConfusion.confusion.map((_, i) => String(i)) },
+                yAxis: {
+                  type: 'category',
+                  name: 'true',
+                  inverse: true,
+                  data: withConfusion.confusion.map((_, i) => String(i)),
+                },
+                visualMap: {
+                  min: 0,
+                  max: Math.max(...withConfusion.confusion.flat()),
+                  calculable: true,
+                  orient: 'horizontal',
+                  left: 'center',
+                  bottom: 0,
+                },
+                grid: { top: 30, bottom: 70 },
+                series: [
+                  {
+                    name: 'confusion',
+                    type: 'heatmap',
+                    data: withConfusion.confusion.flatMap((row, t) => row.map((v, p) => [p, t, v])),
+                  },
+                ],
+              }}
+            />
+          )}
+        </section>
+      </div>
+      <div className="grid2">
+        <section className="card">
+          <h2>Config</h2>
+          <table data-testid="run-config">
+            <tbody>
+              {data.hyperparameters.map((p) => (
+                <tr key={p.key}>
+                  <td style={{ fontWeight: p.swept ? 700 : 400 }}>{p.key}</td>
+                  <td>{JSON.stringify(p.value)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </section>
+        <section className="card">
+          <h2>Checkpoints</h2>
+          <table data-testid="checkpoints">
+            <tbody>
+              {data.artifacts.map((a) => (
+                <tr key={a.path}>
+                  <td>{a.path}</td>
+                  <td>{a.kind}</td>
+                  <td className="num">{formatCell(a.epoch ?? null)}</td>
+                  <td className="num">{a.sizeBytes === undefined ? '—' : `${(a.sizeBytes / 1e6).toFixed(1)} MB`}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+          <h2>Console</h2>
+          <pre className="console" data-testid="console">
+            {data.console?.join('\n') ?? run.errorMessage ?? 'No console log recorded for this run.'}
+          </pre>
+        </section>
+      </div>
+    </>
+  );
+}
