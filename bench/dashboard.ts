@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { startDashboard } from '@ltlab/dashboard';
 import { type DatabaseTarget, openRunStore, type RunInput } from '@ltlab/store';
-import { PrismaPg } from '@prisma/adapter-pg';
+import { createTemporaryDatabase } from '@ltlab/store/testing';
 
 const { values } = parseArgs({
   options: {
@@ -21,7 +21,6 @@ const { values } = parseArgs({
 });
 const RUNS = Number(values.runs);
 const REPS = Number(values.reps);
-const POSTGRES_URL = process.env.LTLAB_TEST_POSTGRES_URL ?? 'postgresql://root@127.0.0.1:5432/test';
 const LOSSES = ['ce', 'balanced_softmax', 'ldam', 'paco', 'reslt'];
 
 function runInputs(): RunInput[] {
@@ -159,15 +158,10 @@ try {
   rmSync(dir, { recursive: true, force: true });
 }
 if (!values['sqlite-only']) {
-  const name = `ltlab_bench_dashboard_${process.pid}`;
-  const admin = await new PrismaPg({ connectionString: POSTGRES_URL }).connect();
-  await admin.executeScript(`CREATE DATABASE "${name}"`);
-  const url = new URL(POSTGRES_URL);
-  url.pathname = `/${name}`;
+  const postgres = await createTemporaryDatabase('postgresql', { label: 'bench_dashboard' });
   try {
-    await measure('postgresql', { provider: 'postgresql', url: url.toString() });
+    await measure('postgresql', postgres.target);
   } finally {
-    await admin.executeScript(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-    await admin.dispose();
+    await postgres.drop();
   }
 }

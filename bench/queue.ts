@@ -4,9 +4,6 @@
  * Needs Redis (REDIS_URL) and PostgreSQL (LTLAB_TEST_POSTGRES_URL, default postgresql://root@127.0.0.1:5432/test).
  * Usage: npm run bench -- queue [--runs 10000] [--events 5000]
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { parseOrThrow } from '@ltlab/core';
 import {
@@ -20,15 +17,14 @@ import {
   submitSweep,
   sweepSpecSchema,
 } from '@ltlab/orchestrator';
-import { applyMigrations, type DatabaseTarget, openRunStore } from '@ltlab/store';
-import { PrismaPg } from '@prisma/adapter-pg';
+import { openRunStore } from '@ltlab/store';
+import { createTemporaryDatabase } from '@ltlab/store/testing';
 
 const { values } = parseArgs({
   options: { runs: { type: 'string', default: '10000' }, events: { type: 'string', default: '5000' } },
 });
 const RUNS = Number(values.runs);
 const EVENTS = Number(values.events);
-const POSTGRES_URL = process.env.LTLAB_TEST_POSTGRES_URL ?? 'postgresql://root@127.0.0.1:5432/test';
 const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 
 const base = {
@@ -40,26 +36,6 @@ const base = {
   batchSize: 128,
 };
 
-async function database(
-  provider: 'sqlite' | 'postgresql',
-  dir: string,
-): Promise<{ target: DatabaseTarget; drop: () => Promise<void> }> {
-  if (provider === 'sqlite')
-    return { target: { provider, url: `file:${join(dir, `${Date.now()}.db`)}` }, drop: async () => {} };
-  const name = `ltlab_bench_${process.pid}_${Date.now()}`;
-  const admin = await new PrismaPg({ connectionString: POSTGRES_URL }).connect();
-  await admin.executeScript(`CREATE DATABASE "${name}"`);
-  const url = new URL(POSTGRES_URL);
-  url.pathname = `/${name}`;
-  return {
-    target: { provider, url: url.toString() },
-    drop: async () => {
-      await admin.executeScript(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-      await admin.dispose();
-    },
-  };
-}
-
 async function clearPrefix(prefix: string): Promise<void> {
   const redis = await connectRedis({ redisUrl, prefix });
   const keys = await redis.keys(`${prefix}:*`);
@@ -67,11 +43,10 @@ async function clearPrefix(prefix: string): Promise<void> {
   redis.disconnect();
 }
 
-async function benchProvider(provider: 'sqlite' | 'postgresql', dir: string): Promise<void> {
-  const { target, drop } = await database(provider, dir);
+async function benchProvider(provider: 'sqlite' | 'postgresql'): Promise<void> {
+  const { target, drop } = await createTemporaryDatabase(provider, { label: 'bench_queue', migrate: true });
   const settings = { redisUrl, prefix: `ltlab-bench-${provider}-${process.pid}` };
   try {
-    await applyMigrations(target);
     const store = await openRunStore({ target, migrate: false });
     const redis = await connectRedis(settings);
     const runs = openRunsQueue(settings, redis);
@@ -156,11 +131,6 @@ async function benchProvider(provider: 'sqlite' | 'postgresql', dir: string): Pr
   }
 }
 
-const dir = mkdtempSync(join(tmpdir(), 'ltlab-bench-queue-'));
-try {
-  console.log(`bench/queue: ${RUNS}-run sweep, ${EVENTS} events; Redis ${redisUrl}`);
-  await benchProvider('sqlite', dir);
-  await benchProvider('postgresql', dir);
-} finally {
-  rmSync(dir, { recursive: true, force: true });
-}
+console.log(`bench/queue: ${RUNS}-run sweep, ${EVENTS} events; Redis ${redisUrl}`);
+await benchProvider('sqlite');
+await benchProvider('postgresql');

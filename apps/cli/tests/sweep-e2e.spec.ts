@@ -4,12 +4,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { connectRedis, Recorder } from '@ltlab/orchestrator';
-import { applyMigrations, type DatabaseTarget, openRunStore, type PrismaRunStore } from '@ltlab/store';
-import { PrismaPg } from '@prisma/adapter-pg';
+import { openRunStore, type PrismaRunStore } from '@ltlab/store';
+import { createTemporaryDatabase } from '@ltlab/store/testing';
 import { afterAll, describe, expect, it } from 'vitest';
 
 const BIN = fileURLToPath(new URL('../bin/ltlab.mjs', import.meta.url));
-const POSTGRES_URL = process.env.LTLAB_TEST_POSTGRES_URL ?? 'postgresql://root@127.0.0.1:5432/test';
 
 const normalize = { name: 'normalize', mean: [0.286], std: [0.353] };
 const base = {
@@ -39,26 +38,6 @@ async function waitFor(check: () => Promise<boolean>, timeoutMs: number, what: s
   throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
 }
 
-async function database(
-  provider: 'sqlite' | 'postgresql',
-  dir: string,
-): Promise<{ target: DatabaseTarget; drop: () => Promise<void> }> {
-  if (provider === 'sqlite')
-    return { target: { provider, url: `file:${join(dir, 'ltlab.db')}` }, drop: async () => {} };
-  const name = `ltlab_e2e_${process.pid}_${Date.now()}`;
-  const admin = await new PrismaPg({ connectionString: POSTGRES_URL }).connect();
-  await admin.executeScript(`CREATE DATABASE "${name}"`);
-  const url = new URL(POSTGRES_URL);
-  url.pathname = `/${name}`;
-  return {
-    target: { provider, url: url.toString() },
-    drop: async () => {
-      await admin.executeScript(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-      await admin.dispose();
-    },
-  };
-}
-
 describe.each(['sqlite', 'postgresql'] as const)('a sweep over two worker processes on %s', (provider) => {
   const workers: ChildProcess[] = [];
   const cleanups: Array<() => Promise<void>> = [];
@@ -72,9 +51,8 @@ describe.each(['sqlite', 'postgresql'] as const)('a sweep over two worker proces
   }, async () => {
     const dir = mkdtempSync(join(tmpdir(), `ltlab-e2e-${provider}-`));
     cleanups.push(async () => rmSync(dir, { recursive: true, force: true }));
-    const { target, drop } = await database(provider, dir);
+    const { target, drop } = await createTemporaryDatabase(provider, { label: 'e2e', migrate: true });
     cleanups.push(drop);
-    await applyMigrations(target);
     const env = {
       ...process.env,
       DATABASE_URL: target.url,

@@ -1,8 +1,8 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { applyMigrations, type DatabaseTarget, openRunStore, type PrismaRunStore } from '@ltlab/store';
-import { PrismaPg } from '@prisma/adapter-pg';
+import { type DatabaseTarget, openRunStore, type PrismaRunStore } from '@ltlab/store';
+import { createTemporaryDatabase } from '@ltlab/store/testing';
 import type { Redis } from 'ioredis';
 import { connectRedis, type QueueSettings } from '../src/queue/connection.js';
 
@@ -15,26 +15,6 @@ export interface TestBed {
   cleanup(): Promise<void>;
 }
 
-const POSTGRES_URL = process.env.LTLAB_TEST_POSTGRES_URL ?? 'postgresql://root@127.0.0.1:5432/test';
-
-/** A fresh PostgreSQL database, migrated, and how to drop it. */
-async function freshPostgres(name: string): Promise<{ target: DatabaseTarget; drop: () => Promise<void> }> {
-  const database = `ltlab_${name.replace(/\W/g, '_')}_${process.pid}_${Date.now()}`;
-  const admin = await new PrismaPg({ connectionString: POSTGRES_URL }).connect();
-  await admin.executeScript(`CREATE DATABASE "${database}"`);
-  const url = new URL(POSTGRES_URL);
-  url.pathname = `/${database}`;
-  const target: DatabaseTarget = { provider: 'postgresql', url: url.toString() };
-  await applyMigrations(target);
-  return {
-    target,
-    drop: async () => {
-      await admin.executeScript(`DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`);
-      await admin.dispose();
-    },
-  };
-}
-
 export async function createTestBed(name: string, provider: DatabaseTarget['provider'] = 'sqlite'): Promise<TestBed> {
   const dir = mkdtempSync(join(tmpdir(), `ltlab-${name}-`));
   const settings: QueueSettings = {
@@ -42,9 +22,8 @@ export async function createTestBed(name: string, provider: DatabaseTarget['prov
     prefix: `ltlab-test-${name}-${provider}-${process.pid}-${Date.now()}`,
   };
   const redis = await connectRedis(settings);
-  const postgres = provider === 'postgresql' ? await freshPostgres(name) : null;
-  const target: DatabaseTarget = postgres?.target ?? { provider: 'sqlite', url: `file:${join(dir, 'ltlab.db')}` };
-  const store = await openRunStore({ target });
+  const database = await createTemporaryDatabase(provider, { label: name, migrate: true });
+  const store = await openRunStore({ target: database.target });
   return {
     dir,
     settings,
@@ -55,7 +34,7 @@ export async function createTestBed(name: string, provider: DatabaseTarget['prov
       if (found.length > 0) await redis.del(...found);
       redis.disconnect();
       await store.close();
-      await postgres?.drop();
+      await database.drop();
       rmSync(dir, { recursive: true, force: true });
     },
   };

@@ -1,40 +1,12 @@
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { PrismaPg } from '@prisma/adapter-pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DatabaseTarget } from './database-url.js';
 import { applyMigrations, migrationStatus, migrationsDirectory } from './migrations.js';
 import { openRunStore, type PrismaRunStore } from './prisma-run-store.js';
 import type { RunInput, SweepInput } from './run-store.js';
-
-const POSTGRES_URL = process.env.LTLAB_TEST_POSTGRES_URL ?? 'postgresql://root@127.0.0.1:5432/test';
-
-/** A fresh, empty database per suite: a temp SQLite file, or a new PostgreSQL database. */
-async function freshDatabase(
-  provider: DatabaseTarget['provider'],
-): Promise<{ target: DatabaseTarget; drop: () => Promise<void> }> {
-  if (provider === 'sqlite') {
-    const dir = mkdtempSync(join(tmpdir(), 'ltlab-store-'));
-    return {
-      target: { provider, url: `file:${join(dir, 'ltlab.db')}` },
-      drop: async () => rmSync(dir, { recursive: true, force: true }),
-    };
-  }
-  const name = `ltlab_test_${process.pid}_${Date.now()}`;
-  const admin = await new PrismaPg({ connectionString: POSTGRES_URL }).connect();
-  await admin.executeScript(`CREATE DATABASE "${name}"`);
-  const url = new URL(POSTGRES_URL);
-  url.pathname = `/${name}`;
-  return {
-    target: { provider, url: url.toString() },
-    drop: async () => {
-      await admin.executeScript(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-      await admin.dispose();
-    },
-  };
-}
+import { createTemporaryDatabase } from './testing/temporary-database.js';
 
 const sweep: SweepInput = {
   id: 'sw1',
@@ -66,7 +38,7 @@ describe.each(['sqlite', 'postgresql'] as const)('PrismaRunStore on %s', (provid
   let drop: () => Promise<void>;
 
   beforeAll(async () => {
-    ({ target, drop } = await freshDatabase(provider));
+    ({ target, drop } = await createTemporaryDatabase(provider, { label: 'store' }));
     store = await openRunStore({ target, migrate: true });
   });
   afterAll(async () => {
@@ -235,7 +207,7 @@ describe('openRunStore errors', () => {
   });
 
   it('refuses a PostgreSQL database with pending migrations instead of migrating it silently', async () => {
-    const { target, drop } = await freshDatabase('postgresql');
+    const { target, drop } = await createTemporaryDatabase('postgresql');
     try {
       await expect(openRunStore({ target })).rejects.toMatchObject({ code: 'CONFIG.INVALID' });
     } finally {

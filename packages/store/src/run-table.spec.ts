@@ -1,38 +1,9 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { PrismaPg } from '@prisma/adapter-pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DatabaseTarget } from './database-url.js';
 import { openRunStore, type PrismaRunStore } from './prisma-run-store.js';
 import type { RunInput } from './run-store.js';
 import { parseColumn, sampleStd } from './run-table.js';
-
-const POSTGRES_URL = process.env.LTLAB_TEST_POSTGRES_URL ?? 'postgresql://root@127.0.0.1:5432/test';
-
-async function freshDatabase(
-  provider: DatabaseTarget['provider'],
-): Promise<{ target: DatabaseTarget; drop: () => Promise<void> }> {
-  if (provider === 'sqlite') {
-    const dir = mkdtempSync(join(tmpdir(), 'ltlab-table-'));
-    return {
-      target: { provider, url: `file:${join(dir, 'ltlab.db')}` },
-      drop: async () => rmSync(dir, { recursive: true, force: true }),
-    };
-  }
-  const name = `ltlab_table_${process.pid}_${Date.now()}`;
-  const admin = await new PrismaPg({ connectionString: POSTGRES_URL }).connect();
-  await admin.executeScript(`CREATE DATABASE "${name}"`);
-  const url = new URL(POSTGRES_URL);
-  url.pathname = `/${name}`;
-  return {
-    target: { provider, url: url.toString() },
-    drop: async () => {
-      await admin.executeScript(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-      await admin.dispose();
-    },
-  };
-}
+import { createTemporaryDatabase } from './testing/temporary-database.js';
 
 const LOSSES = ['ce', 'paco'];
 const TEMPS = [0.1, 0.2];
@@ -70,7 +41,7 @@ describe.each(['sqlite', 'postgresql'] as const)('runs table queries on %s', (pr
   const seeded = runs();
 
   beforeAll(async () => {
-    const db = await freshDatabase(provider);
+    const db = await createTemporaryDatabase(provider, { label: 'table' });
     drop = db.drop;
     store = await openRunStore({ target: db.target, migrate: true });
     await store.saveSweep({
