@@ -56,7 +56,7 @@ echo "sweep $ID"
 
 PORT="${LTLAB_PORT:-7420}"
 say "Training: recorder, dashboard and one worker slot per CPU core (log: $LTLAB_HOME/up.log)"
-ltlab up --slots all --port "$PORT" > "$LTLAB_HOME/up.log" 2>&1 &
+node apps/cli/bin/ltlab.mjs up --slots all --port "$PORT" > "$LTLAB_HOME/up.log" 2>&1 &
 UP=$!
 trap 'kill -INT $UP 2>/dev/null; wait $UP 2>/dev/null || true' EXIT
 echo "dashboard while it trains: http://127.0.0.1:$PORT"

@@ -1,22 +1,20 @@
 #!/usr/bin/env node
-// The `ltlab` command. A built install runs dist/; a source checkout runs the TypeScript through
-// tsx with the workspace's `@ltlab/source` export condition (Node takes conditions only as flags).
-import { spawn } from 'node:child_process';
+// The `ltlab` command. A built install runs dist/. A source checkout runs the TypeScript in this
+// same process: tsx compiles it, and a resolve hook adds the workspace's `@ltlab/source` export
+// condition (so signals reach the command itself, with no wrapper process in between).
 import { existsSync } from 'node:fs';
+import { register } from 'node:module';
 import { fileURLToPath } from 'node:url';
 
 const dist = new URL('../dist/main.js', import.meta.url);
 if (existsSync(fileURLToPath(dist))) {
   await import(dist.href);
 } else {
-  const main = fileURLToPath(new URL('../src/main.ts', import.meta.url));
-  const child = spawn(
-    process.execPath,
-    ['--conditions=@ltlab/source', '--import', import.meta.resolve('tsx'), main, ...process.argv.slice(2)],
-    {
-      stdio: 'inherit',
-    },
-  );
-  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(signal, () => child.kill(signal));
-  child.on('exit', (code, signal) => process.exit(code ?? (signal === null ? 1 : 128)));
+  const hook = `export async function resolve(specifier, context, next) {
+    return next(specifier, { ...context, conditions: [...context.conditions, '@ltlab/source'] });
+  }`;
+  register(`data:text/javascript,${encodeURIComponent(hook)}`);
+  const { register: registerTsx } = await import('tsx/esm/api');
+  registerTsx();
+  await import(new URL('../src/main.ts', import.meta.url).href);
 }

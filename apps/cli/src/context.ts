@@ -31,10 +31,10 @@ export async function withProducer<T>(action: (ctx: ProducerContext) => Promise<
   }
 }
 
-/** The command that starts a trainer child: this CLI again, with the same Node flags. */
+/** The command that starts a trainer child: this CLI's bin again (built or from source). */
 export function trainerCommand(): { command: string; args: string[] } {
-  const main = fileURLToPath(new URL('./main.' + (import.meta.url.endsWith('.ts') ? 'ts' : 'js'), import.meta.url));
-  return { command: process.execPath, args: [...process.execArgv, main, 'train-child'] };
+  const bin = fileURLToPath(new URL('../bin/ltlab.mjs', import.meta.url));
+  return { command: process.execPath, args: [bin, 'train-child'] };
 }
 
 /** The commit and dirty flag of the code that runs, when it runs from a git checkout. */

@@ -28,6 +28,7 @@ export const ERROR_CODES = {
   'STORE.CONFLICT': { retryable: false, summary: 'A write conflicts with stored data.' },
   'QUEUE.UNAVAILABLE': { retryable: true, summary: 'Redis cannot be reached.' },
   'RUN.CANCELLED': { retryable: false, summary: 'The run was cancelled by a user.' },
+  'RUN.EARLY_STOPPED': { retryable: false, summary: "The sweep's early-stopping rule stopped the run." },
   'RUN.NOT_FOUND': { retryable: false, summary: 'No run or sweep has that id.' },
   INTERNAL: { retryable: false, summary: 'A bug in ltlab: please report it.' },
 } as const satisfies Record<string, { retryable: boolean; summary: string }>;

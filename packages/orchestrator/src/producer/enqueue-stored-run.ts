@@ -15,6 +15,7 @@ export async function enqueueStoredRun(store: RunStore, runs: Queue<RunJob>, run
       configHash: run.configHash,
       objective: { metric: sweep?.objectiveMetric ?? 'test/top1', mode: sweep?.objectiveMode ?? 'max' },
       ...(sweep === null || sweep.spec.earlyStopping === undefined ? {} : { earlyStopping: sweep.spec.earlyStopping }),
+      ...(sweep?.maxConcurrency == null ? {} : { maxConcurrency: sweep.maxConcurrency }),
     },
     runJobOptions(run.id, sweep?.priority ?? 50),
   );

@@ -91,6 +91,7 @@ export async function submitSweep(
           configHash: run.fingerprint,
           objective: spec.objective,
           ...(spec.earlyStopping === undefined ? {} : { earlyStopping: spec.earlyStopping }),
+          ...(spec.maxConcurrency === undefined ? {} : { maxConcurrency: spec.maxConcurrency }),
         },
         opts: runJobOptions(run.id, spec.priority),
       });

@@ -9,6 +9,8 @@ export const runJobSchema = z.object({
   configHash: z.string(),
   objective: z.object({ metric: z.string(), mode: z.enum(['max', 'min']) }),
   earlyStopping: z.unknown().optional(),
+  /** The sweep's limit on runs training at once. */
+  maxConcurrency: z.number().int().positive().optional(),
 });
 export type RunJob = z.infer<typeof runJobSchema>;
 

@@ -3,11 +3,13 @@ import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { LtlabError, parseOrThrow } from '@ltlab/core';
 import type { TrainerEvent } from '@ltlab/train/config';
-import { type Job, type Queue, UnrecoverableError, Worker } from 'bullmq';
+import { DelayedError, type Job, type Queue, UnrecoverableError, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
+import { SweepGuard } from '../early-stopping/sweep-guard.js';
 import { createRedis, type QueueSettings, RUNS_QUEUE } from '../queue/connection.js';
 import { type EventEnvelope, type RunJob, runJobSchema, type WorkerEvent } from '../queue/payloads.js';
 import { keys, openEventsQueue, publishEvent } from '../queue/run-queue.js';
+import { earlyStoppingSchema } from '../sweep/sweep-spec.js';
 import { describeGpu, type GpuProbe, type GpuStatus, nvidiaSmiProbe, processRssBytes } from './device-probe.js';
 import { type Slot, slotName } from './slots.js';
 import { type TrainerCommand, type TrainerOutcome, TrainerProcess } from './trainer-process.js';
@@ -45,7 +47,17 @@ interface SlotState {
   worker: Worker<RunJob>;
   /** What the last trainer on this slot loaded (its `started` event): the real backend and device. */
   runtime: { backend: string; device: string | null } | null;
-  current: { runId: string; attempt: number; trainer: TrainerProcess; cancelled: boolean } | null;
+  current: {
+    runId: string;
+    sweepId: string | null;
+    attempt: number;
+    trainer: TrainerProcess;
+    cancelled: boolean;
+    /** Why the sweep's early-stopping rule stopped it, once it did. */
+    earlyStopped: string | null;
+    /** It holds one of its sweep's maxConcurrency places (renewed with each heartbeat). */
+    placeHeld: boolean;
+  } | null;
 }
 
 /**
@@ -58,6 +70,7 @@ interface SlotState {
 export class WorkerSupervisor {
   readonly #options: WorkerSupervisorOptions;
   readonly #redis: Redis;
+  readonly #guard: SweepGuard;
   readonly #subscriber: Redis;
   readonly #events: Queue<EventEnvelope>;
   readonly #slots: SlotState[] = [];
@@ -71,6 +84,7 @@ export class WorkerSupervisor {
     this.#node = options.node ?? hostname();
     this.#probeGpus = options.probeGpus ?? nvidiaSmiProbe();
     this.#redis = createRedis(options.settings);
+    this.#guard = new SweepGuard(this.#redis, options.settings.prefix);
     this.#subscriber = createRedis(options.settings);
     this.#events = openEventsQueue(options.settings, this.#redis);
   }
@@ -105,7 +119,7 @@ export class WorkerSupervisor {
         current: null,
         worker: undefined as unknown as Worker<RunJob>,
       };
-      state.worker = new Worker<RunJob>(RUNS_QUEUE, (job) => this.#process(state, job), {
+      state.worker = new Worker<RunJob>(RUNS_QUEUE, (job, token) => this.#process(state, job, token), {
         connection: createRedis(settings),
         prefix: settings.prefix,
         concurrency: 1,
@@ -122,7 +136,7 @@ export class WorkerSupervisor {
     this.#heartbeat = setInterval(() => void this.#beat().catch(() => undefined), this.#options.heartbeatMs ?? 5_000);
   }
 
-  async #process(state: SlotState, job: Job<RunJob>): Promise<void> {
+  async #process(state: SlotState, job: Job<RunJob>, token: string | undefined): Promise<void> {
     const prefix = this.#options.settings.prefix;
     let data: RunJob;
     try {
@@ -130,6 +144,26 @@ export class WorkerSupervisor {
     } catch (error) {
       throw new UnrecoverableError(error instanceof Error ? error.message : String(error));
     }
+    const runId = data.runId;
+    const limit = data.maxConcurrency;
+    if (
+      data.sweepId !== null &&
+      limit !== undefined &&
+      !(await this.#guard.acquire(data.sweepId, runId, limit, this.#placeTtlMs()))
+    ) {
+      // The sweep already trains maxConcurrency runs: wait outside the slot and try again.
+      await job.moveToDelayed(Date.now() + 5_000, token);
+      throw new DelayedError();
+    }
+    try {
+      await this.#run(state, job, data);
+    } finally {
+      if (data.sweepId !== null && limit !== undefined) await this.#guard.release(data.sweepId, runId);
+    }
+  }
+
+  async #run(state: SlotState, job: Job<RunJob>, data: RunJob): Promise<void> {
+    const prefix = this.#options.settings.prefix;
     const runId = data.runId;
     const attempt = await this.#redis.incr(keys.attempt(prefix, runId));
     if ((await this.#redis.exists(keys.cancelled(prefix, runId))) === 1) {
@@ -157,10 +191,19 @@ export class WorkerSupervisor {
       onEvent: (event) => {
         if (event.type === 'started') state.runtime = { backend: event.backend, device: event.device };
         void this.#forward(job, state, event);
+        if (event.type === 'eval') void this.#checkEarlyStop(state, data, event);
       },
       onLog: (line) => this.#options.onLog?.(state.name, line),
     });
-    const current = { runId, attempt, trainer, cancelled: false };
+    const current = {
+      runId,
+      sweepId: data.sweepId,
+      attempt,
+      trainer,
+      cancelled: false,
+      earlyStopped: null as string | null,
+      placeHeld: data.sweepId !== null && data.maxConcurrency !== undefined,
+    };
     state.current = current;
     await this.#beat();
     let outcome: TrainerOutcome;
@@ -183,7 +226,54 @@ export class WorkerSupervisor {
       throw new UnrecoverableError('cancelled');
     }
     if (outcome.exitCode === 0 && outcome.finished) return;
+    if (current.earlyStopped !== null) {
+      await this.#publishWorker({
+        type: 'run-ended',
+        runId,
+        attempt,
+        status: 'cancelled',
+        errorCode: 'RUN.EARLY_STOPPED',
+        errorMessage: current.earlyStopped,
+        time: Date.now(),
+      });
+      return;
+    }
     await this.#fail(job, runId, attempt, outcome);
+  }
+
+  /** Applies the sweep's early-stopping rule to an evaluation of its objective's split. */
+  async #checkEarlyStop(state: SlotState, data: RunJob, event: Extract<TrainerEvent, { type: 'eval' }>): Promise<void> {
+    const current = state.current;
+    const parsed = earlyStoppingSchema.safeParse(data.earlyStopping);
+    if (current === null || data.sweepId === null || !parsed.success) return;
+    const [split, metric] = data.objective.metric.split('/');
+    const value = (event.metrics as Record<string, number | null>)[metric ?? ''];
+    if (split !== event.split || value === null || value === undefined) return;
+    try {
+      const decision = await this.#guard.report(
+        data.sweepId,
+        data.runId,
+        event.epoch,
+        value,
+        parsed.data,
+        data.objective.mode,
+      );
+      if (decision.stop && current.earlyStopped === null) {
+        current.earlyStopped = decision.reason;
+        this.#options.onLog?.(state.name, `early stop ${data.runId}: ${decision.reason}`);
+        current.trainer.stop(10_000);
+      }
+    } catch (error) {
+      this.#options.onLog?.(
+        state.name,
+        `early stopping check failed: ${error instanceof Error ? error.message : String(error)}`,
+      );
+    }
+  }
+
+  /** A sweep place outlives a few missed heartbeats, then lapses (a killed worker frees it). */
+  #placeTtlMs(): number {
+    return Math.max(30_000, 3 * (this.#options.heartbeatMs ?? 5_000));
   }
 
   /** Decides between retry and final failure, reports it, and throws accordingly. */
@@ -279,6 +369,9 @@ export class WorkerSupervisor {
         time,
       });
       if (state.current !== null) {
+        if (state.current.placeHeld && state.current.sweepId !== null) {
+          await this.#guard.renew(state.current.sweepId, state.current.runId, this.#placeTtlMs());
+        }
         await this.#publishWorker({
           type: 'run-heartbeat',
           runId: state.current.runId,
