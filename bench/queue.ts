@@ -12,7 +12,6 @@ import {
   expandSweep,
   openEventsQueue,
   openRunsQueue,
-  publishEvent,
   Recorder,
   submitSweep,
   sweepSpecSchema,

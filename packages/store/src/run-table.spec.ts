@@ -1,5 +1,4 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { DatabaseTarget } from './database-url.js';
 import { openRunStore, type PrismaRunStore } from './prisma-run-store.js';
 import type { RunInput } from './run-store.js';
 import { parseColumn, sampleStd } from './run-table.js';

@@ -10,6 +10,7 @@ import { createRedis, type QueueSettings, RUNS_QUEUE } from '../queue/connection
 import { type EventEnvelope, type RunJob, runJobSchema, type WorkerEvent } from '../queue/payloads.js';
 import { keys, openEventsQueue, publishEvent } from '../queue/run-queue.js';
 import { earlyStoppingSchema } from '../sweep/sweep-spec.js';
+import { ConsoleFile } from './console-file.js';
 import { describeGpu, type GpuProbe, type GpuStatus, nvidiaSmiProbe, processRssBytes } from './device-probe.js';
 import { type Slot, slotName } from './slots.js';
 import { type TrainerCommand, type TrainerOutcome, TrainerProcess } from './trainer-process.js';
@@ -137,7 +138,6 @@ export class WorkerSupervisor {
   }
 
   async #process(state: SlotState, job: Job<RunJob>, token: string | undefined): Promise<void> {
-    const prefix = this.#options.settings.prefix;
     let data: RunJob;
     try {
       data = parseOrThrow(runJobSchema, job.data, `run job ${job.id ?? '?'}`);
@@ -178,6 +178,8 @@ export class WorkerSupervisor {
       });
       throw new UnrecoverableError('cancelled');
     }
+    // The trainer's own output, kept beside its checkpoints (the dashboard shows its tail).
+    const consoleLog = new ConsoleFile(join(this.#options.artifactRoot, runId, 'console.log'));
     const trainer = new TrainerProcess({
       command: this.#options.trainer,
       slot: state.slot,
@@ -193,7 +195,10 @@ export class WorkerSupervisor {
         void this.#forward(job, state, event);
         if (event.type === 'eval') void this.#checkEarlyStop(state, data, event);
       },
-      onLog: (line) => this.#options.onLog?.(state.name, line),
+      onLog: (line) => {
+        this.#options.onLog?.(state.name, line);
+        consoleLog.append(`[attempt ${attempt}] ${line}\n`);
+      },
     });
     const current = {
       runId,
