@@ -1,5 +1,5 @@
 import { LtlabError } from '@ltlab/core';
-import { checkLabels, rowsOf, type ScoreMatrix } from './inputs.js';
+import { checkLabels, rowMax, rowsOf, type ScoreMatrix } from './inputs.js';
 
 export interface CalibrationBin {
   /** Upper edge of the confidence interval (lower, upper]. */
@@ -40,15 +40,7 @@ export function expectedCalibrationError(
   const hitSum = new Float64Array(numBins);
   for (let r = 0; r < n; r++) {
     const base = r * numClasses;
-    let best = 0;
-    let bestValue = data[base] as number;
-    for (let c = 1; c < numClasses; c++) {
-      const v = data[base + c] as number;
-      if (v > bestValue) {
-        bestValue = v;
-        best = c;
-      }
-    }
+    const { index: best, value: bestValue } = rowMax(scores, r);
     let confidence = bestValue;
     if (options.fromLogits) {
       let denominator = 0;

@@ -43,20 +43,23 @@ export function checkSameLength(a: ArrayLike<number>, b: ArrayLike<number>, what
 /** Index of the largest score of each row; ties go to the lowest index (as torch.argmax on CPU). */
 export function argmaxRows(scores: ScoreMatrix): Int32Array {
   const n = rowsOf(scores);
-  const { data, numClasses } = scores;
   const out = new Int32Array(n);
-  for (let r = 0; r < n; r++) {
-    const base = r * numClasses;
-    let best = 0;
-    let bestValue = data[base] as number;
-    for (let c = 1; c < numClasses; c++) {
-      const v = data[base + c] as number;
-      if (v > bestValue) {
-        bestValue = v;
-        best = c;
-      }
-    }
-    out[r] = best;
-  }
+  for (let r = 0; r < n; r++) out[r] = rowMax(scores, r).index;
   return out;
+}
+
+/** The largest score of row `r` and its column (the first one on ties). */
+export function rowMax(scores: ScoreMatrix, r: number): { index: number; value: number } {
+  const { data, numClasses } = scores;
+  const base = r * numClasses;
+  let index = 0;
+  let value = data[base] as number;
+  for (let c = 1; c < numClasses; c++) {
+    const v = data[base + c] as number;
+    if (v > value) {
+      value = v;
+      index = c;
+    }
+  }
+  return { index, value };
 }
