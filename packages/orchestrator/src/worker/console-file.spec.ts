@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -14,7 +14,10 @@ describe('ConsoleFile', () => {
   });
 
   it('never throws when the disk refuses', () => {
-    const file = new ConsoleFile('/proc/ltlab-not-writable/console.log');
+    // A regular file where the run directory should be: mkdir and append both fail at once.
+    const root = mkdtempSync(join(tmpdir(), 'ltlab-console-'));
+    writeFileSync(join(root, 'run-1'), 'not a directory');
+    const file = new ConsoleFile(join(root, 'run-1', 'console.log'));
     expect(() => file.append('x\n')).not.toThrow();
   });
 });
