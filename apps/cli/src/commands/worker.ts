@@ -1,5 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
+import { LtlabError } from '@ltlab/core';
 import { parseSlots, queueSettingsFromEnv, WorkerSupervisor } from '@ltlab/orchestrator';
 import { z } from 'zod';
 import { parseCommand } from '../args.js';
@@ -29,7 +30,7 @@ export async function startWorker(
   log: (line: string) => void,
 ): Promise<{ supervisor: WorkerSupervisor; root: string }> {
   if (values.gpus !== undefined && values.slots !== undefined) {
-    throw new (await import('@ltlab/core')).LtlabError('CONFIG.INVALID', '--gpus and --slots exclude each other.', {
+    throw new LtlabError('CONFIG.INVALID', '--gpus and --slots exclude each other.', {
       fix: 'Use --gpus for GPU nodes, --slots for CPU-only nodes.',
     });
   }

@@ -1,4 +1,5 @@
 import type { Redis } from 'ioredis';
+import { keys } from '../queue/run-queue.js';
 import type { EarlyStopping } from '../sweep/sweep-spec.js';
 import { ashaStops } from './asha.js';
 import { medianRuleStops } from './median-rule.js';
@@ -23,11 +24,11 @@ export class SweepGuard {
   }
 
   #seriesKey(sweepId: string): string {
-    return `${this.#prefix}:ltlab:objective:${sweepId}`;
+    return keys.objective(this.#prefix, sweepId);
   }
 
   #activeKey(sweepId: string): string {
-    return `${this.#prefix}:ltlab:active:${sweepId}`;
+    return keys.sweepActive(this.#prefix, sweepId);
   }
 
   /**

@@ -47,7 +47,7 @@ export async function publishEvent(queue: Queue<EventEnvelope>, envelope: EventE
   await queue.add(envelope.event.type, envelope, { jobId: envelope.id.replaceAll(':', '/') });
 }
 
-/** Redis keys beside the queues: cancellation flags and per-run attempt counters. */
+/** Redis keys beside the queues: cancellation, attempt counters, and sweep-wide state (SweepGuard). */
 export const keys = {
   cancelled: (prefix: string, runId: string) => `${prefix}:ltlab:cancelled:${runId}`,
   cancelChannel: (prefix: string) => `${prefix}:ltlab:cancel`,
