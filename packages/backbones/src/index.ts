@@ -1,6 +1,7 @@
 export type { Backbone, BackboneFamily } from './backbone.js';
 export { type BatchNorm, BN_EPSILON, BN_MOMENTUM, createBatchNorm } from './batch-norm.js';
 export { type Conv2d, type Conv2dOptions, createConv2d } from './conv2d.js';
+export { createCosineLinear } from './cosine-linear.js';
 export {
   FeatureQueue,
   type FeatureQueueOptions,

@@ -11,7 +11,8 @@ export type LinearInit = 'pytorchDefault' | 'kaimingNormalFanIn';
 
 export interface Linear {
   readonly weight: ParamRef;
-  readonly bias: ParamRef;
+  /** `null` for a classifier without bias (the cosine classifier). */
+  readonly bias: ParamRef | null;
   readonly inFeatures: number;
   readonly outFeatures: number;
   apply(x: tf.Tensor2D): tf.Tensor2D;

@@ -86,6 +86,11 @@ export const backboneOptionsSchema = z.object({
    * `pytorchDefault`: nn.Linear's default, as PaCo's new `linear` classifier.
    */
   classifierInit: z.enum(['family', 'pytorchDefault']).default('family'),
+  /**
+   * `linear`: `x W + b` (every paper's default); `cosine`: cosine similarities of the normalised
+   * feature and class weights, no bias (LDAM's NormedLinear, for its s = 30).
+   */
+  classifier: z.enum(['linear', 'cosine']).default('linear'),
   /** `false` creates every tensor frozen (TF.js `trainable: false`). */
   trainable: z.boolean().default(true),
 });
@@ -125,6 +130,7 @@ function configFor(
       numClasses: parsed.numClasses,
       inputShape: parsed.inputShape,
       classifierInit,
+      classifier: parsed.classifier,
     },
     seed: parsed.seed,
     trainable: parsed.trainable,

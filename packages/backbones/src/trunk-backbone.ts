@@ -1,6 +1,7 @@
 import { LtlabError } from '@ltlab/core';
 import * as tf from '@tensorflow/tfjs-core';
 import type { Backbone, BackboneFamily } from './backbone.js';
+import { createCosineLinear } from './cosine-linear.js';
 import { createLinear, type Linear, type LinearInit } from './linear.js';
 import type { ForwardOptions } from './module.js';
 import { type MaterializeSource, ParamSet } from './param-set.js';
@@ -15,7 +16,11 @@ export interface TrunkBackboneConfig {
   numClasses: number;
   inputShape: readonly [number, number, number];
   classifierInit: LinearInit;
+  /** `linear`: `x W + b`; `cosine`: LDAM's normalised classifier (cosine-linear.ts). */
+  classifier: ClassifierKind;
 }
+
+export type ClassifierKind = 'linear' | 'cosine';
 
 /** Declares the trunk and the `fc` classifier into a fresh ParamSet without allocating anything. */
 export function declareTrunkBackbone(config: TrunkBackboneConfig): {
@@ -25,7 +30,10 @@ export function declareTrunkBackbone(config: TrunkBackboneConfig): {
 } {
   const params = new ParamSet();
   const trunk = config.build(params, config.inputShape[2]);
-  const classifier = createLinear(params, 'fc', trunk.featureDim, config.numClasses, config.classifierInit);
+  const classifier =
+    config.classifier === 'cosine'
+      ? createCosineLinear(params, 'fc', trunk.featureDim, config.numClasses)
+      : createLinear(params, 'fc', trunk.featureDim, config.numClasses, config.classifierInit);
   return { params, trunk, classifier };
 }
 

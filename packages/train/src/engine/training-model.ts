@@ -43,9 +43,11 @@ export class TrainingModel {
   readonly queue: FeatureQueue | null;
   readonly #tauNormGamma: number | undefined;
   readonly #fusedBranches: 2 | 3;
+  readonly #backboneOptions: RunConfig['backbone']['options'];
 
   private constructor(parts: {
     backbone: Backbone;
+    backboneOptions: RunConfig['backbone']['options'];
     mlp: ProjectionMlp | null;
     branches: ResltHead | null;
     keyEncoder: MomentumEncoder | null;
@@ -54,6 +56,7 @@ export class TrainingModel {
     fusedBranches: 2 | 3;
   }) {
     this.backbone = parts.backbone;
+    this.#backboneOptions = parts.backboneOptions;
     this.mlp = parts.mlp;
     this.branches = parts.branches;
     this.keyEncoder = parts.keyEncoder;
@@ -122,6 +125,7 @@ export class TrainingModel {
     const fusedBranches = lossOptions.branches === 2 ? 2 : 3;
     return new TrainingModel({
       backbone,
+      backboneOptions: config.backbone.options,
       mlp,
       branches,
       keyEncoder,
@@ -265,13 +269,14 @@ export class TrainingModel {
   /** Re-initialises the classifier (`fc`) from a fresh draw, for classifier re-training. */
   reinitClassifier(seed: number): void {
     const fresh = createBackbone(this.backbone.name, {
+      ...this.#backboneOptions,
       numClasses: this.backbone.numClasses,
       inputShape: [...this.backbone.inputShape],
       seed,
     });
     try {
       this.backbone.classifier.weight.value.assign(fresh.classifier.weight.value);
-      this.backbone.classifier.bias.value.assign(fresh.classifier.bias.value);
+      if (fresh.classifier.bias !== null) this.backbone.classifier.bias?.value.assign(fresh.classifier.bias.value);
     } finally {
       fresh.dispose();
     }
