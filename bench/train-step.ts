@@ -44,8 +44,9 @@ const MODELS: Array<{ name: string; make: () => ReferenceModel; wasmOnly?: boole
 /**
  * Kernels that call other kernels through the engine: ours, and `forward`, the name tf.profile
  * gives a tf.customGrad op (batchNormTrain; its inner FusedBatchNorm is listed on its own). The
- * JS passes of batchNormTrain's backward run inside the gradient, not as kernels: they are the
- * gap between the leaf-kernel total and the wall time.
+ * JS passes of batchNormTrain's backward run inside the gradient, not as kernels, and
+ * Conv2DBackpropFilter's convolutions are direct XNNPACK calls on tensor blocks, not engine
+ * kernels: both are in the gap between the leaf-kernel total and the wall time.
  */
 const COMPOSITE = new Set(['Conv2DBackpropFilter', 'Conv2DBackpropInput', 'forward']);
 
@@ -109,7 +110,10 @@ async function profileWasmResNet32(): Promise<void> {
       `  ${name.padEnd(22)} ${String(e.calls).padStart(6)} ${e.ms.toFixed(0).padStart(7)} ${((100 * e.ms) / leafTotal).toFixed(1).padStart(7)}%`,
     );
   }
-  console.log('  compositions (their inner Conv2D/Transpose/FusedBatchNorm calls are counted above):');
+  console.log(
+    '  compositions (the kernels they call through the engine are counted above; the row-block convolutions of\n' +
+      '  Conv2DBackpropFilter run outside the engine and are only in its row):',
+  );
   for (const name of COMPOSITE) {
     const e = byKernel.get(name);
     if (e !== undefined)

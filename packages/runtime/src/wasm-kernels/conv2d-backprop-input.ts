@@ -1,5 +1,6 @@
 import type { KernelConfig, KernelFunc, Tensor, TensorInfo } from '@tensorflow/tfjs-core';
 import * as tf from '@tensorflow/tfjs-core';
+import { conv2dBackpropInputByPhases } from './conv2d-backprop-input-phases.js';
 import { assertChannelsLast, asTensor, nhwc, runKernel } from './wasm-heap.js';
 
 interface Conv2DBackpropInputAttrs {
@@ -14,7 +15,37 @@ interface Conv2DBackpropInputAttrs {
  * dx is the full convolution of dy (zeros inserted between rows and columns when the forward
  * stride is > 1) with the filter rotated by 180 degrees and its in/out channels swapped. It runs
  * on XNNPACK's Conv2D; the stock wasm kernel is a scalar loop, 8-13x slower on 3x3 stride-1.
+ * Equal strides > 1 take the phase decomposition instead (no inserted zeros; 1.5-2x faster on
+ * ResNet's stride-2 layers); this composition remains for stride 1 and unequal strides.
  */
+export function conv2dBackpropInput(dy: Tensor, filter: Tensor, attrs: Conv2DBackpropInputAttrs): Tensor {
+  assertChannelsLast(attrs.dataFormat, 'Conv2DBackpropInput');
+  const filterShape = nhwc(filter.shape, 'Conv2DBackpropInput filter');
+  const info = tf.backend_util.computeConv2DInfo(
+    attrs.inputShape,
+    filterShape,
+    attrs.strides,
+    1,
+    attrs.pad,
+    attrs.dimRoundingMode,
+  );
+  if (info.strideHeight === info.strideWidth && info.strideHeight > 1) {
+    return conv2dBackpropInputByPhases(dy, filter, {
+      inHeight: info.inHeight,
+      inWidth: info.inWidth,
+      outHeight: info.outHeight,
+      outWidth: info.outWidth,
+      filterHeight: info.filterHeight,
+      filterWidth: info.filterWidth,
+      stride: info.strideHeight,
+      padTop: info.padInfo.top,
+      padLeft: info.padInfo.left,
+    });
+  }
+  return conv2dBackpropInputByConv(dy, filter, attrs);
+}
+
+/** The zero-insertion composition (see conv2dBackpropInput). */
 export function conv2dBackpropInputByConv(dy: Tensor, filter: Tensor, attrs: Conv2DBackpropInputAttrs): Tensor {
   assertChannelsLast(attrs.dataFormat, 'Conv2DBackpropInput');
   const filterShape = nhwc(filter.shape, 'Conv2DBackpropInput filter');
@@ -93,7 +124,7 @@ export const conv2dBackpropInputConfig: KernelConfig = {
   kernelName: 'Conv2DBackpropInput',
   backendName: 'wasm',
   kernelFunc: (({ inputs, attrs }: { inputs: Record<string, TensorInfo>; attrs: unknown }) =>
-    conv2dBackpropInputByConv(
+    conv2dBackpropInput(
       asTensor(inputs.dy as TensorInfo),
       asTensor(inputs.filter as TensorInfo),
       attrs as Conv2DBackpropInputAttrs,

@@ -2,6 +2,8 @@ import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initRuntime } from '../init-runtime.js';
 import { onCpuAndWasm, relativeError, seededNormal } from '../testing/compare-backends.js';
+import { conv2dBackpropFilterByRowChunks } from './conv2d-backprop-filter.js';
+import { heapConv2D } from './heap-conv2d.js';
 
 /** Kernel attrs as the engine takes them (explicit paddings are nested arrays). */
 function asAttrs(attrs: object): tf.NamedAttrMap {
@@ -28,7 +30,7 @@ beforeAll(async () => {
 const convCases: Array<{
   x: [number, number, number, number];
   f: [number, number, number, number];
-  s: number;
+  s: number | [number, number];
   pad: Pad;
 }> = [
   { x: [2, 8, 8, 3], f: [3, 3, 3, 4], s: 1, pad: 'same' },
@@ -49,6 +51,52 @@ const convCases: Array<{
       [0, 0],
     ],
   },
+  // Stride > 1 beyond the first eight: the phase decomposition of dx, including phases with no
+  // filter taps (filter smaller than the stride), even filters and padding larger than a stride.
+  { x: [2, 8, 8, 16], f: [3, 3, 16, 32], s: 2, pad: 'same' },
+  { x: [2, 10, 10, 5], f: [3, 3, 5, 4], s: 2, pad: 'valid' },
+  { x: [2, 7, 9, 3], f: [1, 1, 3, 5], s: 2, pad: 'valid' },
+  { x: [1, 9, 9, 3], f: [1, 1, 3, 2], s: 3, pad: 'same' },
+  { x: [2, 12, 11, 3], f: [4, 4, 3, 4], s: 2, pad: 'same' },
+  { x: [1, 10, 10, 4], f: [2, 2, 4, 3], s: 3, pad: 'same' },
+  {
+    x: [1, 13, 14, 2],
+    f: [5, 5, 2, 3],
+    s: 3,
+    pad: [
+      [0, 0],
+      [1, 4],
+      [3, 0],
+      [0, 0],
+    ],
+  },
+  { x: [2, 9, 8, 3], f: [3, 3, 3, 4], s: [2, 1], pad: 'same' },
+  // 1x1 dW as a matmul: stride 1, unequal strides, bottom padding read as zeros; leading padding
+  // takes the conv composition.
+  { x: [2, 5, 6, 4], f: [1, 1, 4, 3], s: 1, pad: 'valid' },
+  { x: [2, 9, 8, 3], f: [1, 1, 3, 4], s: [3, 2], pad: 'same' },
+  {
+    x: [1, 6, 7, 3],
+    f: [1, 1, 3, 2],
+    s: 2,
+    pad: [
+      [0, 0],
+      [0, 3],
+      [0, 2],
+      [0, 0],
+    ],
+  },
+  {
+    x: [1, 6, 7, 3],
+    f: [1, 1, 3, 2],
+    s: 2,
+    pad: [
+      [0, 0],
+      [1, 0],
+      [2, 1],
+      [0, 0],
+    ],
+  },
 ];
 
 describe('wasm training kernels match the cpu backend (relative error < 1e-4)', () => {
@@ -59,7 +107,7 @@ describe('wasm training kernels match the cpu backend (relative error < 1e-4)', 
         const x = seededNormal(c.x, 1) as tf.Tensor4D;
         const f = seededNormal(c.f, 2) as tf.Tensor4D;
         const dy = seededNormal(tf.conv2d(x, f, c.s, c.pad).shape, 3);
-        const attrs = { strides: [c.s, c.s], pad: c.pad, dataFormat: 'NHWC' };
+        const attrs = { strides: typeof c.s === 'number' ? [c.s, c.s] : c.s, pad: c.pad, dataFormat: 'NHWC' };
         const engine = tf.engine();
         const dw = engine.runKernel(
           'Conv2DBackpropFilter',
@@ -75,6 +123,34 @@ describe('wasm training kernels match the cpu backend (relative error < 1e-4)', 
       });
     });
   }
+
+  it('Conv2DBackpropFilter in chunks of 1, 2 and 3 dy rows (the kernel takes one chunk at these sizes)', async () => {
+    const chunked = convCases.filter((c) => c.f[0] > 1 || c.f[1] > 1);
+    const dw = async (backend: string, rows: number): Promise<Float32Array[]> => {
+      await tf.setBackend(backend);
+      const heap = heapConv2D(tf.backend());
+      return chunked.map((c) =>
+        tf.tidy(() => {
+          const x = seededNormal(c.x, 1) as tf.Tensor4D;
+          const dy = seededNormal(tf.conv2d(x, seededNormal(c.f, 2) as tf.Tensor4D, c.s, c.pad).shape, 3);
+          const attrs = { strides: c.s, pad: c.pad, filterShape: c.f, dataFormat: 'NHWC' };
+          const out =
+            heap === undefined
+              ? (tf.engine().runKernel('Conv2DBackpropFilter', { x, dy }, asAttrs(attrs)) as tf.Tensor)
+              : conv2dBackpropFilterByRowChunks(x, dy, attrs, heap, rows);
+          return Float32Array.from(out.dataSync());
+        }),
+      );
+    };
+    const expected = await dw('cpu', 0);
+    expect(heapConv2D(tf.findBackend('wasm'))).toBeDefined();
+    for (const rows of [1, 2, 3]) {
+      const actual = await dw('wasm', rows);
+      expected.forEach((e, i) => {
+        expect(relativeError(actual[i] as Float32Array, e)).toBeLessThan(1e-4);
+      });
+    }
+  });
 
   it('Conv2DBackpropFilter and Input through tf.grads of conv2d', async () => {
     await expectWasmMatchesCpu(() => {
