@@ -19,16 +19,7 @@ interface Conv2DBackpropInputAttrs {
  * ResNet's stride-2 layers); this composition remains for stride 1 and unequal strides.
  */
 export function conv2dBackpropInput(dy: Tensor, filter: Tensor, attrs: Conv2DBackpropInputAttrs): Tensor {
-  assertChannelsLast(attrs.dataFormat, 'Conv2DBackpropInput');
-  const filterShape = nhwc(filter.shape, 'Conv2DBackpropInput filter');
-  const info = tf.backend_util.computeConv2DInfo(
-    attrs.inputShape,
-    filterShape,
-    attrs.strides,
-    1,
-    attrs.pad,
-    attrs.dimRoundingMode,
-  );
+  const info = forwardInfo(filter, attrs);
   if (info.strideHeight === info.strideWidth && info.strideHeight > 1) {
     return conv2dBackpropInputByPhases(dy, filter, {
       inHeight: info.inHeight,
@@ -45,18 +36,23 @@ export function conv2dBackpropInput(dy: Tensor, filter: Tensor, attrs: Conv2DBac
   return conv2dBackpropInputByConv(dy, filter, attrs);
 }
 
-/** The zero-insertion composition (see conv2dBackpropInput). */
-export function conv2dBackpropInputByConv(dy: Tensor, filter: Tensor, attrs: Conv2DBackpropInputAttrs): Tensor {
+/** The forward convolution's geometry (NHWC only). */
+function forwardInfo(filter: Tensor, attrs: Conv2DBackpropInputAttrs): tf.backend_util.Conv2DInfo {
   assertChannelsLast(attrs.dataFormat, 'Conv2DBackpropInput');
-  const filterShape = nhwc(filter.shape, 'Conv2DBackpropInput filter');
-  const info = tf.backend_util.computeConv2DInfo(
+  return tf.backend_util.computeConv2DInfo(
     attrs.inputShape,
-    filterShape,
+    nhwc(filter.shape, 'Conv2DBackpropInput filter'),
     attrs.strides,
     1,
     attrs.pad,
     attrs.dimRoundingMode,
   );
+}
+
+/** The zero-insertion composition (see conv2dBackpropInput). */
+export function conv2dBackpropInputByConv(dy: Tensor, filter: Tensor, attrs: Conv2DBackpropInputAttrs): Tensor {
+  const info = forwardInfo(filter, attrs);
+  const filterShape = filter.shape as [number, number, number, number];
   const [fh, fw, , outC] = filterShape;
   const [n, oh, ow] = nhwc(dy.shape, 'Conv2DBackpropInput dy');
   const sh = info.strideHeight;
