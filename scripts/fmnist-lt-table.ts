@@ -10,6 +10,7 @@ import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { type ShotGroup, shotGroupSizes } from '@ltlab/metrics';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const { values } = parseArgs({
@@ -33,6 +34,8 @@ interface Result {
   seconds: number;
   imagesPerSecond: number;
   backend: string;
+  /** Classes per group in the training split: a group without classes has no accuracy. */
+  groupSizes: Record<ShotGroup, number>;
 }
 
 function train(method: string, core: number): Promise<Result> {
@@ -59,6 +62,7 @@ function train(method: string, core: number): Promise<Result> {
   let buffer = '';
   let final: Result | undefined;
   let backend = '';
+  let groupSizes: Record<ShotGroup, number> = { many: 0, medium: 0, few: 0 };
   const speeds: number[] = [];
   child.stdout.on('data', (chunk: Buffer) => {
     buffer += chunk.toString();
@@ -67,6 +71,7 @@ function train(method: string, core: number): Promise<Result> {
       buffer = buffer.slice(nl + 1);
       const event = JSON.parse(line) as Record<string, unknown> & { type: string };
       if (event.type === 'started') backend = String(event.backend);
+      if (event.type === 'eval') groupSizes = shotGroupSizes(event.trainCounts as number[]);
       if (event.type === 'epoch') {
         speeds.push(event.imagesPerSecond as number);
         process.stderr.write(
@@ -75,7 +80,7 @@ function train(method: string, core: number): Promise<Result> {
       }
       if (event.type === 'finished' && event.metrics !== null) {
         const m = event.metrics as { top1: number; many: number; medium: number; few: number };
-        final = { method, ...m, seconds: (Date.now() - started) / 1000, imagesPerSecond: 0, backend };
+        final = { method, ...m, seconds: (Date.now() - started) / 1000, imagesPerSecond: 0, backend, groupSizes };
       }
     }
   });
@@ -101,12 +106,13 @@ await Promise.all(
 results.sort((a, b) => methods.indexOf(a.method) - methods.indexOf(b.method));
 
 const pct = (v: number) => (100 * v).toFixed(2);
+const groupPct = (r: Result, group: ShotGroup) => (r.groupSizes[group] === 0 ? '–' : pct(r[group]));
 const table = [
   '| method | top-1 % | many % | medium % | few % | wall time | train images/s | backend |',
   '| --- | --- | --- | --- | --- | --- | --- | --- |',
   ...results.map(
     (r) =>
-      `| [${r.method}](${profile}/${r.method}.yaml) | ${pct(r.top1)} | ${pct(r.many)} | ${pct(r.medium)} | ${pct(r.few)} | ${(r.seconds / 60).toFixed(1)} min | ${r.imagesPerSecond.toFixed(0)} | ${r.backend} |`,
+      `| [${r.method}](${profile}/${r.method}.yaml) | ${pct(r.top1)} | ${groupPct(r, 'many')} | ${groupPct(r, 'medium')} | ${groupPct(r, 'few')} | ${(r.seconds / 60).toFixed(1)} min | ${r.imagesPerSecond.toFixed(0)} | ${r.backend} |`,
   ),
 ].join('\n');
 const readme = join(root, 'configs/fashion-mnist-lt/README.md');
