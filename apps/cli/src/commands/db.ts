@@ -1,7 +1,7 @@
 import { applyMigrations, migrationStatus, redactUrl, resolveDatabase } from '@ltlab/store';
 import { z } from 'zod';
 import { parseCommand } from '../args.js';
-import { EXIT } from '../exit-codes.js';
+import { EXIT, usageExit } from '../exit-codes.js';
 import { createOutput } from '../output.js';
 
 const USAGE = 'ltlab db migrate [--status] [--json]';
@@ -9,10 +9,7 @@ const USAGE = 'ltlab db migrate [--status] [--json]';
 /** `ltlab db migrate`: applies the committed migrations to DATABASE_URL (or the SQLite default). */
 export async function dbCommand(argv: readonly string[]): Promise<number> {
   const [sub, ...rest] = argv;
-  if (sub !== 'migrate') {
-    process.stderr.write(`Usage: ${USAGE}\n`);
-    return EXIT.usage;
-  }
+  if (sub !== 'migrate') return usageExit(USAGE);
   const { values } = parseCommand(
     rest,
     { status: { type: 'boolean' }, json: { type: 'boolean' } },

@@ -4,7 +4,7 @@ import { type HyperparameterFilter, RUN_STATUSES, type RunStatus } from '@ltlab/
 import { z } from 'zod';
 import { parseCommand } from '../args.js';
 import { withStore } from '../context.js';
-import { EXIT } from '../exit-codes.js';
+import { EXIT, usageExit } from '../exit-codes.js';
 import { createOutput } from '../output.js';
 import { percentRows, type RunSummary, summarizeRuns } from './run-summary.js';
 
@@ -61,7 +61,7 @@ export async function runsCommand(argv: readonly string[]): Promise<number> {
       }
       case 'show': {
         const id = positionals[0];
-        if (id === undefined) return usage();
+        if (id === undefined) return usageExit(USAGE);
         const detail = await store.getRunDetail(id);
         if (detail === null)
           throw new LtlabError('RUN.NOT_FOUND', `No run '${id}'.`, { fix: 'List runs with: ltlab runs list' });
@@ -82,7 +82,7 @@ export async function runsCommand(argv: readonly string[]): Promise<number> {
         return EXIT.ok;
       }
       case 'compare': {
-        if (positionals.length < 2) return usage();
+        if (positionals.length < 2) return usageExit(USAGE);
         const runs = [];
         for (const id of positionals) {
           const run = await store.getRun(id);
@@ -111,14 +111,9 @@ export async function runsCommand(argv: readonly string[]): Promise<number> {
         return EXIT.ok;
       }
       default:
-        return usage();
+        return usageExit(USAGE);
     }
   });
-}
-
-function usage(): number {
-  process.stderr.write(`Usage: ${USAGE}\n`);
-  return EXIT.usage;
 }
 
 /** `method.loss=paco`, `optimizer.lr>=0.05`, `optimizer.lr<=0.1`. */

@@ -4,7 +4,7 @@ import type { RunStore } from '@ltlab/store';
 import { z } from 'zod';
 import { parseCommand } from '../args.js';
 import { withProducer, withStore } from '../context.js';
-import { EXIT } from '../exit-codes.js';
+import { EXIT, usageExit } from '../exit-codes.js';
 import { createOutput } from '../output.js';
 import { percentRows, summarizeRuns } from './run-summary.js';
 
@@ -28,7 +28,7 @@ export async function sweepCommand(argv: readonly string[]): Promise<number> {
   const target = positionals[0];
   switch (sub) {
     case 'submit': {
-      if (target === undefined) return usage();
+      if (target === undefined) return usageExit(USAGE);
       // Everything is validated before anything reaches Redis or the store.
       const loaded = await loadSweepFile(target);
       const result = await withProducer((ctx) => submitSweep(ctx, loaded));
@@ -42,7 +42,7 @@ export async function sweepCommand(argv: readonly string[]): Promise<number> {
       return EXIT.ok;
     }
     case 'status': {
-      if (target === undefined) return usage();
+      if (target === undefined) return usageExit(USAGE);
       return withStore(async (store) => {
         const sweep = await store.getSweep(target);
         if (sweep === null) throw notFound(target);
@@ -78,7 +78,7 @@ export async function sweepCommand(argv: readonly string[]): Promise<number> {
         return EXIT.ok;
       });
     case 'cancel': {
-      if (target === undefined) return usage();
+      if (target === undefined) return usageExit(USAGE);
       const cancelled = await withProducer(async (ctx) => {
         const { runs } = await ctx.store.listRuns({ sweepId: target, status: ['queued', 'running'] });
         if ((await ctx.store.getSweep(target)) === null) throw notFound(target);
@@ -93,7 +93,7 @@ export async function sweepCommand(argv: readonly string[]): Promise<number> {
       return EXIT.ok;
     }
     case 'resume': {
-      if (target === undefined) return usage();
+      if (target === undefined) return usageExit(USAGE);
       const result = await withProducer(async (ctx) => {
         const sweep = await ctx.store.getSweep(target);
         if (sweep === null) throw notFound(target);
@@ -114,13 +114,8 @@ export async function sweepCommand(argv: readonly string[]): Promise<number> {
       return EXIT.ok;
     }
     default:
-      return usage();
+      return usageExit(USAGE);
   }
-}
-
-function usage(): number {
-  process.stderr.write(`Usage: ${USAGE}\n`);
-  return EXIT.usage;
 }
 
 function notFound(id: string): LtlabError {

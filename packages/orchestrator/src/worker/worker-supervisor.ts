@@ -167,15 +167,7 @@ export class WorkerSupervisor {
     const runId = data.runId;
     const attempt = await this.#redis.incr(keys.attempt(prefix, runId));
     if ((await this.#redis.exists(keys.cancelled(prefix, runId))) === 1) {
-      await this.#publishWorker({
-        type: 'run-ended',
-        runId,
-        attempt,
-        status: 'cancelled',
-        errorCode: 'RUN.CANCELLED',
-        errorMessage: 'Cancelled before it started.',
-        time: Date.now(),
-      });
+      await this.#publishCancelled(runId, attempt, 'RUN.CANCELLED', 'Cancelled before it started.');
       throw new UnrecoverableError('cancelled');
     }
     // The trainer's own output, kept beside its checkpoints (the dashboard shows its tail).
@@ -219,28 +211,12 @@ export class WorkerSupervisor {
       await this.#beat();
     }
     if (current.cancelled) {
-      await this.#publishWorker({
-        type: 'run-ended',
-        runId,
-        attempt,
-        status: 'cancelled',
-        errorCode: 'RUN.CANCELLED',
-        errorMessage: 'Cancelled by a user.',
-        time: Date.now(),
-      });
+      await this.#publishCancelled(runId, attempt, 'RUN.CANCELLED', 'Cancelled by a user.');
       throw new UnrecoverableError('cancelled');
     }
     if (outcome.exitCode === 0 && outcome.finished) return;
     if (current.earlyStopped !== null) {
-      await this.#publishWorker({
-        type: 'run-ended',
-        runId,
-        attempt,
-        status: 'cancelled',
-        errorCode: 'RUN.EARLY_STOPPED',
-        errorMessage: current.earlyStopped,
-        time: Date.now(),
-      });
+      await this.#publishCancelled(runId, attempt, 'RUN.EARLY_STOPPED', current.earlyStopped);
       return;
     }
     await this.#fail(job, runId, attempt, outcome);
@@ -334,6 +310,24 @@ export class WorkerSupervisor {
         `could not forward ${event.type}: ${error instanceof Error ? error.message : String(error)}`,
       );
     }
+  }
+
+  /** A run that ends without failing: cancelled by a user or stopped early by the sweep's rule. */
+  #publishCancelled(
+    runId: string,
+    attempt: number,
+    errorCode: 'RUN.CANCELLED' | 'RUN.EARLY_STOPPED',
+    errorMessage: string,
+  ): Promise<void> {
+    return this.#publishWorker({
+      type: 'run-ended',
+      runId,
+      attempt,
+      status: 'cancelled',
+      errorCode,
+      errorMessage,
+      time: Date.now(),
+    });
   }
 
   async #publishWorker(event: WorkerEvent): Promise<void> {
