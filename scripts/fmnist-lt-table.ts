@@ -10,7 +10,7 @@ import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { type ShotGroup, shotGroupSizes } from '@ltlab/metrics';
+import { trainerEventSchema } from '@ltlab/train/config';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const { values } = parseArgs({
@@ -28,14 +28,13 @@ const parallel = Number(values.parallel);
 interface Result {
   method: string;
   top1: number;
-  many: number;
-  medium: number;
-  few: number;
+  /** Null for a shot group without classes (e.g. fmnist-lt has no few-shot class). */
+  many: number | null;
+  medium: number | null;
+  few: number | null;
   seconds: number;
   imagesPerSecond: number;
   backend: string;
-  /** Classes per group in the training split: a group without classes has no accuracy. */
-  groupSizes: Record<ShotGroup, number>;
 }
 
 function train(method: string, core: number): Promise<Result> {
@@ -62,25 +61,30 @@ function train(method: string, core: number): Promise<Result> {
   let buffer = '';
   let final: Result | undefined;
   let backend = '';
-  let groupSizes: Record<ShotGroup, number> = { many: 0, medium: 0, few: 0 };
   const speeds: number[] = [];
   child.stdout.on('data', (chunk: Buffer) => {
     buffer += chunk.toString();
     for (let nl = buffer.indexOf('\n'); nl >= 0; nl = buffer.indexOf('\n')) {
       const line = buffer.slice(0, nl);
       buffer = buffer.slice(nl + 1);
-      const event = JSON.parse(line) as Record<string, unknown> & { type: string };
-      if (event.type === 'started') backend = String(event.backend);
-      if (event.type === 'eval') groupSizes = shotGroupSizes(event.trainCounts as number[]);
+      const event = trainerEventSchema.parse(JSON.parse(line));
+      if (event.type === 'started') backend = event.backend;
       if (event.type === 'epoch') {
-        speeds.push(event.imagesPerSecond as number);
-        process.stderr.write(
-          `[${method}] epoch ${(event.epoch as number) + 1} loss ${(event.trainLoss as number).toFixed(4)}\n`,
-        );
+        speeds.push(event.imagesPerSecond);
+        process.stderr.write(`[${method}] epoch ${event.epoch + 1} loss ${event.trainLoss.toFixed(4)}\n`);
       }
       if (event.type === 'finished' && event.metrics !== null) {
-        const m = event.metrics as { top1: number; many: number; medium: number; few: number };
-        final = { method, ...m, seconds: (Date.now() - started) / 1000, imagesPerSecond: 0, backend, groupSizes };
+        const { top1, many, medium, few } = event.metrics;
+        final = {
+          method,
+          top1,
+          many,
+          medium,
+          few,
+          seconds: (Date.now() - started) / 1000,
+          imagesPerSecond: 0,
+          backend,
+        };
       }
     }
   });
@@ -106,13 +110,13 @@ await Promise.all(
 results.sort((a, b) => methods.indexOf(a.method) - methods.indexOf(b.method));
 
 const pct = (v: number) => (100 * v).toFixed(2);
-const groupPct = (r: Result, group: ShotGroup) => (r.groupSizes[group] === 0 ? '–' : pct(r[group]));
+const groupPct = (v: number | null) => (v === null ? '–' : pct(v));
 const table = [
   '| method | top-1 % | many % | medium % | few % | wall time | train images/s | backend |',
   '| --- | --- | --- | --- | --- | --- | --- | --- |',
   ...results.map(
     (r) =>
-      `| [${r.method}](${profile}/${r.method}.yaml) | ${pct(r.top1)} | ${groupPct(r, 'many')} | ${groupPct(r, 'medium')} | ${groupPct(r, 'few')} | ${(r.seconds / 60).toFixed(1)} min | ${r.imagesPerSecond.toFixed(0)} | ${r.backend} |`,
+      `| [${r.method}](${profile}/${r.method}.yaml) | ${pct(r.top1)} | ${groupPct(r.many)} | ${groupPct(r.medium)} | ${groupPct(r.few)} | ${(r.seconds / 60).toFixed(1)} min | ${r.imagesPerSecond.toFixed(0)} | ${r.backend} |`,
   ),
 ].join('\n');
 const readme = join(root, 'configs/fashion-mnist-lt/README.md');

@@ -2,7 +2,7 @@ import { resolve } from 'node:path';
 import { loadConfigFile } from '@ltlab/train/config';
 import { z } from 'zod';
 import { parseCommand } from '../args.js';
-import { EXIT } from '../exit-codes.js';
+import { EXIT, usageExit } from '../exit-codes.js';
 import { ProgressBar } from '../progress-bar.js';
 
 const USAGE = 'ltlab train <config.yaml> [--out DIR] [--resume] [--backend auto|tensorflow|wasm|cpu] [--run-id ID]';
@@ -27,10 +27,7 @@ export async function trainCommand(argv: readonly string[]): Promise<number> {
     USAGE,
   );
   const file = positionals[0];
-  if (file === undefined) {
-    process.stderr.write(`Usage: ${USAGE}\n`);
-    return EXIT.usage;
-  }
+  if (file === undefined) return usageExit(USAGE);
   // TensorFlow.js loads only here, in the command that trains.
   const { initRuntime } = await import('@ltlab/runtime');
   const { parseRunConfig, trainRun } = await import('@ltlab/train');
@@ -65,11 +62,16 @@ export async function trainCommand(argv: readonly string[]): Promise<number> {
     if (result.final !== null) {
       const f = result.final;
       process.stderr.write(
-        `done: top-1 ${(100 * f.top1).toFixed(2)}%  many ${(100 * f.many).toFixed(2)}%  medium ${(100 * f.medium).toFixed(2)}%  few ${(100 * f.few).toFixed(2)}%  (${runDir})\n`,
+        `done: top-1 ${percent(f.top1)}  many ${percent(f.many)}  medium ${percent(f.medium)}  few ${percent(f.few)}  (${runDir})\n`,
       );
     }
     return EXIT.ok;
   } finally {
     bar?.clear();
   }
+}
+
+/** A share as a percentage; `–` for a shot group without classes. */
+function percent(value: number | null): string {
+  return value === null ? '–' : `${(100 * value).toFixed(2)}%`;
 }

@@ -20,9 +20,10 @@ const base = {
 export const shotAccuracySchema = z.object({
   top1: z.number(),
   top5: z.number().nullable(),
-  many: z.number(),
-  medium: z.number(),
-  few: z.number(),
+  /** Null when no evaluated class falls in the group. */
+  many: z.number().nullable(),
+  medium: z.number().nullable(),
+  few: z.number().nullable(),
 });
 
 export const trainerEventSchema = z.discriminatedUnion('type', [

@@ -8,9 +8,10 @@ export interface Evaluation {
   top1: number;
   /** Null with fewer than 5 classes. */
   top5: number | null;
-  many: number;
-  medium: number;
-  few: number;
+  /** Null when no test class falls in the group (e.g. fmnist-lt has no few-shot class). */
+  many: number | null;
+  medium: number | null;
+  few: number | null;
   perClassAccuracy: number[];
   confusion: number[][];
 }
@@ -48,9 +49,10 @@ export async function evaluate(
   return {
     top1: topKAccuracy(matrix, labels, 1),
     top5: numClasses >= 5 ? topKAccuracy(matrix, labels, 5) : null,
-    many: shots.many,
-    medium: shots.medium,
-    few: shots.few,
+    // shotAccuracy reports 0 for an empty group, as the reference code; a 0 would read as a score.
+    many: shots.classesEvaluated.many === 0 ? null : shots.many,
+    medium: shots.classesEvaluated.medium === 0 ? null : shots.medium,
+    few: shots.classesEvaluated.few === 0 ? null : shots.few,
     perClassAccuracy: Array.from(perClassAccuracy(predictions, labels, numClasses).accuracy),
     confusion: Array.from({ length: numClasses }, (_, r) =>
       Array.from(confusion.counts.subarray(r * numClasses, (r + 1) * numClasses)),

@@ -93,6 +93,11 @@ describe('trainRun', () => {
     expect([...losses(firstEvents), ...losses(resumedEvents)]).toEqual(losses(straightEvents));
     const finished = straightEvents.at(-1);
     expect(finished?.type).toBe('finished');
+    // 80 ... 8 images per class: no class has over 100, so there is no many-shot score (not a 0).
+    if (finished?.type !== 'finished' || finished.metrics === null) throw new Error('no final metrics');
+    expect(finished.metrics.many).toBeNull();
+    expect(finished.metrics.medium).toEqual(expect.any(Number));
+    expect(finished.metrics.few).toEqual(expect.any(Number));
   });
 
   it('trains PaCo with two views, a momentum encoder and a queue, then re-trains the classifier', async () => {
