@@ -6,15 +6,19 @@ import { assertNoTensorLeak } from './memory.js';
 import { relativeError, seededNormal } from './testing/compare-backends.js';
 
 /** y, mean, variance and the gradients of sum(y * w) for x, gamma, beta. */
-function run(mode: 'fused' | 'autodiff'): Float32Array[] {
+function run(mode: 'fused' | 'autodiff', shape = [4, 5, 3, 6], shift = 0.8): Float32Array[] {
+  const channels = shape.at(-1) as number;
   const out = tf.tidy(() => {
-    const x = seededNormal([4, 5, 3, 6], 1, 0.8);
-    const gamma = seededNormal([6], 2) as tf.Tensor1D;
-    const beta = seededNormal([6], 3) as tf.Tensor1D;
-    const w = seededNormal([4, 5, 3, 6], 4);
+    const x = seededNormal(shape, 1, shift);
+    const gamma = seededNormal([channels], 2) as tf.Tensor1D;
+    const beta = seededNormal([channels], 3) as tf.Tensor1D;
+    const w = seededNormal(shape, 4);
     const forward = (a: tf.Tensor, g: tf.Tensor, b: tf.Tensor) => {
       if (mode === 'fused') return batchNormTrain(a, g as tf.Tensor1D, b as tf.Tensor1D, 1e-3);
-      const { mean, variance } = tf.moments(a, [0, 1, 2]);
+      const { mean, variance } = tf.moments(
+        a,
+        shape.slice(0, -1).map((_, i) => i),
+      );
       return { y: tf.batchNorm(a, mean, variance, b, g, 1e-3), mean, variance };
     };
     const { y, mean, variance } = forward(x, gamma, beta);
@@ -42,6 +46,16 @@ describe('batchNormTrain', () => {
       });
     });
   }
+
+  it('fused on wasm matches autodiff on cpu with 8192 rows (staged pooling) and a mean of 20', async () => {
+    await initRuntime({ backend: 'cpu' });
+    const expected = run('autodiff', [8, 32, 32, 5], 20);
+    await initRuntime({ backend: 'wasm' });
+    const actual = run('fused', [8, 32, 32, 5], 20);
+    expected.forEach((e, i) => {
+      expect(relativeError(actual[i] as Float32Array, e)).toBeLessThan(1e-4);
+    });
+  });
 
   it('fused on wasm matches autodiff on cpu, and leaks nothing', async () => {
     await initRuntime({ backend: 'cpu' });

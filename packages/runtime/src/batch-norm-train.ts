@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { asWasmBackend } from './wasm-kernels/wasm-heap.js';
+import { channelAffine, channelMeans } from './channel-ops.js';
 
 /**
  * Batch normalization in train mode (Ioffe & Szegedy, ICML 2015, Alg. 1 and its backward pass):
@@ -7,8 +7,10 @@ import { asWasmBackend } from './wasm-kernels/wasm-heap.js';
  * axis but the last (channels). Same values and gradients (for x, gamma, beta) as
  * `tf.moments` + `tf.batchNorm`, but the backward pass is the closed form
  *   dx = gamma * rstd * (dy - mean(dy) - xhat * mean(dy * xhat))
- * instead of the ~10 full-size passes autodiff makes through moments. On wasm, statistics and
- * both backward sums are single JS passes over the heap (float64 accumulators).
+ * instead of the ~10 full-size passes autodiff makes through moments. Every pass is a TF.js
+ * kernel: on wasm the per-channel means are staged average pools and the per-channel affine maps
+ * 1x1 depthwise convolutions (`channel-ops.ts`), all XNNPACK and multi-threaded when the
+ * backend is; the JS loops over the heap they replace took 5-10x as long.
  *
  * `mean` and `variance` are returned for running averages and carry no gradient.
  */
@@ -18,12 +20,10 @@ export function batchNormTrain(
   beta: tf.Tensor1D,
   epsilon = 1e-5,
 ): { y: tf.Tensor; mean: tf.Tensor1D; variance: tf.Tensor1D } {
-  const channels = x.shape.at(-1) as number;
-  const axes = x.shape.slice(0, -1).map((_, i) => i);
   // The statistics are computed outside customGrad (whose forward runs inside a tidy) and reach
   // it by closure, not as inputs: the tape then sees only x, gamma and beta, and the closed-form
   // gradient below accounts for the statistics' dependence on x.
-  const { mean, variance } = channelMoments(x, channels, axes);
+  const { mean, variance } = channelMoments(x);
   const fused = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
     const [xs, g, b] = args as [tf.Tensor, tf.Tensor1D, tf.Tensor1D];
     const save = args[3] as tf.GradSaveFunc;
@@ -33,50 +33,27 @@ export function batchNormTrain(
       value: y,
       gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
         const [sx, sg, sm, sv] = saved as [tf.Tensor, tf.Tensor1D, tf.Tensor1D, tf.Tensor1D];
-        return batchNormTrainGrad(sx, dy, sg, sm, sv, epsilon, channels, axes);
+        return batchNormTrainGrad(sx, dy, sg, sm, sv, epsilon);
       },
     };
   });
   return { y: fused(x, gamma, beta), mean, variance };
 }
 
-function onWasm(): boolean {
-  return tf.getBackend() === 'wasm';
-}
-
-function fromHeap(shape: number[], fill: (out: Float32Array) => void): tf.Tensor {
-  const wasm = asWasmBackend(tf.backend());
-  const info = wasm.makeOutput(shape, 'float32');
-  fill(wasm.typedArrayFromHeap(info) as Float32Array);
-  return tf.engine().makeTensorFromTensorInfo(info);
-}
-
-function heap(t: tf.Tensor): Float32Array {
-  return asWasmBackend(tf.backend()).typedArrayFromHeap(t) as Float32Array;
-}
-
-function channelMoments(x: tf.Tensor, channels: number, axes: number[]): { mean: tf.Tensor1D; variance: tf.Tensor1D } {
-  if (!onWasm() || x.dtype !== 'float32') {
-    const { mean, variance } = tf.moments(x, axes);
-    return { mean: mean as tf.Tensor1D, variance: variance as tf.Tensor1D };
-  }
-  const v = heap(x);
-  const rows = x.size / channels;
-  const sum = new Float64Array(channels);
-  const sumSq = new Float64Array(channels);
-  for (let r = 0, at = 0; r < rows; r++, at += channels) {
-    for (let c = 0; c < channels; c++) {
-      const value = v[at + c] as number;
-      sum[c] = (sum[c] as number) + value;
-      sumSq[c] = (sumSq[c] as number) + value * value;
-    }
-  }
-  const meanValues = sum.map((s) => s / rows);
-  const mean = fromHeap([channels], (out) => out.set(meanValues)) as tf.Tensor1D;
-  const variance = fromHeap([channels], (out) => {
-    for (let c = 0; c < channels; c++)
-      out[c] = Math.max(0, (sumSq[c] as number) / rows - (meanValues[c] as number) ** 2);
-  }) as tf.Tensor1D;
+/**
+ * Two passes (mean, then the centred squares), so a large mean does not cancel the variance.
+ * Run as a customGrad with no gradient so that the tape does not keep the full-size
+ * intermediates of every layer alive until the backward pass.
+ */
+function channelMoments(x: tf.Tensor): { mean: tf.Tensor1D; variance: tf.Tensor1D } {
+  const stacked = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
+    const xs = args[0] as tf.Tensor;
+    const mean = channelMeans(xs);
+    const variance = channelMeans(tf.square(channelAffine(xs, tf.onesLike(mean), tf.neg(mean))));
+    return { value: tf.stack([mean, variance]), gradFunc: () => [tf.zerosLike(xs)] };
+  })(x);
+  const [mean, variance] = tf.unstack(stacked) as [tf.Tensor1D, tf.Tensor1D];
+  stacked.dispose();
   return { mean, variance };
 }
 
@@ -87,60 +64,21 @@ function batchNormTrainGrad(
   mean: tf.Tensor1D,
   variance: tf.Tensor1D,
   epsilon: number,
-  channels: number,
-  axes: number[],
 ): tf.Tensor[] {
-  if (!onWasm() || x.dtype !== 'float32') {
-    return tf.tidy(() => {
-      const rstd = tf.rsqrt(tf.add(variance, epsilon));
-      const xhat = tf.mul(tf.sub(x, mean), rstd);
-      const dBeta = tf.sum(dy, axes);
-      const dGamma = tf.sum(tf.mul(dy, xhat), axes);
-      const n = x.size / channels;
-      const centered = tf.sub(tf.sub(dy, tf.div(dBeta, n)), tf.mul(xhat, tf.div(dGamma, n)));
-      return [tf.mul(centered, tf.mul(gamma, rstd)), dGamma, dBeta];
-    });
-  }
-  const xv = heap(x);
-  const dv = heap(dy);
-  const m = heap(mean);
-  const vv = heap(variance);
-  const gv = heap(gamma);
-  const rows = x.size / channels;
-  const sumDy = new Float64Array(channels);
-  const sumDyXc = new Float64Array(channels);
-  for (let r = 0, at = 0; r < rows; r++, at += channels) {
-    for (let c = 0; c < channels; c++) {
-      const d = dv[at + c] as number;
-      sumDy[c] = (sumDy[c] as number) + d;
-      sumDyXc[c] = (sumDyXc[c] as number) + d * ((xv[at + c] as number) - (m[c] as number));
-    }
-  }
-  // dx = k1 * dy + k2 * x + k3 per channel (closed form above, expanded).
-  const k1 = new Float64Array(channels);
-  const k2 = new Float64Array(channels);
-  const k3 = new Float64Array(channels);
-  const dGammaValues = new Float64Array(channels);
-  for (let c = 0; c < channels; c++) {
-    const rstd = 1 / Math.sqrt((vv[c] as number) + epsilon);
-    const g = gv[c] as number;
-    dGammaValues[c] = (sumDyXc[c] as number) * rstd;
-    k1[c] = g * rstd;
-    k2[c] = (-g * rstd * rstd * rstd * (sumDyXc[c] as number)) / rows;
-    k3[c] = (-g * rstd * (sumDy[c] as number)) / rows - (m[c] as number) * (k2[c] as number);
-  }
-  const dx = fromHeap([...x.shape], (out) => {
-    // Views taken before makeOutput may be detached by heap growth: read through fresh ones.
-    const xs = heap(x);
-    const ds = heap(dy);
-    for (let r = 0, at = 0; r < rows; r++, at += channels) {
-      for (let c = 0; c < channels; c++) {
-        out[at + c] =
-          (k1[c] as number) * (ds[at + c] as number) + (k2[c] as number) * (xs[at + c] as number) + (k3[c] as number);
-      }
-    }
+  const rows = x.size / (x.shape.at(-1) as number);
+  return tf.tidy(() => {
+    const rstd = tf.rsqrt(tf.add(variance, epsilon));
+    const meanDy = channelMeans(dy);
+    const meanDyCentred = channelMeans(tf.mul(dy, channelAffine(x, tf.onesLike(mean), tf.neg(mean))));
+    // dx = k1·dy + k2·(x − μ) + k3 per channel (the closed form above, expanded), computed as
+    // two per-channel affine maps: (k1·dy + k3 − k2·μ) + k2·x.
+    const k1 = tf.mul(gamma, rstd) as tf.Tensor1D;
+    const k2 = tf.mul(tf.neg(k1), tf.mul(tf.square(rstd), meanDyCentred)) as tf.Tensor1D;
+    const k3 = tf.mul(tf.neg(k1), meanDy);
+    const dx = tf.add(
+      channelAffine(dy, k1, tf.sub(k3, tf.mul(k2, mean)) as tf.Tensor1D),
+      channelAffine(x, k2, tf.zerosLike(k2)),
+    );
+    return [dx, tf.mul(tf.mul(meanDyCentred, rstd), rows), tf.mul(meanDy, rows)];
   });
-  const dGamma = fromHeap([channels], (out) => out.set(dGammaValues));
-  const dBeta = fromHeap([channels], (out) => out.set(sumDy));
-  return [dx, dGamma, dBeta];
 }

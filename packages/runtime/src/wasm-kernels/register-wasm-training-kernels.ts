@@ -5,6 +5,7 @@ import { contiguousReduceConfig } from './contiguous-reduce.js';
 import { conv2dBackpropFilterConfig } from './conv2d-backprop-filter.js';
 import { conv2dBackpropInputConfig } from './conv2d-backprop-input.js';
 import { depthwiseBackpropFilterConfig, depthwiseBackpropInputConfig } from './depthwise-conv2d-backprop.js';
+import { fusedBatchNormConfig } from './fused-batch-norm.js';
 import { untransposedMatMulConfig } from './mat-mul-transposed.js';
 import { maxPoolGradConfig } from './max-pool-grad.js';
 import { meanGradConfig } from './mean-gradient.js';
@@ -73,6 +74,7 @@ export function registerWasmTrainingKernels(): WasmKernelReport {
     ['_FusedMatMul', (stock) => untransposedMatMulConfig('_FusedMatMul', stock)],
     ['Sum', (stock) => contiguousReduceConfig('Sum', stock)],
     ['Mean', (stock) => contiguousReduceConfig('Mean', stock)],
+    ['FusedBatchNorm', fusedBatchNormConfig],
     ['Identity', zeroCopyIdentityConfig],
     ['Cast', zeroCopySameTypeCastConfig],
   ];

@@ -327,6 +327,26 @@ describe('wasm training kernels match the cpu backend (relative error < 1e-4)', 
     tf.dispose([y, z]);
   });
 
+  it('FusedBatchNorm with per-channel and per-image statistics, with and without scale and offset', async () => {
+    await expectWasmMatchesCpu(() => {
+      const x = seededNormal([3, 5, 4, 6], 21, 0.5);
+      const mean = seededNormal([6], 22);
+      const variance = tf.abs(seededNormal([6], 23));
+      const scale = seededNormal([6], 24);
+      const offset = seededNormal([6], 25);
+      const as4d = (t: tf.Tensor) => tf.reshape(t, [1, 1, 1, 6]);
+      const imageMean = seededNormal([3, 1, 1, 6], 26);
+      const imageVariance = tf.abs(seededNormal([3, 1, 1, 6], 27));
+      return [
+        tf.batchNorm(x, mean, variance, offset, scale, 1e-3),
+        tf.batchNorm(x, mean, variance),
+        tf.batchNorm(tf.reshape(x, [60, 6]), mean, variance, undefined, scale, 1e-5),
+        tf.batchNorm(x, as4d(mean), as4d(variance), as4d(offset), undefined, 1e-5),
+        tf.batchNorm(x, imageMean, imageVariance, as4d(offset), as4d(scale), 1e-5),
+      ];
+    });
+  });
+
   it('batch norm in train mode: gradients of x, gamma and beta through moments', async () => {
     await expectWasmMatchesCpu(() => {
       const x = seededNormal([4, 5, 3, 6], 17, 0.7);
