@@ -4,6 +4,7 @@ import { LtlabError } from '@ltlab/core';
 import * as tf from '@tensorflow/tfjs-core';
 import { type BackendChoice, backendChoiceFromEnv } from './backend-choice.js';
 import { ensureGradientsRegistered } from './register-gradients.js';
+import { useWasmThreads, wasmThreadsFromEnv } from './threaded-wasm.js';
 import { registerWasmTrainingKernels, type WasmKernelReport } from './wasm-kernels/register-wasm-training-kernels.js';
 
 export interface RuntimeInfo {
@@ -23,6 +24,11 @@ export interface RuntimeInfo {
 export interface InitRuntimeOptions {
   /** Defaults to `LTLAB_BACKEND`, then `auto`. */
   backend?: BackendChoice;
+  /**
+   * XNNPACK threads when the backend is wasm. Defaults to `LTLAB_WASM_THREADS`, then 1 (the
+   * worker's unit of parallelism is one single-threaded process per core). Fixed per process.
+   */
+  wasmThreads?: number;
 }
 
 type Candidate = 'tensorflow-gpu' | 'tensorflow' | 'wasm' | 'cpu';
@@ -45,10 +51,12 @@ export async function initRuntime(options: InitRuntimeOptions = {}): Promise<Run
   const failures: string[] = [];
   for (const candidate of order) {
     try {
-      const info = await activate(candidate, requested);
+      const info = await activate(candidate, requested, options);
       const tried = failures.length > 0 ? `; skipped ${failures.join('; ')}` : '';
       return { ...info, reason: `${requested === 'auto' ? 'auto' : 'requested'}: ${candidate}${tried}` };
     } catch (error) {
+      // A bad request (an invalid or conflicting thread count) is the caller's to fix, not a reason to fall back.
+      if (error instanceof LtlabError && error.code.startsWith('CONFIG.')) throw error;
       failures.push(`${candidate} (${error instanceof Error ? error.message : String(error)})`);
     }
   }
@@ -60,7 +68,11 @@ export async function initRuntime(options: InitRuntimeOptions = {}): Promise<Run
   });
 }
 
-async function activate(candidate: Candidate, requested: BackendChoice): Promise<Omit<RuntimeInfo, 'reason'>> {
+async function activate(
+  candidate: Candidate,
+  requested: BackendChoice,
+  options: InitRuntimeOptions,
+): Promise<Omit<RuntimeInfo, 'reason'>> {
   if (candidate === 'tensorflow-gpu' || candidate === 'tensorflow') {
     if (candidate === 'tensorflow-gpu' && visibleGpus().length === 0) throw new Error('no GPU visible');
     await importNative(NATIVE_PACKAGES[candidate]);
@@ -72,12 +84,13 @@ async function activate(candidate: Candidate, requested: BackendChoice): Promise
   if (candidate === 'wasm') {
     await import('@tensorflow/tfjs-backend-wasm');
     const wasmKernels = registerWasmTrainingKernels();
+    const threads = await useWasmThreads(options.wasmThreads ?? wasmThreadsFromEnv());
     await setBackend('wasm');
-    const simd = await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT');
+    const simd = threads > 1 || (await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT'));
     return {
       backend: 'wasm',
       requested,
-      device: `${cpuDescription()}; wasm ${simd ? 'SIMD128' : 'scalar'}, 1 thread per process`,
+      device: `${cpuDescription()}; wasm ${simd ? 'SIMD128' : 'scalar'}, ${threads === 1 ? '1 thread' : `${threads} threads`} per process`,
       hints: nativeHints(),
       wasmKernels,
     };

@@ -2,31 +2,13 @@ import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import { initRuntime } from './init-runtime.js';
 import { assertNoTensorLeak } from './memory.js';
-import { relativeError } from './testing/compare-backends.js';
+import { lossAndGradients, relativeError } from './testing/compare-backends.js';
 import {
   createCifarResNet,
   createResNeXtBlockNet,
-  type ReferenceModel,
   randomBatch,
   softmaxCrossEntropy,
 } from './testing/reference-models.js';
-
-async function lossAndGrads(backend: 'cpu' | 'wasm', make: () => ReferenceModel, batch: number) {
-  await initRuntime({ backend });
-  const model = make();
-  const { x, labels } = randomBatch(model, batch, 7);
-  const { value, grads } = tf.variableGrads(
-    () => softmaxCrossEntropy(model.forward(x), labels, model.numClasses),
-    model.params,
-  );
-  const result = {
-    loss: value.dataSync()[0] as number,
-    grads: model.params.map((p) => Float32Array.from((grads[p.name] as tf.Tensor).dataSync())),
-  };
-  tf.dispose([value, x, labels, ...Object.values(grads)]);
-  model.dispose();
-  return result;
-}
 
 describe('training on wasm', () => {
   for (const [label, make, batch] of [
@@ -35,8 +17,8 @@ describe('training on wasm', () => {
     ['ResNeXt block, batch norm by tf.moments', () => createResNeXtBlockNet({ size: 24, batchNorm: 'moments' }), 4],
   ] as const) {
     it(`${label}: loss and every parameter gradient match the cpu backend`, async () => {
-      const cpu = await lossAndGrads('cpu', make, batch);
-      const wasm = await lossAndGrads('wasm', make, batch);
+      const cpu = await lossAndGradients('cpu', make, batch);
+      const wasm = await lossAndGradients('wasm', make, batch);
       expect(Math.abs(wasm.loss - cpu.loss) / cpu.loss).toBeLessThan(1e-4);
       expect(wasm.grads.length).toBe(cpu.grads.length);
       // Deep nets accumulate float32 rounding differently per backend: 1e-3 on whole-network grads.

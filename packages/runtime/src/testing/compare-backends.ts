@@ -1,5 +1,7 @@
 import { Rng } from '@ltlab/core';
 import * as tf from '@tensorflow/tfjs-core';
+import { initRuntime } from '../init-runtime.js';
+import { type ReferenceModel, randomBatch, softmaxCrossEntropy } from './reference-models.js';
 
 /** Seeded normal data for a tensor of `shape`, the same on every backend. */
 export function seededNormal(shape: number[], seed: number, shift = 0): tf.Tensor {
@@ -35,4 +37,29 @@ export async function onCpuAndWasm(
     return values;
   };
   return { cpu: await run('cpu'), wasm: await run('wasm') };
+}
+
+/**
+ * Loss and every parameter gradient of one softmax cross-entropy step of `make()` on a seeded
+ * batch, on `backend` (wasm keeps the thread count this process already started it with).
+ */
+export async function lossAndGradients(
+  backend: 'cpu' | 'wasm',
+  make: () => ReferenceModel,
+  batch: number,
+): Promise<{ loss: number; grads: Float32Array[] }> {
+  await initRuntime({ backend });
+  const model = make();
+  const { x, labels } = randomBatch(model, batch, 7);
+  const { value, grads } = tf.variableGrads(
+    () => softmaxCrossEntropy(model.forward(x), labels, model.numClasses),
+    model.params,
+  );
+  const result = {
+    loss: value.dataSync()[0] as number,
+    grads: model.params.map((p) => Float32Array.from((grads[p.name] as tf.Tensor).dataSync())),
+  };
+  tf.dispose([value, x, labels, ...Object.values(grads)]);
+  model.dispose();
+  return result;
 }
