@@ -1,14 +1,19 @@
 /**
  * Training-step throughput: ResNet-32 (batch 128, 32x32x3), ResNet-8 and a 2-layer MLP on every
- * TF.js backend that loads here, SGD with momentum, plus the same models in PyTorch when
- * Debian's python3-torch is installed, and a per-kernel profile of one wasm ResNet-32 step.
+ * TF.js backend that loads here (wasm once per thread count), SGD with momentum, plus the same
+ * models in PyTorch when Debian's python3-torch is installed, and a per-kernel profile of one
+ * wasm ResNet-32 step (with the most threads).
  *
- *   npx tsx --conditions=@ltlab/source bench/train-step.ts [--steps 3] [--batch 128] [--cpu-resnet]
+ *   npx tsx --conditions=@ltlab/source bench/train-step.ts [--steps 3] [--batch 128]
+ *       [--wasm-threads 1,2] [--cpu-resnet] [--no-profile]
  *
+ * Each backend configuration runs in its own child process: the wasm thread count is fixed
+ * once wasm starts, and separate processes keep one configuration's heap out of the next.
  * For stable timings set MALLOC_MMAP_THRESHOLD_=33554432 MALLOC_TRIM_THRESHOLD_=17179869184
  * (otherwise glibc returns and re-faults the step's memory every step). Prints; asserts nothing.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
+import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import {
@@ -28,10 +33,18 @@ const { values: args } = parseArgs({
     batch: { type: 'string', default: '128' },
     'cpu-resnet': { type: 'boolean', default: false },
     'no-profile': { type: 'boolean', default: false },
+    'wasm-threads': { type: 'string', default: availableParallelism() > 1 ? `1,${availableParallelism()}` : '1' },
+    /** Internal: `<backend>[:<threads>]`, run by the parent in a child process. */
+    child: { type: 'string' },
   },
 });
 const steps = Number(args.steps);
 const batch = Number(args.batch);
+const wasmThreads = (args['wasm-threads'] ?? '1').split(',').map(Number);
+if (wasmThreads.some((t) => !Number.isInteger(t) || t < 1)) {
+  console.error(`--wasm-threads must be a comma-separated list of thread counts >= 1, got '${args['wasm-threads']}'`);
+  process.exit(2);
+}
 
 /** `wasmOnly`: the same ResNet-32 with batch norm through tf.moments + autodiff, for contrast. */
 const MODELS: Array<{ name: string; make: () => ReferenceModel; wasmOnly?: boolean }> = [
@@ -42,13 +55,14 @@ const MODELS: Array<{ name: string; make: () => ReferenceModel; wasmOnly?: boole
 ];
 
 /**
- * Kernels that call other kernels through the engine: ours, and `forward`, the name tf.profile
- * gives a tf.customGrad op (batchNormTrain; its inner FusedBatchNorm is listed on its own). The
- * JS passes of batchNormTrain's backward run inside the gradient, not as kernels, and
- * Conv2DBackpropFilter's convolutions are direct XNNPACK calls on tensor blocks, not engine
- * kernels: both are in the gap between the leaf-kernel total and the wall time.
+ * Kernels that call other kernels through the engine: ours (the conv backprops, FusedBatchNorm
+ * on per-channel statistics), `forward` (the name tf.profile gives a tf.customGrad op such as
+ * batchNormTrain) and `<op>__op` (tfjs-core's customGrad wrappers of fused ops). Conv2DBackpropFilter's
+ * convolutions are direct XNNPACK calls on tensor blocks, not engine kernels: they are in the gap
+ * between the leaf-kernel total and the wall time.
  */
-const COMPOSITE = new Set(['Conv2DBackpropFilter', 'Conv2DBackpropInput', 'forward']);
+const COMPOSITE = new Set(['Conv2DBackpropFilter', 'Conv2DBackpropInput', 'FusedBatchNorm', 'forward']);
+const isComposite = (name: string): boolean => COMPOSITE.has(name) || name.endsWith('__op');
 
 interface Row {
   backend: string;
@@ -99,25 +113,24 @@ async function profileWasmResNet32(): Promise<void> {
   }
   // tf.profile lists the kernels our compositions call as well as the compositions: shares are
   // of the leaf kernels' time (which sums to the step), compositions are shown apart.
-  const leaves = [...byKernel.entries()].filter(([name]) => !COMPOSITE.has(name));
+  const leaves = [...byKernel.entries()].filter(([name]) => !isComposite(name));
   const leafTotal = leaves.reduce((sum, [, e]) => sum + e.ms, 0);
   console.log(
     `\nPer-kernel profile, wasm ResNet-32, batch ${batch}, one step (${wall.toFixed(0)} ms wall under tf.profile):`,
   );
-  console.log(`  kernel                  calls      ms   share of ${leafTotal.toFixed(0)} ms in leaf kernels`);
+  console.log(`  kernel                    calls      ms   share of ${leafTotal.toFixed(0)} ms in leaf kernels`);
   for (const [name, e] of leaves.sort((a, b) => b[1].ms - a[1].ms).slice(0, 16)) {
     console.log(
-      `  ${name.padEnd(22)} ${String(e.calls).padStart(6)} ${e.ms.toFixed(0).padStart(7)} ${((100 * e.ms) / leafTotal).toFixed(1).padStart(7)}%`,
+      `  ${name.padEnd(24)} ${String(e.calls).padStart(6)} ${e.ms.toFixed(0).padStart(7)} ${((100 * e.ms) / leafTotal).toFixed(1).padStart(7)}%`,
     );
   }
   console.log(
     '  compositions (the kernels they call through the engine are counted above; the row-block convolutions of\n' +
       '  Conv2DBackpropFilter run outside the engine and are only in its row):',
   );
-  for (const name of COMPOSITE) {
-    const e = byKernel.get(name);
-    if (e !== undefined)
-      console.log(`  ${name.padEnd(22)} ${String(e.calls).padStart(6)} ${e.ms.toFixed(0).padStart(7)}`);
+  for (const [name, e] of byKernel) {
+    if (isComposite(name))
+      console.log(`  ${name.padEnd(24)} ${String(e.calls).padStart(6)} ${e.ms.toFixed(0).padStart(7)}`);
   }
   optimizer.dispose();
   tf.dispose([x, labels]);
@@ -151,36 +164,64 @@ function pytorch(threads: number): Map<string, number> | string {
   return result;
 }
 
+/** Child process: one backend configuration; progress on stderr, the rows as JSON on stdout. */
+async function runConfiguration(spec: string): Promise<void> {
+  const [choice, threadsText] = spec.split(':') as [BackendChoice, string | undefined];
+  const threads = threadsText === undefined ? undefined : Number(threadsText);
+  const label = threads === undefined ? choice : `${choice} ${threads}t`;
+  const rows: Row[] = [];
+  console.log = console.error;
+  let info: Awaited<ReturnType<typeof initRuntime>>;
+  try {
+    info = await initRuntime({ backend: choice, ...(threads === undefined ? {} : { wasmThreads: threads }) });
+  } catch (error) {
+    rows.push({ backend: label, model: '*', msPerStep: undefined, note: (error as Error).message.slice(0, 100) });
+    process.stdout.write(`${JSON.stringify(rows)}\n`);
+    return;
+  }
+  console.error(`${label}: ${info.device}`);
+  for (const { name, make, wasmOnly } of MODELS) {
+    if (wasmOnly === true && choice !== 'wasm') continue;
+    if (choice === 'cpu' && name.startsWith('resnet') && !args['cpu-resnet']) {
+      rows.push({
+        backend: label,
+        model: name,
+        msPerStep: undefined,
+        note: 'skipped (minutes per step; --cpu-resnet)',
+      });
+      continue;
+    }
+    rows.push({ backend: label, model: name, msPerStep: timeModel(name, make), note: '' });
+  }
+  if (choice === 'wasm' && threads === Math.max(...wasmThreads) && !args['no-profile']) await profileWasmResNet32();
+  process.stdout.write(`${JSON.stringify(rows)}\n`);
+}
+
+function runChild(spec: string): Row[] {
+  const passThrough = ['--steps', String(steps), '--batch', String(batch), '--wasm-threads', wasmThreads.join(',')];
+  if (args['cpu-resnet']) passThrough.push('--cpu-resnet');
+  if (args['no-profile']) passThrough.push('--no-profile');
+  const child = spawnSync(
+    process.execPath,
+    [...process.execArgv, fileURLToPath(import.meta.url), '--child', spec, ...passThrough],
+    { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] },
+  );
+  const last = child.stdout.trim().split('\n').at(-1);
+  if (child.status !== 0 || last === undefined || last === '') {
+    return [
+      { backend: spec, model: '*', msPerStep: undefined, note: `child exited with ${child.status ?? child.signal}` },
+    ];
+  }
+  return JSON.parse(last) as Row[];
+}
+
 async function main(): Promise<void> {
   const mallocTuned = process.env.MALLOC_MMAP_THRESHOLD_ !== undefined;
   console.log(`train-step bench: batch ${batch}, ${steps} timed steps after 1 warm-up, SGD momentum 0.9`);
   if (!mallocTuned)
     console.log('  note: MALLOC_MMAP_THRESHOLD_/MALLOC_TRIM_THRESHOLD_ unset: wasm timings will be noisier');
   const rows: Row[] = [];
-  for (const choice of ['tensorflow', 'wasm', 'cpu'] as BackendChoice[]) {
-    let info: Awaited<ReturnType<typeof initRuntime>>;
-    try {
-      info = await initRuntime({ backend: choice });
-    } catch (error) {
-      rows.push({ backend: choice, model: '*', msPerStep: undefined, note: (error as Error).message.slice(0, 100) });
-      continue;
-    }
-    console.log(`${info.backend}: ${info.device}`);
-    for (const { name, make, wasmOnly } of MODELS) {
-      if (wasmOnly === true && choice !== 'wasm') continue;
-      if (choice === 'cpu' && name.startsWith('resnet') && !args['cpu-resnet']) {
-        rows.push({
-          backend: 'cpu',
-          model: name,
-          msPerStep: undefined,
-          note: 'skipped (minutes per step; --cpu-resnet)',
-        });
-        continue;
-      }
-      rows.push({ backend: info.backend, model: name, msPerStep: timeModel(name, make), note: '' });
-    }
-    if (choice === 'wasm' && !args['no-profile']) await profileWasmResNet32();
-  }
+  for (const spec of ['tensorflow', ...wasmThreads.map((t) => `wasm:${t}`), 'cpu']) rows.push(...runChild(spec));
   const torch2 = pytorch(2);
   const torch1 = typeof torch2 === 'string' ? torch2 : pytorch(1);
   console.log(`\nResults (batch ${batch}; ratio = ours / PyTorch with 2 threads):`);
@@ -210,4 +251,5 @@ async function main(): Promise<void> {
   }
 }
 
-await main();
+if (args.child === undefined) await main();
+else await runConfiguration(args.child);
