@@ -327,6 +327,19 @@ describe('wasm training kernels match the cpu backend (relative error < 1e-4)', 
     tf.dispose([y, z]);
   });
 
+  it("AvgPool with 1 x g windows and 1x1 FusedDepthwiseConv2D with bias (batch norm's passes)", async () => {
+    await expectWasmMatchesCpu(() => {
+      const x = seededNormal([1, 37, 48, 5], 28, 3);
+      const scale = seededNormal([1, 1, 5, 1], 29) as tf.Tensor4D;
+      const shift = seededNormal([5], 30) as tf.Tensor1D;
+      return [
+        tf.avgPool(x as tf.Tensor4D, [1, 48], [1, 48], 'valid'),
+        tf.avgPool(x as tf.Tensor4D, [1, 16], [1, 16], 'valid'),
+        tf.fused.depthwiseConv2d({ x: x as tf.Tensor4D, filter: scale, strides: 1, pad: 'valid', bias: shift }),
+      ];
+    });
+  });
+
   it('FusedBatchNorm with per-channel and per-image statistics, with and without scale and offset', async () => {
     await expectWasmMatchesCpu(() => {
       const x = seededNormal([3, 5, 4, 6], 21, 0.5);
