@@ -170,6 +170,7 @@ async function runConfiguration(spec: string): Promise<void> {
   const threads = threadsText === undefined ? undefined : Number(threadsText);
   const label = threads === undefined ? choice : `${choice} ${threads}t`;
   const rows: Row[] = [];
+  // Progress and the profile go to stderr (the parent's terminal); stdout carries only the rows.
   console.log = console.error;
   let info: Awaited<ReturnType<typeof initRuntime>>;
   try {
