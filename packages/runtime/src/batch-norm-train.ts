@@ -40,6 +40,11 @@ export function batchNormTrain(
   return { y: fused(x, gamma, beta), mean, variance };
 }
 
+/** x − μ per channel, as one affine pass. */
+function centred(x: tf.Tensor, mean: tf.Tensor1D): tf.Tensor {
+  return channelAffine(x, tf.onesLike(mean), tf.neg(mean));
+}
+
 /**
  * Two passes (mean, then the centred squares), so a large mean does not cancel the variance.
  * Run as a customGrad with no gradient so that the tape does not keep the full-size
@@ -49,7 +54,7 @@ function channelMoments(x: tf.Tensor): { mean: tf.Tensor1D; variance: tf.Tensor1
   const stacked = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
     const xs = args[0] as tf.Tensor;
     const mean = channelMeans(xs);
-    const variance = channelMeans(tf.square(channelAffine(xs, tf.onesLike(mean), tf.neg(mean))));
+    const variance = channelMeans(tf.square(centred(xs, mean)));
     return { value: tf.stack([mean, variance]), gradFunc: () => [tf.zerosLike(xs)] };
   })(x);
   const [mean, variance] = tf.unstack(stacked) as [tf.Tensor1D, tf.Tensor1D];
@@ -69,7 +74,9 @@ function batchNormTrainGrad(
   return tf.tidy(() => {
     const rstd = tf.rsqrt(tf.add(variance, epsilon));
     const meanDy = channelMeans(dy);
-    const meanDyCentred = channelMeans(tf.mul(dy, channelAffine(x, tf.onesLike(mean), tf.neg(mean))));
+    // x − μ is recomputed (one pass) rather than saved from the forward pass, which would keep a
+    // full-size tensor per layer alive until the backward pass.
+    const meanDyCentred = channelMeans(tf.mul(dy, centred(x, mean)));
     // dx = k1·dy + k2·(x − μ) + k3 per channel (the closed form above, expanded), computed as
     // two per-channel affine maps: (k1·dy + k3 − k2·μ) + k2·x.
     const k1 = tf.mul(gamma, rstd) as tf.Tensor1D;

@@ -9,7 +9,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { z } from 'zod';
 
 /** Threads per process for XNNPACK on wasm; 1 is the stock single-threaded SIMD binary. */
-export const wasmThreadsSchema = z.coerce.number().int().min(1).max(64);
+const wasmThreadsSchema = z.coerce.number().int().min(1).max(64);
 
 /** Reads `LTLAB_WASM_THREADS`; undefined when unset (then 1, or whatever wasm already runs). */
 export function wasmThreadsFromEnv(env: NodeJS.ProcessEnv = process.env): number | undefined {
