@@ -16,9 +16,10 @@ const MIB = 1024 * 1024;
 
 /**
  * A stand-in trainer: reads its job, reports `started` with the backend and device it was told to,
- * holds ~40 MB so its resident memory stands out, then finishes.
+ * holds ~40 MB so its resident memory stands out, then finishes. With `lingerMs`, a grandchild
+ * keeps its stdout open that long after it exits, so the slot stays busy with its trainer gone.
  */
-function fakeTrainer(backend: string, device: string): { command: string; args: string[] } {
+function fakeTrainer(backend: string, device: string, lingerMs = 0): { command: string; args: string[] } {
   const script = `
     let input = '';
     process.stdin.on('data', (chunk) => { input += chunk; });
@@ -29,7 +30,14 @@ function fakeTrainer(backend: string, device: string): { command: string; args: 
       emit({ seq: 0, type: 'started', backend: ${JSON.stringify(backend)}, device: ${JSON.stringify(device)},
         totalEpochs: 1, stepsPerEpoch: 1, resumedFrom: null });
       const ballast = Buffer.alloc(40 * 1024 * 1024, 1);
-      setTimeout(() => { emit({ seq: 1, type: 'finished', metrics: null }); process.exit(ballast[0] - 1); }, 1500);
+      setTimeout(() => {
+        emit({ seq: 1, type: 'finished', metrics: null });
+        if (${lingerMs} > 0) {
+          require('node:child_process').spawn(process.execPath, ['-e', 'setTimeout(() => {}, ${lingerMs})'],
+            { stdio: ['ignore', 'inherit', 'ignore'], detached: true }).unref();
+        }
+        process.exit(ballast[0] - 1);
+      }, 1500);
     });`;
   return { command: process.execPath, args: ['-e', script] };
 }
@@ -162,10 +170,29 @@ describe('WorkerSupervisor heartbeats', () => {
     expect(result.before).toMatchObject({ backend: 'auto', device: null, status: 'idle' });
     expect(result.after).toMatchObject({ backend: 'wasm', device: 'CPU: Fake x2; wasm SIMD128' });
     // The trainer (a small Node process holding 40 MB) is measured, not this test process.
-    const measured = result.busy.filter((beat) => beat.backend === 'wasm').map((beat) => beat.memoryBytes as number);
+    // A beat between the trainer's exit and its reaping may say null (unknown), never this process.
+    const measured = result.busy
+      .filter((beat) => beat.backend === 'wasm' && beat.memoryBytes !== null)
+      .map((beat) => beat.memoryBytes as number);
     expect(measured.length).toBeGreaterThan(0);
     expect(Math.max(...measured)).toBeGreaterThan(40 * MIB);
     expect(Math.max(...measured)).toBeLessThan(process.memoryUsage().rss);
     expect(existsSync(result.healthFile)).toBe(true);
+  });
+
+  it('reports no memory figure, not its own, for a busy slot whose trainer has exited', async () => {
+    const result = await runOnce({
+      slot: { kind: 'cpu', core: 0 },
+      slotName: 'cpu0',
+      runId: 'hb-gone',
+      trainer: fakeTrainer('wasm', 'CPU: Fake x2; wasm SIMD128', 1500),
+      probeGpus: async () => [],
+    });
+    const memory = result.busy.filter((beat) => beat.backend === 'wasm').map((beat) => beat.memoryBytes);
+    // Beats while the trainer ran measure it; those after its exit (stdout still open) say null.
+    expect(memory.filter((bytes) => bytes === null).length).toBeGreaterThan(0);
+    const measured = memory.filter((bytes): bytes is number => bytes !== null);
+    expect(measured.length).toBeGreaterThan(0);
+    expect(Math.max(...measured)).toBeLessThan(process.memoryUsage().rss);
   });
 });

@@ -347,7 +347,7 @@ export class WorkerSupervisor {
    * One heartbeat per slot. Backend and device are what the slot's last trainer loaded (so a GPU
    * node that fell back to wasm shows it), before that the requested backend; a GPU slot's device
    * is its model from the driver. Memory is the GPU memory in use on a GPU slot's GPU, else the
-   * running trainer's resident memory, else this supervisor's.
+   * running trainer's resident memory, else (idle slot) this supervisor's.
    */
   async #beat(): Promise<void> {
     const time = Date.now();
@@ -388,12 +388,15 @@ export class WorkerSupervisor {
   ): { backend: string | null; device: string | null; memoryBytes: number | null } {
     const slot = state.slot;
     const gpu = slot.kind === 'gpu' ? gpus?.find((candidate) => candidate.index === slot.index) : undefined;
-    const trainerPid = state.current?.trainer.pid;
-    const trainerRss = trainerPid === undefined ? null : processRssBytes(trainerPid);
+    // A busy slot whose trainer just exited (or is a zombie, which has no VmRSS) reports null, so
+    // the store keeps the trainer's last figure instead of taking this supervisor's for it.
+    const trainer = state.current?.trainer;
+    const ownMemory = trainer === undefined ? process.memoryUsage().rss : null;
+    const trainerRss = trainer?.pid === undefined ? null : processRssBytes(trainer.pid);
     return {
       backend: state.runtime?.backend ?? this.#options.backend ?? null,
       device: gpu === undefined ? (state.runtime?.device ?? this.#options.device ?? null) : describeGpu(gpu),
-      memoryBytes: gpu?.memoryUsedBytes ?? trainerRss ?? process.memoryUsage().rss,
+      memoryBytes: gpu?.memoryUsedBytes ?? trainerRss ?? ownMemory,
     };
   }
 
