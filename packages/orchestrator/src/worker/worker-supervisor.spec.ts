@@ -70,11 +70,14 @@ describe('WorkerSupervisor heartbeats', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  async function heartbeats(slot: string): Promise<Heartbeat[]> {
+  /** One supervisor's beats: each test names its node after its run, as the events queue is shared. */
+  async function heartbeats(node: string, slot: string): Promise<Heartbeat[]> {
     const jobs = await events.getJobs(['waiting', 'prioritized', 'delayed']);
     return jobs
       .map((job) => job.data.event)
-      .filter((event): event is Heartbeat => event.type === 'worker-heartbeat' && event.slot === slot)
+      .filter(
+        (event): event is Heartbeat => event.type === 'worker-heartbeat' && event.node === node && event.slot === slot,
+      )
       .sort((a, b) => a.time - b.time);
   }
 
@@ -86,19 +89,20 @@ describe('WorkerSupervisor heartbeats', () => {
     probeGpus?: () => Promise<GpuStatus[] | null>;
   }): Promise<{ before: Heartbeat; busy: Heartbeat[]; after: Heartbeat; healthFile: string }> {
     const healthFile = join(dir, `${options.runId}.health`);
+    const node = `test-node-${options.runId}`;
     const supervisor = await WorkerSupervisor.start({
       settings,
       slots: [options.slot],
       trainer: options.trainer,
       artifactRoot: dir,
-      node: 'test-node',
+      node,
       backend: 'auto',
       heartbeatMs: 200,
       healthFile,
       ...(options.probeGpus === undefined ? {} : { probeGpus: options.probeGpus }),
     });
     try {
-      const [before] = await heartbeats(options.slotName);
+      const [before] = await heartbeats(node, options.slotName);
       await runs.add(
         'run',
         {
@@ -111,19 +115,19 @@ describe('WorkerSupervisor heartbeats', () => {
         runJobOptions(options.runId, 50),
       );
       await waitFor(
-        async () => (await heartbeats(options.slotName)).some((beat) => beat.status === 'busy'),
+        async () => (await heartbeats(node, options.slotName)).some((beat) => beat.status === 'busy'),
         20_000,
         'a busy heartbeat',
       );
       await waitFor(
         async () => {
-          const all = await heartbeats(options.slotName);
+          const all = await heartbeats(node, options.slotName);
           return all.some((beat) => beat.status === 'busy') && all.at(-1)?.status === 'idle';
         },
         20_000,
         'an idle heartbeat after the run',
       );
-      const all = await heartbeats(options.slotName);
+      const all = await heartbeats(node, options.slotName);
       return {
         before: before as Heartbeat,
         busy: all.filter((beat) => beat.status === 'busy'),
