@@ -37,6 +37,18 @@ describe('layer check on this workspace', () => {
     expect(violations.some((v) => v.rule === 'layer' && /losses may not import backbones/.test(v.message))).toBe(true);
   });
 
+  it('lets tests import the golden test data, and shipped code not', () => {
+    const violations = checkLayers(workspaceRoot, {
+      overlay: {
+        'packages/metrics/src/ok.spec.ts':
+          "import { readGolden } from '@ltlab/golden';\nexport const g = readGolden;\n",
+        'packages/metrics/src/bad.ts': "import { readGolden } from '@ltlab/golden';\nexport const g = readGolden;\n",
+      },
+    });
+    expect(violations.map((v) => [v.rule, v.file])).toEqual([['layer', 'packages/metrics/src/bad.ts']]);
+    expect(violations[0]?.message).toMatch(/golden is test data/);
+  });
+
   it('fails on deep imports into another package and on relative escapes', () => {
     const violations = checkLayers(workspaceRoot, {
       overlay: {

@@ -2,7 +2,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { isBuiltin } from 'node:module';
 import { dirname, join, normalize, relative } from 'node:path';
 import { findImports, type ImportSite } from './imports.js';
-import { ALLOWED_IMPORTS, TENSORFLOW_FREE, TENSORFLOW_SCOPE, WORKSPACE_SCOPE } from './rules.js';
+import { ALLOWED_IMPORTS, TENSORFLOW_FREE, TENSORFLOW_SCOPE, TEST_ONLY, WORKSPACE_SCOPE } from './rules.js';
 
 export type ViolationRule = 'layer' | 'tensorflow' | 'undeclared' | 'deep-import' | 'escape' | 'unknown-project';
 
@@ -92,10 +92,15 @@ export function checkLayers(root: string, options: CheckOptions = {}): Violation
           found('layer', `'${pkg}' is not a workspace package.`);
           continue;
         }
-        if (target !== project && !allowed.includes(target.folder)) {
+        const testData = TEST_ONLY.includes(target.folder);
+        if (testData && !isTest) {
+          found('layer', `${target.folder} is test data: only tests may import ${pkg}.`);
+          continue;
+        }
+        if (target !== project && !testData && !allowed.includes(target.folder)) {
           found(
             'layer',
-            `${project.folder} may not import ${target.folder} (allowed: ${allowed.join(', ') || 'none'}); see DESIGN.md §2.`,
+            `${project.folder} may not import ${target.folder} (allowed: ${allowed.join(', ') || 'none'}); see docs/architecture.md §2.`,
           );
         }
         const entry = entryFile(target, spec.slice(pkg.length));

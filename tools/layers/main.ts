@@ -10,4 +10,4 @@ if (violations.length > 0) {
   console.error(`\nLayer check failed: ${violations.length} violation(s). The rules are in tools/layers/rules.ts.`);
   process.exit(1);
 }
-console.log('Layer check passed: every import follows DESIGN.md §2.');
+console.log('Layer check passed: every import follows docs/architecture.md §2.');

@@ -1,5 +1,5 @@
 /**
- * The layer rule of DESIGN.md §2 as data. Keys are project folder names; each lists the
+ * The layer rule of docs/architecture.md §2 as data. Keys are project folder names; each lists the
  * workspace packages that project may import. Component peers (losses, backbones, datasets,
  * samplers, metrics) have no edges between them; shared needs go down into core or runtime.
  */
@@ -16,7 +16,14 @@ export const ALLOWED_IMPORTS: Readonly<Record<string, readonly string[]>> = {
   orchestrator: ['train', 'store', 'metrics', 'samplers', 'datasets', 'core'],
   cli: ['dashboard', 'orchestrator', 'store', 'train', 'datasets', 'samplers', 'metrics', 'runtime', 'core'],
   dashboard: ['store', 'metrics', 'core'],
+  golden: [],
 };
+
+/**
+ * Test-data projects: any project's tests (specs, `tests/`, `__fixtures__/`) may import them,
+ * its shipped code may not.
+ */
+export const TEST_ONLY: readonly string[] = ['golden'];
 
 /**
  * The control plane never loads TensorFlow.js: these projects may not import `@tensorflow/*`,

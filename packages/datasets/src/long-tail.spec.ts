@@ -1,7 +1,5 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { readGolden } from '@ltlab/golden';
 import { describe, expect, it } from 'vitest';
-import { goldenDir } from './__fixtures__/files.js';
 import { longTailCounts, longTailSubset } from './long-tail.js';
 import { fashionMnist } from './sources/mnist.js';
 
@@ -10,9 +8,7 @@ interface CountsGolden {
 }
 
 function golden(): CountsGolden {
-  const path = fileURLToPath(new URL('cifar_lt_counts.json', goldenDir));
-  if (!existsSync(path)) throw new Error(`Golden file ${path} is missing: check out ../shared next to the repo.`);
-  return JSON.parse(readFileSync(path, 'utf8')) as CountsGolden;
+  return readGolden('cifar_lt_counts') as CountsGolden;
 }
 
 describe('longTailCounts', () => {

@@ -14,7 +14,7 @@ export const longTailCountsOptionsSchema = z.strictObject({
 export type LongTailCountsOptions = z.input<typeof longTailCountsOptionsSchema>;
 
 /**
- * Per-class image counts of a long-tailed subset (seed-spec §6; Cui et al. CVPR 2019, Cao et al.
+ * Per-class image counts of a long-tailed subset (docs/evaluation.md §4; Cui et al. CVPR 2019, Cao et al.
  * NeurIPS 2019 `get_img_num_per_cls`). With f = 1 / imbalanceFactor and class 0 the largest:
  * - `exp`: n_i = trunc(imgMax * f^(i / (C - 1))), in IEEE double precision;
  * - `step`: the first floor(C/2) classes keep imgMax, the others trunc(imgMax * f). (The original
@@ -47,7 +47,7 @@ export const longTailOptionsSchema = z.strictObject({
  * A long-tailed subset of a (balanced) source: for each class in increasing id, its indices in
  * source order are shuffled with a generator seeded by (seed, class) and the first n_c kept;
  * the subset lists class 0's images first, then class 1's, ... (the loader shuffles).
- * The selection is deterministic given the seed; it is not numpy's (seed-spec §6).
+ * The selection is deterministic given the seed; it is not numpy's (docs/evaluation.md §4).
  */
 export function longTailSubset(source: DatasetSource, options: z.input<typeof longTailOptionsSchema>): DatasetSource {
   const o = parseOrThrow(longTailOptionsSchema, options, 'long-tail options');

@@ -1,5 +1,5 @@
 /**
- * The ResLT class relabelling (seed-spec §3.4): new label = rank of the class when sorted by
+ * The ResLT class relabelling (docs/methods.md §9.3): new label = rank of the class when sorted by
  * training count, ascending (0 = rarest) or descending (0 = most frequent). Ties keep the original
  * class order (a stable sort), so the map is the same on every machine. Returns map[old] = new,
  * to pass to `source.relabel(map)` for the train and the test set alike.

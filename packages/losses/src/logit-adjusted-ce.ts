@@ -1,7 +1,7 @@
 /**
  * Logit-adjusted cross-entropy: Menon et al., "Long-tail learning via logit adjustment",
  * ICLR 2021, Eq. 10: L = mean_i CE(z_i + tau * log pi, y_i) with pi_c = n_c / sum n (no epsilon).
- * tau = 1 is Balanced Softmax; PaCo adds the same prior inside its loss (seed-spec §2.3.2).
+ * tau = 1 is Balanced Softmax; PaCo adds the same prior inside its loss (docs/methods.md §8.5).
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { z } from 'zod';

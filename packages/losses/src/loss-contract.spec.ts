@@ -3,21 +3,13 @@
  * and every listed gradient, float32, within each case's tolerance), gradients against finite
  * differences, finite values at logits of +-100, no leaked tensors, and rejected bad options.
  */
-import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { isLtlabError, Rng } from '@ltlab/core';
+import { goldenNames, readGolden as readGoldenData } from '@ltlab/golden';
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import { BACKENDS, useBackend } from './__fixtures__/backends.js';
 import { CONTRACT_FIXTURES, type ContractFixture, type PlainCase } from './__fixtures__/contract-fixtures.js';
-import {
-  flatten,
-  GOLDEN_DIR,
-  type GoldenCase,
-  readGolden,
-  toleranceViolations,
-  toTensors,
-} from './__fixtures__/golden.js';
+import { flatten, type GoldenCase, readGolden, toleranceViolations, toTensors } from './__fixtures__/golden.js';
 import type { LossDefinition } from './loss-definition.js';
 import { getLoss, listLosses } from './registry.js';
 
@@ -76,11 +68,8 @@ function present(plain: PlainCase, keys: readonly string[]): string[] {
 }
 
 describe('loss registry coverage', () => {
-  it('checks every loss golden file of ../shared/golden through some registered loss', () => {
-    const lossFiles = readdirSync(GOLDEN_DIR)
-      .filter((file) => file.endsWith('.json'))
-      .map((file) => file.slice(0, -'.json'.length))
-      .filter((file) => 'loss' in (JSON.parse(readFileSync(join(GOLDEN_DIR, `${file}.json`), 'utf8')) as object));
+  it('checks every loss golden file of @ltlab/golden through some registered loss', () => {
+    const lossFiles = goldenNames().filter((file) => 'loss' in (readGoldenData(file) as object));
     const bound = Object.values(CONTRACT_FIXTURES).flatMap((fixture) => fixture.golden.map((binding) => binding.file));
     expect(lossFiles.length).toBeGreaterThan(0);
     expect([...new Set(bound)].sort()).toEqual(lossFiles.sort());

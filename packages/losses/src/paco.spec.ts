@@ -5,7 +5,7 @@ import { BACKENDS, close, useBackend } from './__fixtures__/backends.js';
 import { type PacoReferenceCase, pacoReference } from './__fixtures__/paco-reference.js';
 import { getLoss } from './registry.js';
 
-// seed-spec §7 worked example: B = 2, K = 2, d = 2, C = 3.
+// The worked example of docs/methods.md §8.6: B = 2, K = 2, d = 2, C = 3.
 const FEATURES = [
   [1, 0],
   [0, 1],
@@ -38,7 +38,7 @@ describe.each(BACKENDS)('paco on %s', (backend) => {
   useBackend(backend);
   const paco = getLoss('paco');
 
-  it('gives 4.11595 on the §7 worked example, case A, with its gradients', () => {
+  it('gives 4.11595 on the worked example (docs/methods.md §8.6), case A, with its gradients', () => {
     tf.tidy(() => {
       const f = (features: tf.Tensor, logits: tf.Tensor) =>
         paco.compute(inputs(features, logits), { alpha: 0.05, beta: 1, gamma: 1, temperature: 0.2 });
@@ -58,7 +58,7 @@ describe.each(BACKENDS)('paco on %s', (backend) => {
     });
   });
 
-  it('reduces to Balanced-Softmax CE with alpha = 0 and gamma = 0 (§2.3.3)', () => {
+  it('reduces to Balanced-Softmax CE with alpha = 0 and gamma = 0 (docs/methods.md §8.5)', () => {
     tf.tidy(() => {
       const pacoLoss = paco
         .compute(inputs(), { alpha: 0, beta: 1, gamma: 0, temperature: 0.2 })

@@ -1,7 +1,7 @@
 /**
  * PaCo, Parametric Contrastive Learning: Cui et al., ICCV 2021, Eq. 8-9 (the loss with
  * parametric class-wise centers), as in the original `PaCo/LT/losses.py` PaCoLoss and, without
- * class counts, `PaCo/Full-ImageNet/losses.py`. seed-spec §2.3 steps 1-14, followed literally:
+ * class counts, `PaCo/Full-ImageNet/losses.py`. docs/methods.md §8.4 steps 1-14, followed literally:
  * the row max is taken over all C + N columns (self column included) and detached, and 1e-12 is
  * added inside the log after that shift. A generic log-sum-exp would change the epsilon corners
  * (small T, gamma = 0), so none is used here.

@@ -1,7 +1,7 @@
 /**
  * Region Rebalance (RR): Cui et al., "Region Rebalance for Long-Tailed Semantic Segmentation",
  * arXiv 2204.01969, the auxiliary region-classification loss, as in the RR-labelled code path
- * (`UPerHead_cecol`, seed-spec §4.3 steps 3-8):
+ * (`UPerHead_cecol`; docs/methods.md §10):
  *   r_c = mean of the pixel features labelled c, for the R classes present (ascending ids);
  *   u   = (relu(r Wg^T + bg) Wc^T + bc) * scale       (a frozen random projection; dropout = identity)
  *   t   = smooth * onehot(c) + (1 - smooth) / (C - 1) * (1 - onehot(c))

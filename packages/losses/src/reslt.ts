@@ -1,6 +1,6 @@
 /**
  * ResLT loss: Cui et al., "ResLT: Residual Learning for Long-tailed Recognition", TPAMI 2022,
- * Eq. 4-6 (the paper's alpha is `beta` here), as in the original training scripts (seed-spec §3.3).
+ * Eq. 4-6 (the paper's alpha is `beta` here), as in the original training scripts (docs/methods.md §9.2).
  * Branch CE ce(z, y) = -log(softmax(z)_y + 1e-7); group weights wH = 1, wM = [y in mediumTailRange],
  * wT = [y in tailRange] (half-open [lo, hi) label ranges):
  *   L_branch = (sum wH ce(zH) + sum wM ce(zM) + sum wT ce(zT)) / (sum wH + sum wM + sum wT)

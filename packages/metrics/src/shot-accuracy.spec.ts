@@ -1,17 +1,7 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { readGolden } from '@ltlab/golden';
 import { describe, expect, it } from 'vitest';
 import { shotAccuracy } from './shot-accuracy.js';
 import { SHOT_THRESHOLDS, shotGroupOf, shotGroupSizes } from './shot-thresholds.js';
-
-const goldenDir = fileURLToPath(new URL('../../../../shared/golden/', import.meta.url));
-
-function readGolden(name: string): unknown {
-  const path = `${goldenDir}${name}`;
-  // Golden tests must fail loudly when the reference files are missing, never skip.
-  if (!existsSync(path)) throw new Error(`Golden file ${path} is missing: check out ../shared next to the repo.`);
-  return JSON.parse(readFileSync(path, 'utf8'));
-}
 
 interface ShotCase {
   name: string;
@@ -21,7 +11,7 @@ interface ShotCase {
 }
 
 describe('shotAccuracy against shot_accuracy.json', () => {
-  const golden = readGolden('shot_accuracy.json') as { cases: ShotCase[] };
+  const golden = readGolden('shot_accuracy') as { cases: ShotCase[] };
   it('has cases', () => expect(golden.cases.length).toBeGreaterThanOrEqual(3));
   for (const c of golden.cases) {
     it(c.name, () => {
@@ -41,7 +31,7 @@ describe('shot groups', () => {
   });
 
   it('matches the group sizes of cifar_lt_counts.json', () => {
-    const golden = readGolden('cifar_lt_counts.json') as {
+    const golden = readGolden('cifar_lt_counts') as {
       datasets: Record<string, Record<string, { counts: number[]; groupSizes: Record<string, number> }>>;
     };
     let checked = 0;

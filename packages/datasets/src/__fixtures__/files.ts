@@ -21,5 +21,3 @@ export function patternPixels(height: number, width: number, channels: number, s
   }
   return out;
 }
-
-export const goldenDir = new URL('../../../../../shared/golden/', import.meta.url);

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { TransformEntry } from './transform.js';
 
-/** Channel statistics of seed-spec §2.6 (on [0, 1] pixels). */
+/** Channel statistics of docs/methods.md §13 (on [0, 1] pixels). */
 export const NORMALIZATION_PRESETS = {
   imagenet: { mean: [0.485, 0.456, 0.406], std: [0.229, 0.224, 0.225] },
   inat: { mean: [0.466, 0.471, 0.38], std: [0.195, 0.194, 0.192] },

@@ -8,7 +8,7 @@ export interface PresetOptions {
 }
 
 /**
- * PaCo's CIFAR two-view pipeline (seed-spec §2.6) at any size: the query view is `regular`
+ * PaCo's CIFAR two-view pipeline (docs/methods.md §13) at any size: the query view is `regular`
  * (RandomCrop pad size/8, flip, AutoAugment CIFAR-10, Cutout of half the side), the key view is
  * `sim_cifar` (RandomResizedCrop scale (0.2, 1), flip, ColorJitter(0.4, 0.4, 0.4, 0.1) p 0.8,
  * grayscale p 0.2, Gaussian blur p 0.5).

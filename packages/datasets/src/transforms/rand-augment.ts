@@ -28,7 +28,7 @@ interface OpContext {
 const signed = (value: number, rng: Rng) => (rng.bernoulli(0.5) ? -value : value);
 
 /**
- * The 15 RandAugment ops of timm's `rand` config as PaCo uses it (seed-spec §2.6), each mapping a
+ * The 15 RandAugment ops of timm's `rand` config as PaCo uses it (docs/methods.md §13), each mapping a
  * magnitude m in [0, 10] to its argument.
  */
 const OPS: Record<string, (image: Image, m: number, ctx: OpContext) => Image> = {

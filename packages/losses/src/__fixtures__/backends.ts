@@ -13,7 +13,7 @@ export function useBackend(backend: TestBackend): void {
   });
 }
 
-/** |a - e| <= atol + rtol * |e|, the golden README's rule. */
+/** |a - e| <= atol + rtol * |e|, the rule of packages/golden/README.md. */
 export function close(actual: number, expected: number, rtol = 1e-5, atol = 1e-6): boolean {
   return Math.abs(actual - expected) <= atol + rtol * Math.abs(expected);
 }

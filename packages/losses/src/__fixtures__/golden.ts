@@ -1,14 +1,5 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { readGolden as readGoldenData } from '@ltlab/golden';
 import * as tf from '@tensorflow/tfjs-core';
-
-/**
- * The reference vectors of ../shared/golden (see its README): produced by the original PyTorch
- * code. Resolved from this file: packages/losses/src/__fixtures__ -> <repo>/../shared/golden.
- */
-export const GOLDEN_DIR =
-  process.env.LTLAB_GOLDEN_DIR ?? fileURLToPath(new URL('../../../../../shared/golden', import.meta.url));
 
 export type Nested = number | Nested[];
 
@@ -31,18 +22,10 @@ export interface GoldenFile {
   cases: GoldenCase[];
 }
 
-/** Reads one golden file; a missing directory or file fails loudly, never skips. */
+/** One loss golden file of `@ltlab/golden`, checked to hold cases. */
 export function readGolden(file: string): GoldenFile {
-  if (!existsSync(GOLDEN_DIR)) {
-    throw new Error(
-      `Golden directory not found: ${GOLDEN_DIR}. Check out ltlab's shared/ beside the repository ` +
-        '(or set LTLAB_GOLDEN_DIR); the golden tests cannot run without it.',
-    );
-  }
-  const path = join(GOLDEN_DIR, `${file}.json`);
-  if (!existsSync(path)) throw new Error(`Golden file not found: ${path}`);
-  const parsed = JSON.parse(readFileSync(path, 'utf8')) as GoldenFile;
-  if (!Array.isArray(parsed.cases) || parsed.cases.length === 0) throw new Error(`Golden file has no cases: ${path}`);
+  const parsed = readGoldenData(file) as GoldenFile;
+  if (!Array.isArray(parsed.cases) || parsed.cases.length === 0) throw new Error(`Golden file ${file} has no cases`);
   return parsed;
 }
 

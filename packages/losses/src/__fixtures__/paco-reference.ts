@@ -1,5 +1,5 @@
 /**
- * A float64 transliteration of seed-spec §2.3 steps 1-14 in plain arrays, used only as a test
+ * A float64 transliteration of docs/methods.md §8.4 steps 1-14 in plain arrays, used only as a test
  * oracle for the epsilon and stop-gradient corners that the float32 goldens cannot resolve.
  * `rowMax` lets a test hold the detached max fixed while differentiating numerically.
  */

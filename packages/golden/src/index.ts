@@ -1,0 +1,1 @@
+export { GOLDEN_DIR, goldenNames, readGolden } from './golden.js';
