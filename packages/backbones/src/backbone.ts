@@ -6,7 +6,7 @@ import type { ForwardOptions, ParamModule, VariableLists } from './module.js';
 export type BackboneFamily = 'cifar' | 'imagenet';
 
 /**
- * One interface for every backbone (DESIGN.md §4, timm's forward_features / forward_head):
+ * One interface for every backbone (docs/architecture.md §5.6, timm's forward_features / forward_head):
  * `featureMap` (last stage, NHWC) -> `features` (global average pool, `[B, featureDim]`) ->
  * `head` (linear classifier with bias, named `fc`) -> logits. Heads such as the PaCo MLP or the
  * ResLT branches and the momentum encoder wrap this interface.

@@ -4,7 +4,7 @@
  * (6n + 2 layers), global average pooling and a linear classifier. Shortcuts use option A: when a
  * block halves the resolution and doubles the width, the identity is subsampled (`x[:, ::2, ::2]`)
  * and zero-padded with planes/4 channels on each side, so shortcuts add no parameters. This is
- * the `resnet_cifar` model used by PaCo and ResLT (seed-spec §2.2, §3.2): every conv and linear
+ * the `resnet_cifar` model used by PaCo and ResLT (docs/methods.md §8.2, §9.1, §11): every conv and linear
  * weight is Kaiming-normal (fan_in); BN gamma 1, beta 0.
  */
 import * as tf from '@tensorflow/tfjs-core';

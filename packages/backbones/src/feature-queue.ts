@@ -1,5 +1,5 @@
 /**
- * The MoCo/PaCo memory queue (seed-spec §2.2): K key embeddings of width d, their labels and a
+ * The MoCo/PaCo memory queue (docs/methods.md §8.2): K key embeddings of width d, their labels and a
  * write pointer. Each step's keys overwrite the oldest rows, `queue[ptr : ptr + B] = keys`, and
  * `ptr = (ptr + B) mod K`. The original asserts K mod B == 0; here a batch that crosses the end
  * wraps around to row 0, which is the same thing whenever K mod B == 0.

@@ -1,6 +1,6 @@
 /**
  * The MoCo key encoder as PaCo uses it (He et al., "Momentum Contrast", CVPR 2020, eq. 2;
- * seed-spec §2.2 step 3): a frozen copy of backbone + projection MLP whose **parameters** follow
+ * docs/methods.md §8.3 step 3): a frozen copy of backbone + projection MLP whose **parameters** follow
  * the query's by `theta_k <- m * theta_k + (1 - m) * theta_q` (m = 0.999). BN running statistics
  * are not averaged; the key encoder's own train-mode forwards update them. The copy includes the
  * backbone's classifier, which is averaged too and never used, like PaCo's `linear_k`.

@@ -1,7 +1,7 @@
 /**
  * PaCo's projection head (Cui et al., "Parametric Contrastive Learning", ICCV 2021; the MoCo v2
  * MLP of Chen et al. 2020): `Linear(D, D) -> BatchNorm1d(D) -> ReLU -> Linear(D, d)`, applied to
- * the pooled feature; the contrastive embedding is its L2-normalised output (seed-spec §2.2).
+ * the pooled feature; the contrastive embedding is its L2-normalised output (docs/methods.md §8.2).
  * Tensor names follow the original `fc` Sequential: `mlp.0` (linear), `mlp.1` (BN), `mlp.3` (linear).
  */
 import { parseOrThrow, type Seed } from '@ltlab/core';

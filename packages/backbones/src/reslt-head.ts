@@ -1,6 +1,6 @@
 /**
  * ResLT branches (Cui et al., "ResLT: Residual Learning for Long-tailed Recognition", TPAMI 2022;
- * seed-spec §3.2). Three branches (H: all classes, M: medium + tail, T: tail) share the trunk and
+ * docs/methods.md §9.1). Three branches (H: all classes, M: medium + tail, T: tail) share the trunk and
  * the backbone's linear classifier `fc`; the fused logit is zH + zM + zT (summed by the caller).
  * - `cifar`: the last feature map goes through three separate BatchNorm layers (BNH, BNM, BNT; no
  *   ReLU after them), each is average-pooled, and the shared `fc` gives the three logits.

@@ -1,6 +1,6 @@
 /**
  * tau-normalised classifier (Kang et al., "Decoupling Representation and Classifier for
- * Long-Tailed Recognition", ICLR 2020), used by ResLT at inference (seed-spec §3.2):
+ * Long-Tailed Recognition", ICLR 2020), used by ResLT at inference (docs/methods.md §9.4):
  * `W~_c = W_c / ||W_c||_2^gamma`, logits `z = h . W~^T`, **no bias**. gamma = 0 leaves W unchanged.
  * `weight` is `[D, C]` (column c holds class c's weights).
  */

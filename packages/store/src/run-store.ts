@@ -1,4 +1,4 @@
-/** What the control plane records about sweeps, runs, metrics and workers (DESIGN.md §6). */
+/** What the control plane records about sweeps, runs, metrics and workers (docs/architecture.md §6). */
 
 export const RUN_STATUSES = ['queued', 'running', 'succeeded', 'failed', 'cancelled'] as const;
 export type RunStatus = (typeof RUN_STATUSES)[number];

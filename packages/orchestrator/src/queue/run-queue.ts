@@ -3,7 +3,7 @@ import type { Redis } from 'ioredis';
 import { EVENTS_QUEUE, type QueueSettings, RUNS_QUEUE } from './connection.js';
 import type { EventEnvelope, RunJob } from './payloads.js';
 
-/** Retry policy of a run: transient faults retry with exponential backoff (DESIGN.md §3.7). */
+/** Retry policy of a run: transient faults retry with exponential backoff (docs/architecture.md §4). */
 export const RUN_ATTEMPTS = 4;
 export const RUN_BACKOFF_MS = 5_000;
 

@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { scheduleSchema } from './schedule.js';
 
 /**
- * The run config (DESIGN.md §4): everything that determines a run, as data. It is validated
+ * The run config (docs/architecture.md §5.1): everything that determines a run, as data. It is validated
  * here without TensorFlow.js, so the control plane can reject a bad sweep before it reaches
  * the queue; component options (loss, backbone, transforms, sampler) are validated again by
  * their own schemas when the trainer builds them.
@@ -19,9 +19,9 @@ export const dataSchema = z.object({
   /** List sources: the train and test list files (`<relative path> <label>` per line). */
   trainList: z.string().optional(),
   testList: z.string().optional(),
-  /** Long-tailed subset of the training set (seed-spec §6); absent: the training set as it is. */
+  /** Long-tailed subset of the training set (docs/evaluation.md §4); absent: the training set as it is. */
   longTail: longTailOptionsSchema.optional(),
-  /** Renumber classes by ascending training count (0 = rarest, stable), as ResLT on ImageNet-LT (§3.4). */
+  /** Renumber classes by ascending training count (0 = rarest, stable), as ResLT on ImageNet-LT (docs/methods.md §9.3). */
   relabelByFrequency: z.boolean().default(false),
   transforms: z
     .object({
@@ -41,7 +41,7 @@ export const momentumEncoderSchema = z.object({
   momentum: z.number().min(0).max(1).default(0.999),
   /** K, the queue of past keys (PaCo ImageNet 8192, CIFAR 1024); a multiple of the batch size. */
   queueSize: z.number().int().min(0).default(1024),
-  /** `original` reproduces PaCo's queue initialisation quirk (§2.2); `unit-rows` normalises rows. */
+  /** `original` reproduces PaCo's queue initialisation quirk (docs/methods.md §8.2); `unit-rows` normalises rows. */
   queueInit: z.enum(['original', 'unit-rows']).default('original'),
 });
 

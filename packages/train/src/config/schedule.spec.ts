@@ -5,7 +5,7 @@ const at = (raw: unknown, base: number, e: number, total: number) =>
   learningRateAt(scheduleSchema.parse(raw), base, e, total);
 
 describe('learningRateAt', () => {
-  it('warm-up + cosine as PaCo LT (seed-spec §2.7)', () => {
+  it('warm-up + cosine as PaCo LT (docs/methods.md §14)', () => {
     expect(at({ type: 'warmup-cosine' }, 0.02, 0, 400)).toBeCloseTo(0.002, 12);
     expect(at({ type: 'warmup-cosine' }, 0.02, 9, 400)).toBeCloseTo(0.02, 12);
     // e = W: cos(pi / (E - W + 1)), just below base.

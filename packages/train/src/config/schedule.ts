@@ -5,12 +5,12 @@ import { z } from 'zod';
  * `e` is the 0-based epoch, `E` the epochs of the stage, `W` the warm-up length.
  */
 export const scheduleSchema = z.discriminatedUnion('type', [
-  /** PaCo LT/Places/ImageNet and ResLT ImageNet-LT (seed-spec §2.7, §3.6): linear warm-up, then
+  /** PaCo LT/Places/ImageNet and ResLT ImageNet-LT (docs/methods.md §14): linear warm-up, then
    * `base * 0.5 * (1 + cos(pi * (e - W + 1) / (E - W + 1)))`; never reaches 0. */
   z.object({ type: z.literal('warmup-cosine'), warmupEpochs: z.number().int().min(0).default(10) }),
-  /** ResLT iNat (§3.6): `base * 0.5 * (1 + cos(pi * e / E))`. */
+  /** ResLT iNat (docs/methods.md §14): `base * 0.5 * (1 + cos(pi * e / E))`. */
   z.object({ type: z.literal('cosine') }),
-  /** ResLT CIFAR (§3.6): warm-up `base * (from * (1 - f) + f)` with f = (e + 1) / W for e < W,
+  /** ResLT CIFAR (docs/methods.md §14): warm-up `base * (from * (1 - f) + f)` with f = (e + 1) / W for e < W,
    * then multiplied by `gamma` at every milestone m with e >= m. */
   z.object({
     type: z.literal('warmup-step'),
@@ -23,7 +23,7 @@ export const scheduleSchema = z.discriminatedUnion('type', [
     milestones: z.array(z.number().int().positive()).default([160, 180]),
     gamma: z.number().positive().default(0.1),
   }),
-  /** PaCo CIFAR (§2.7): `base * (e + 1) / W` while e <= W (so epoch W runs at (W+1)/W x base),
+  /** PaCo CIFAR (docs/methods.md §14): `base * (e + 1) / W` while e <= W (so epoch W runs at (W+1)/W x base),
    * then x0.1 after each milestone (e > m). */
   z.object({
     type: z.literal('paco-cifar'),

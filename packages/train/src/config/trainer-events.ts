@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
 /**
- * What a trainer reports, one JSON object per line on stdout (DESIGN.md §4): `type`
+ * What a trainer reports, one JSON object per line on stdout (docs/architecture.md §5.4): `type`
  * discriminated, each with run id, attempt, a per-attempt sequence number (so a replayed event
  * is recognised), epoch, step and wall time. Queue consumers parse them again on receipt.
  */
