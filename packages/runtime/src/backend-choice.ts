@@ -2,12 +2,17 @@ import { parseOrThrow } from '@ltlab/core';
 import { z } from 'zod';
 
 /** What a user may ask for: `auto` picks the fastest backend that loads here. */
-export const backendChoiceSchema = z.enum(['auto', 'tensorflow', 'wasm', 'cpu']);
+export const backendChoiceSchema = z.enum(['auto', 'tensorflow', 'native', 'wasm', 'cpu']);
 export type BackendChoice = z.infer<typeof backendChoiceSchema>;
 
 /** Reads `LTLAB_BACKEND` (default `auto`), rejecting unknown values with the allowed list. */
 export function backendChoiceFromEnv(env: NodeJS.ProcessEnv = process.env): BackendChoice {
   const raw = env.LTLAB_BACKEND;
   if (raw === undefined || raw === '') return 'auto';
-  return parseOrThrow(backendChoiceSchema, raw, 'LTLAB_BACKEND', 'Set LTLAB_BACKEND to auto, tensorflow, wasm or cpu.');
+  return parseOrThrow(
+    backendChoiceSchema,
+    raw,
+    'LTLAB_BACKEND',
+    'Set LTLAB_BACKEND to auto, tensorflow, native, wasm or cpu.',
+  );
 }

@@ -1,5 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { channelAffine, channelMeans } from './channel-ops.js';
+import { BATCH_NORM_TRAIN } from './native/kernels/batch-norm.js';
+import { NATIVE_BACKEND } from './native/native-backend.js';
 
 /**
  * Batch normalization in train mode (Ioffe & Szegedy, ICML 2015, Alg. 1 and its backward pass):
@@ -20,6 +22,15 @@ export function batchNormTrain(
   beta: tf.Tensor1D,
   epsilon = 1e-5,
 ): { y: tf.Tensor; mean: tf.Tensor1D; variance: tf.Tensor1D } {
+  if (tf.getBackend() === NATIVE_BACKEND && x.dtype === 'float32') {
+    // One oneDNN primitive each way; its gradient is registered with the kernel.
+    const [y, mean, variance] = tf.engine().runKernel(BATCH_NORM_TRAIN, { x, gamma, beta }, { epsilon }) as [
+      tf.Tensor,
+      tf.Tensor1D,
+      tf.Tensor1D,
+    ];
+    return { y, mean, variance };
+  }
   // The statistics are computed outside customGrad (whose forward runs inside a tidy) and reach
   // it by closure, not as inputs: the tape then sees only x, gamma and beta, and the closed-form
   // gradient below accounts for the statistics' dependence on x.

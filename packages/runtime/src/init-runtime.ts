@@ -3,12 +3,15 @@ import { cpus } from 'node:os';
 import { LtlabError } from '@ltlab/core';
 import * as tf from '@tensorflow/tfjs-core';
 import { type BackendChoice, backendChoiceFromEnv } from './backend-choice.js';
+import { NATIVE_INSTALL_HINT } from './native/native-addon.js';
+import { defaultNativeThreads, nativeThreadsFromEnv } from './native/native-threads.js';
+import { type NativeReport, registerNativeBackend } from './native/register-native-backend.js';
 import { ensureGradientsRegistered } from './register-gradients.js';
 import { useWasmThreads, wasmThreadsFromEnv } from './threaded-wasm.js';
 import { registerWasmTrainingKernels, type WasmKernelReport } from './wasm-kernels/register-wasm-training-kernels.js';
 
 export interface RuntimeInfo {
-  /** The TF.js backend now active: `tensorflow`, `wasm` or `cpu`. */
+  /** The TF.js backend now active: `tensorflow`, `native`, `wasm` or `cpu`. */
   backend: string;
   requested: BackendChoice;
   /** Why this backend was chosen, and what was tried before it. */
@@ -19,6 +22,8 @@ export interface RuntimeInfo {
   hints: string[];
   /** On wasm: the training kernels the runtime added or replaced. */
   wasmKernels?: WasmKernelReport;
+  /** On native: oneDNN's version, the thread count and the kernels the addon runs. */
+  native?: NativeReport;
 }
 
 export interface InitRuntimeOptions {
@@ -29,18 +34,23 @@ export interface InitRuntimeOptions {
    * worker's unit of parallelism is one single-threaded process per core). Fixed per process.
    */
   wasmThreads?: number;
+  /**
+   * oneDNN/OpenMP threads when the backend is native. Defaults to `LTLAB_NATIVE_THREADS`, then the
+   * cores this process may run on (1 in a pinned worker slot).
+   */
+  nativeThreads?: number;
 }
 
-type Candidate = 'tensorflow-gpu' | 'tensorflow' | 'wasm' | 'cpu';
+type Candidate = 'tensorflow-gpu' | 'tensorflow' | 'native' | 'wasm' | 'cpu';
 
-const AUTO_ORDER: readonly Candidate[] = ['tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'];
+const AUTO_ORDER: readonly Candidate[] = ['tensorflow-gpu', 'tensorflow', 'native', 'wasm', 'cpu'];
 
 /** Package names in variables so no bundler or type checker treats them as dependencies. */
 const NATIVE_PACKAGES = { 'tensorflow-gpu': '@tensorflow/tfjs-node-gpu', tensorflow: '@tensorflow/tfjs-node' } as const;
 
 /**
  * Activates a TF.js backend. `auto` tries tfjs-node-gpu (only when a GPU is visible), then
- * tfjs-node, then wasm, then cpu; the native packages are loaded by dynamic import, so none is a
+ * tfjs-node, then native (oneDNN, when its addon was built), then wasm, then cpu; the native packages are loaded by dynamic import, so none is a
  * dependency. Selecting wasm registers the runtime's training kernels (idempotent).
  */
 export async function initRuntime(options: InitRuntimeOptions = {}): Promise<RuntimeInfo> {
@@ -64,7 +74,9 @@ export async function initRuntime(options: InitRuntimeOptions = {}): Promise<Run
     fix:
       requested === 'tensorflow'
         ? 'Install @tensorflow/tfjs-node (CPU) or @tensorflow/tfjs-node-gpu (CUDA) in this environment, or set LTLAB_BACKEND=auto.'
-        : 'Set LTLAB_BACKEND=cpu, or install @tensorflow/tfjs-node(-gpu) on this machine.',
+        : requested === 'native'
+          ? `Build the native backend (${NATIVE_INSTALL_HINT}), or set LTLAB_BACKEND=auto.`
+          : 'Set LTLAB_BACKEND=cpu, or install @tensorflow/tfjs-node(-gpu) on this machine.',
   });
 }
 
@@ -80,6 +92,17 @@ async function activate(
     const device = candidate === 'tensorflow-gpu' ? `GPU: ${visibleGpus().join(', ')}` : cpuDescription();
     const hints = candidate === 'tensorflow' && visibleGpus().length > 0 ? [GPU_HINT] : [];
     return { backend: 'tensorflow', requested, device, hints };
+  }
+  if (candidate === 'native') {
+    const native = registerNativeBackend(options.nativeThreads ?? nativeThreadsFromEnv() ?? defaultNativeThreads());
+    await setBackend('native');
+    return {
+      backend: 'native',
+      requested,
+      device: `${cpuDescription()}; oneDNN ${native.onednn}, ${native.threads === 1 ? '1 thread' : `${native.threads} threads`} per process`,
+      hints: visibleGpus().length > 0 ? [GPU_HINT] : [],
+      native,
+    };
   }
   if (candidate === 'wasm') {
     await import('@tensorflow/tfjs-backend-wasm');
@@ -114,7 +137,9 @@ const GPU_HINT =
 function nativeHints(): string[] {
   return visibleGpus().length > 0
     ? [GPU_HINT]
-    : ['`npm install @tensorflow/tfjs-node` runs native TensorFlow (multi-threaded, oneDNN kernels) instead of wasm.'];
+    : [
+        `The native backend (oneDNN, PyTorch's CPU convolution library) trains several times faster than wasm: ${NATIVE_INSTALL_HINT}`,
+      ];
 }
 
 async function importNative(name: string): Promise<void> {

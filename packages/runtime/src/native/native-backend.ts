@@ -1,0 +1,138 @@
+import { MathBackendCPU } from '@tensorflow/tfjs-backend-cpu';
+import type { backend_util, DataId, DataType, KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
+import * as tf from '@tensorflow/tfjs-core';
+import { loadNativeAddon, type NativeAddon } from './native-addon.js';
+
+export const NATIVE_BACKEND = 'native';
+
+/**
+ * The `native` backend: tfjs-backend-cpu's tensor storage (plain Float32Arrays in the JS heap, no
+ * 4 GiB wasm limit) with the kernels that dominate training replaced by oneDNN and OpenMP code
+ * that reads and writes those arrays in place. Every other kernel is the cpu backend's.
+ */
+export class NativeBackend extends MathBackendCPU {
+  readonly addon: NativeAddon;
+  /** Freed output arrays by length, reused by later outputs of the same size (a step repeats its shapes). */
+  readonly #free = new Map<number, Float32Array[]>();
+  #freeBytes = 0;
+  /** Buffers this backend allocated, and how many stored tensors view each. */
+  readonly #users = new Map<ArrayBufferLike, number>();
+
+  constructor(addon: NativeAddon) {
+    super();
+    this.addon = addon;
+  }
+
+  /** The float32 data of a tensor, for the addon. */
+  f32(info: TensorInfo): Float32Array {
+    return this.data.get(info.dataId).values as Float32Array;
+  }
+
+  /**
+   * A new float32 tensor of `shape`, and its array for the addon to fill (every native kernel
+   * writes all of its output). Arrays of disposed outputs are reused: fresh ones cost a page
+   * fault per 4 KiB and a zero fill, which made element-wise kernels several times slower.
+   */
+  output(shape: number[]): { info: TensorInfo; values: Float32Array } {
+    const length = shape.reduce((a, b) => a * b, 1);
+    const values = this.#free.get(length)?.pop() ?? new Float32Array(length);
+    if (this.#users.has(values.buffer)) this.#freeBytes -= values.byteLength;
+    else this.#users.set(values.buffer, 0);
+    return { info: this.makeTensorInfo(shape, 'float32', values), values };
+  }
+
+  override write(values: backend_util.BackendValues, shape: number[], dtype: DataType): DataId {
+    this.#countUser(values, 1);
+    return super.write(values, shape, dtype);
+  }
+
+  override move(
+    dataId: DataId,
+    values: backend_util.BackendValues,
+    shape: number[],
+    dtype: DataType,
+    refCount: number,
+  ): void {
+    this.#countUser(values, 1);
+    super.move(dataId, values, shape, dtype, refCount);
+  }
+
+  override disposeData(dataId: DataId, force = false): boolean {
+    const values = this.data.has(dataId) ? this.data.get(dataId).values : undefined;
+    const deleted = super.disposeData(dataId, force);
+    if (deleted && values !== undefined && this.#countUser(values, -1) === 0) this.#recycle(values as Float32Array);
+    return deleted;
+  }
+
+  /** Reads hand out copies of reusable arrays, so a kept result never changes under its reader. */
+  override readSync(dataId: DataId): backend_util.BackendValues {
+    const values = super.readSync(dataId);
+    return ArrayBuffer.isView(values) && this.#users.has(values.buffer) ? (values as Float32Array).slice() : values;
+  }
+
+  override dispose(): void {
+    this.#free.clear();
+    this.#users.clear();
+    this.#freeBytes = 0;
+    super.dispose();
+  }
+
+  /** Bytes held for reuse (bounded by MAX_FREE_BYTES). */
+  get freeBytes(): number {
+    return this.#freeBytes;
+  }
+
+  #countUser(values: backend_util.BackendValues, delta: number): number | undefined {
+    if (!ArrayBuffer.isView(values)) return undefined;
+    const users = this.#users.get(values.buffer);
+    if (users === undefined) return undefined;
+    this.#users.set(values.buffer, users + delta);
+    return users + delta;
+  }
+
+  #recycle(values: Float32Array): void {
+    // Only whole arrays this backend allocated come back; views (subarrays) never do.
+    if (values.byteOffset !== 0 || values.byteLength !== values.buffer.byteLength) return;
+    if (this.#freeBytes + values.byteLength > MAX_FREE_BYTES) {
+      this.#users.delete(values.buffer);
+      return;
+    }
+    const list = this.#free.get(values.length) ?? [];
+    list.push(values);
+    this.#free.set(values.length, list);
+    this.#freeBytes += values.byteLength;
+  }
+}
+
+/** At most this many bytes of freed outputs wait for reuse; beyond it they go to the GC. */
+const MAX_FREE_BYTES = 2 ** 31;
+
+/** A kernel whose native body may decline (return undefined) for inputs it does not cover. */
+export type NativeKernelBody = (
+  args: Parameters<KernelFunc>[0] & { backend: NativeBackend },
+) => TensorInfo | TensorInfo[] | undefined;
+
+/** A native kernel that falls back to the cpu backend's kernel of the same name when it declines. */
+export function nativeKernel(kernelName: string, body: NativeKernelBody): KernelConfig {
+  const stock = tf.getKernel(kernelName, 'cpu');
+  return {
+    kernelName,
+    backendName: NATIVE_BACKEND,
+    kernelFunc: (args) => {
+      const result = body(args as Parameters<NativeKernelBody>[0]);
+      if (result !== undefined) return result;
+      if (stock === undefined)
+        throw new Error(`native: ${kernelName} does not cover these inputs and cpu has no kernel`);
+      return stock.kernelFunc(args);
+    },
+  };
+}
+
+/** True when every tensor is float32 (the addon's only type). */
+export function allFloat32(...infos: Array<TensorInfo | undefined>): boolean {
+  return infos.every((info) => info === undefined || info.dtype === 'float32');
+}
+
+export function ints(values: readonly number[]): Int32Array {
+  return Int32Array.from(values);
+}
