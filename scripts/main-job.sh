@@ -10,10 +10,21 @@ say() { printf '\n==> %s\n' "$*"; }
 die() { printf '\nerror: %s\n' "$*" >&2; exit 3; }
 as_root() { if [ "$(id -u)" = 0 ]; then "$@"; elif command -v sudo >/dev/null; then sudo "$@"; else return 1; fi; }
 
+# The native backend (oneDNN, several times faster than wasm) builds during npm ci when oneDNN's
+# headers and a compiler are there; without them training runs on wasm.
+if [ ! -f /usr/include/oneapi/dnnl/dnnl_version.h ] || ! command -v g++ >/dev/null; then
+  say 'Installing oneDNN and g++ for the native backend (libdnnl-dev build-essential)'
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libdnnl-dev build-essential ||
+    { as_root apt-get update -qq && as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libdnnl-dev build-essential; } ||
+    say 'Could not install them: training runs on wasm (slower).'
+fi
+
 if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   say 'Installing dependencies (npm ci)'
   npm ci --no-audit --no-fund
 fi
+# Builds the native backend if an earlier npm ci ran before oneDNN was installed (no-op when up to date).
+node packages/runtime/native/build.mjs --optional
 
 FMNIST=/usr/share/datasets/fashion-mnist
 if [ -z "${LTLAB_FASHION_MNIST_DIR:-}" ] && [ ! -f "$FMNIST/train-images-idx3-ubyte.gz" ]; then

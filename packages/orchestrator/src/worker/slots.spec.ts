@@ -3,8 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { parseSlots, slotEnv, slotName } from './slots.js';
 
 describe('slots', () => {
-  it('gives a GPU slot its GPU in PCI order and a CPU slot no GPU and one wasm thread', () => {
-    const base = { PATH: '/bin', LTLAB_WASM_THREADS: '8', CUDA_VISIBLE_DEVICES: '0,1' };
+  it('gives a GPU slot its GPU in PCI order and a CPU slot no GPU and one wasm or native thread', () => {
+    const base = { PATH: '/bin', LTLAB_WASM_THREADS: '8', LTLAB_NATIVE_THREADS: '8', CUDA_VISIBLE_DEVICES: '0,1' };
     expect(slotEnv({ kind: 'gpu', index: 1 }, base)).toMatchObject({
       PATH: '/bin',
       CUDA_DEVICE_ORDER: 'PCI_BUS_ID',
@@ -14,6 +14,7 @@ describe('slots', () => {
       PATH: '/bin',
       CUDA_VISIBLE_DEVICES: '',
       LTLAB_WASM_THREADS: '1',
+      LTLAB_NATIVE_THREADS: '1',
     });
   });
 

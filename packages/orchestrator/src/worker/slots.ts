@@ -53,7 +53,7 @@ export function slotName(slot: Slot): string {
 export function slotEnv(slot: Slot, base: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
   if (slot.kind === 'gpu')
     return { ...base, CUDA_DEVICE_ORDER: 'PCI_BUS_ID', CUDA_VISIBLE_DEVICES: String(slot.index) };
-  // No GPU for CPU slots, so an installed tfjs-node-gpu does not grab one; one wasm thread, as
-  // the slot owns one core (pinned) and more threads would only take turns on it.
-  return { ...base, CUDA_VISIBLE_DEVICES: '', LTLAB_WASM_THREADS: '1' };
+  // No GPU for CPU slots, so an installed tfjs-node-gpu does not grab one; one wasm or native
+  // thread, as the slot owns one core (pinned) and more threads would only take turns on it.
+  return { ...base, CUDA_VISIBLE_DEVICES: '', LTLAB_WASM_THREADS: '1', LTLAB_NATIVE_THREADS: '1' };
 }
