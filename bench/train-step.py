@@ -1,7 +1,16 @@
-"""PyTorch side of bench/train-step.ts: the same models, batch and optimizer, CPU threads given.
+"""PyTorch side of bench/train-step.ts: the same architectures, batch and optimizer, on CPU threads given.
 
-Prints one JSON line per model: {"model", "threads", "ms_per_step"}.
-Usage: /usr/bin/python3 bench/train-step.py <threads> <steps> <batch> <model>...
+Models (the architectures `ltlab train` builds through @ltlab/backbones' registry):
+  resnet32  CIFAR ResNet-32, option-A shortcuts, 3x32x32, 10 classes
+  resnet8   CIFAR ResNet-8, option-A shortcuts, 1x28x28 (the Fashion-MNIST recipes), 10 classes
+  resnet50  torchvision-style ResNet-50 (Bottleneck, stride on the 3x3: v1.5), 3x224x224, 1000 classes
+  mlp2      3072 -> 512 -> 10 on 3x32x32
+Step: softmax cross-entropy on random inputs, SGD lr 0.1, momentum 0.9, weight decay 5e-4.
+
+Usage: /usr/bin/python3 bench/train-step.py <threads> <steps> <batch> <model>[:<batch>[:<steps>]]...
+  e.g. /usr/bin/python3 bench/train-step.py 2 3 128 resnet32 resnet8 mlp2 resnet50:32:1
+Prints one JSON line per model: {"model", "threads", "batch", "steps", "ms_per_step"} or {"model", "error"}.
+Each model takes one untimed warm-up step first.
 """
 import json
 import sys
@@ -12,68 +21,137 @@ import torch.nn as nn
 import torch.nn.functional as F
 
 
-class Block(nn.Module):
-    def __init__(self, cin, cout, stride):
+class BasicBlockA(nn.Module):
+    """resnet_cifar's BasicBlock with option A: the shortcut of a block that halves the resolution and
+    changes the width is x[:, :, ::2, ::2] zero-padded with planes//4 channels on each side."""
+
+    def __init__(self, in_planes, planes, stride):
         super().__init__()
-        self.c1 = nn.Conv2d(cin, cout, 3, stride, 1, bias=False)
-        self.b1 = nn.BatchNorm2d(cout)
-        self.c2 = nn.Conv2d(cout, cout, 3, 1, 1, bias=False)
-        self.b2 = nn.BatchNorm2d(cout)
-        self.proj = None
-        if stride != 1 or cin != cout:
-            self.proj = nn.Sequential(nn.Conv2d(cin, cout, 1, stride, bias=False), nn.BatchNorm2d(cout))
+        self.conv1 = nn.Conv2d(in_planes, planes, 3, stride, 1, bias=False)
+        self.bn1 = nn.BatchNorm2d(planes)
+        self.conv2 = nn.Conv2d(planes, planes, 3, 1, 1, bias=False)
+        self.bn2 = nn.BatchNorm2d(planes)
+        self.pad = planes // 4 if stride != 1 or in_planes != planes else None
 
     def forward(self, x):
-        y = self.b2(self.c2(F.relu(self.b1(self.c1(x)))))
-        return F.relu(y + (self.proj(x) if self.proj is not None else x))
+        out = self.bn2(self.conv2(F.relu(self.bn1(self.conv1(x)))))
+        shortcut = x if self.pad is None else F.pad(x[:, :, ::2, ::2], (0, 0, 0, 0, self.pad, self.pad))
+        return F.relu(out + shortcut)
 
 
 class CifarResNet(nn.Module):
-    def __init__(self, depth):
+    def __init__(self, depth, in_channels, num_classes):
         super().__init__()
         n = (depth - 2) // 6
-        self.stem = nn.Sequential(nn.Conv2d(3, 16, 3, 1, 1, bias=False), nn.BatchNorm2d(16), nn.ReLU())
-        blocks, cin = [], 16
-        for stage, cout in enumerate([16, 32, 64]):
+        self.conv1 = nn.Conv2d(in_channels, 16, 3, 1, 1, bias=False)
+        self.bn1 = nn.BatchNorm2d(16)
+        blocks, in_planes = [], 16
+        for stage, planes in enumerate([16, 32, 64]):
             for i in range(n):
-                blocks.append(Block(cin, cout, 2 if stage > 0 and i == 0 else 1))
-                cin = cout
+                blocks.append(BasicBlockA(in_planes, planes, 2 if stage > 0 and i == 0 else 1))
+                in_planes = planes
         self.blocks = nn.Sequential(*blocks)
-        self.fc = nn.Linear(64, 10)
+        self.fc = nn.Linear(64, num_classes)
 
     def forward(self, x):
-        return self.fc(self.blocks(self.stem(x)).mean((2, 3)))
+        out = self.blocks(F.relu(self.bn1(self.conv1(x))))
+        return self.fc(out.mean((2, 3)))
 
 
-def make(name):
-    if name.startswith("resnet"):
-        return CifarResNet(int(name[len("resnet"):]))
-    if name == "mlp2":
-        return nn.Sequential(nn.Flatten(), nn.Linear(3072, 512), nn.ReLU(), nn.Linear(512, 10))
-    raise SystemExit(f"unknown model {name}")
+class Bottleneck(nn.Module):
+    """torchvision's Bottleneck (expansion 4, stride on the 3x3 conv: ResNet v1.5)."""
+
+    def __init__(self, in_planes, planes, stride):
+        super().__init__()
+        out_planes = planes * 4
+        self.conv1 = nn.Conv2d(in_planes, planes, 1, bias=False)
+        self.bn1 = nn.BatchNorm2d(planes)
+        self.conv2 = nn.Conv2d(planes, planes, 3, stride, 1, bias=False)
+        self.bn2 = nn.BatchNorm2d(planes)
+        self.conv3 = nn.Conv2d(planes, out_planes, 1, bias=False)
+        self.bn3 = nn.BatchNorm2d(out_planes)
+        self.downsample = None
+        if stride != 1 or in_planes != out_planes:
+            self.downsample = nn.Sequential(
+                nn.Conv2d(in_planes, out_planes, 1, stride, bias=False), nn.BatchNorm2d(out_planes)
+            )
+
+    def forward(self, x):
+        out = F.relu(self.bn1(self.conv1(x)))
+        out = F.relu(self.bn2(self.conv2(out)))
+        out = self.bn3(self.conv3(out))
+        identity = x if self.downsample is None else self.downsample(x)
+        return F.relu(out + identity)
+
+
+class ImageNetResNet(nn.Module):
+    """torchvision.models.resnet50: 7x7/2 stem + 3x3/2 max pool, stages 64/128/256/512 x [3, 4, 6, 3]."""
+
+    def __init__(self, layers, num_classes):
+        super().__init__()
+        self.conv1 = nn.Conv2d(3, 64, 7, 2, 3, bias=False)
+        self.bn1 = nn.BatchNorm2d(64)
+        self.maxpool = nn.MaxPool2d(3, 2, 1)
+        blocks, in_planes = [], 64
+        for stage, (planes, count) in enumerate(zip([64, 128, 256, 512], layers)):
+            for i in range(count):
+                blocks.append(Bottleneck(in_planes, planes, 2 if stage > 0 and i == 0 else 1))
+                in_planes = planes * 4
+        self.blocks = nn.Sequential(*blocks)
+        self.fc = nn.Linear(2048, num_classes)
+
+    def forward(self, x):
+        out = self.maxpool(F.relu(self.bn1(self.conv1(x))))
+        return self.fc(torch.flatten(F.adaptive_avg_pool2d(self.blocks(out), 1), 1))
+
+
+# name -> (builder, input [C, H, W], classes)
+MODELS = {
+    "resnet32": (lambda: CifarResNet(32, 3, 10), (3, 32, 32), 10),
+    "resnet8": (lambda: CifarResNet(8, 1, 10), (1, 28, 28), 10),
+    "resnet50": (lambda: ImageNetResNet([3, 4, 6, 3], 1000), (3, 224, 224), 1000),
+    "mlp2": (lambda: nn.Sequential(nn.Flatten(), nn.Linear(3072, 512), nn.ReLU(), nn.Linear(512, 10)), (3, 32, 32), 10),
+}
+
+
+def time_model(name, threads, steps, batch):
+    if name not in MODELS:
+        raise ValueError(f"unknown model {name}; known: {', '.join(MODELS)}")
+    build, shape, classes = MODELS[name]
+    model = build().train()
+    opt = torch.optim.SGD(model.parameters(), lr=0.1, momentum=0.9, weight_decay=5e-4)
+    x = torch.rand(batch, *shape) * 2 - 1
+    y = torch.randint(0, classes, (batch,))
+
+    def step():
+        opt.zero_grad()
+        F.cross_entropy(model(x), y).backward()
+        opt.step()
+
+    step()
+    t0 = time.perf_counter()
+    for _ in range(steps):
+        step()
+    ms = (time.perf_counter() - t0) * 1000 / steps
+    return {"model": name, "threads": threads, "batch": batch, "steps": steps, "ms_per_step": ms}
 
 
 def main():
+    if len(sys.argv) < 5:
+        raise SystemExit(__doc__)
     threads, steps, batch = int(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3])
     torch.set_num_threads(threads)
     torch.manual_seed(0)
-    for name in sys.argv[4:]:
-        model = make(name)
-        opt = torch.optim.SGD(model.parameters(), lr=0.1, momentum=0.9)
-        x = torch.randn(batch, 3, 32, 32)
-        y = torch.randint(0, 10, (batch,))
-
-        def step():
-            opt.zero_grad()
-            F.cross_entropy(model(x), y).backward()
-            opt.step()
-
-        step()
-        t0 = time.perf_counter()
-        for _ in range(steps):
-            step()
-        ms = (time.perf_counter() - t0) * 1000 / steps
-        print(json.dumps({"model": name, "threads": threads, "ms_per_step": ms}), flush=True)
+    for spec in sys.argv[4:]:
+        parts = spec.split(":")
+        name = parts[0]
+        model_batch = int(parts[1]) if len(parts) > 1 else batch
+        model_steps = int(parts[2]) if len(parts) > 2 else steps
+        try:
+            row = time_model(name, threads, model_steps, model_batch)
+        except Exception as error:  # one model's failure (memory, unknown name) must not lose the others
+            row = {"model": name, "threads": threads, "error": f"{type(error).__name__}: {error}"[:200]}
+        print(json.dumps(row), flush=True)
 
 
 main()

@@ -1,113 +1,219 @@
 /**
- * Training-step throughput: ResNet-32 (batch 128, 32x32x3), ResNet-8 and a 2-layer MLP on every
- * TF.js backend that loads here (wasm once per thread count), SGD with momentum, plus the same
- * models in PyTorch when Debian's python3-torch is installed, and a per-kernel profile of one
- * wasm ResNet-32 step (with the most threads).
+ * Training-step throughput of the models `ltlab train` builds, side by side with the same
+ * architectures in PyTorch (bench/train-step.py, Debian's python3-torch) at the same thread counts:
  *
- *   npx tsx --conditions=@ltlab/source bench/train-step.ts [--steps 3] [--batch 128]
- *       [--wasm-threads 1,2] [--cpu-resnet] [--no-profile]
+ *   resnet32  CIFAR ResNet-32 (option-A shortcuts), @ltlab/backbones' registry, batch --batch, 32x32x3, 10 classes
+ *   resnet8   CIFAR ResNet-8 at 28x28x1 (the Fashion-MNIST-LT recipes), batch --batch, 10 classes
+ *   mlp2      3072 -> 512 -> 10 (@ltlab/runtime's reference MLP), batch --batch
+ *   resnet50  torchvision ResNet-50 (v1.5), 224x224x3, batch 32, 1000 classes, one timed step after
+ *             one warm-up; only with --resnet50, and only on native and PyTorch (wasm with --resnet50-wasm)
  *
- * Each backend configuration runs in its own child process: the wasm thread count is fixed
- * once wasm starts, and separate processes keep one configuration's heap out of the next.
- * For stable timings set MALLOC_MMAP_THRESHOLD_=33554432 MALLOC_TRIM_THRESHOLD_=17179869184
- * (otherwise glibc returns and re-faults the step's memory every step). Prints; asserts nothing.
+ * The ResNets come from `createBackbone` with a linear `fc` head, as TrainingModel builds them.
+ * One step is what the trainer does: tf.variableGrads of the mean softmax cross-entropy, then
+ * @ltlab/train's Sgd (lr 0.1, momentum 0.9, weight decay 5e-4); PyTorch runs torch.optim.SGD with
+ * the same settings. A per-kernel profile (tf.profile) of one ResNet-32 step follows on the fastest
+ * backend that loads: native with its most threads, else wasm with its most threads.
+ *
+ *   npm run bench -- train-step [--steps 3] [--batch 128] [--native-threads 1,<cores>]
+ *       [--wasm-threads 1,<cores>] [--cpu-resnet] [--resnet50] [--resnet50-wasm] [--no-profile]
+ *
+ * Each backend configuration (tensorflow, native per thread count, wasm per thread count, cpu)
+ * runs in its own child process: thread counts are fixed once a backend starts, and separate
+ * processes keep one configuration's heap out of the next. A configuration that does not load
+ * (tfjs-node not installed, `native` not built) is printed as "unavailable: <why>". PyTorch runs
+ * once per thread count of --native-threads and --wasm-threads. For stable timings set
+ * MALLOC_MMAP_THRESHOLD_=33554432 MALLOC_TRIM_THRESHOLD_=17179869184 (otherwise glibc returns
+ * and re-faults the step's memory every step). Prints; asserts nothing.
  */
-import { execFileSync, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { createBackbone, type NamedVariable } from '@ltlab/backbones';
 import {
-  type BackendChoice,
-  createCifarResNet,
+  backendChoiceSchema,
   createMlp,
+  type InitRuntimeOptions,
   initRuntime,
-  type ReferenceModel,
-  randomBatch,
   softmaxCrossEntropy,
 } from '@ltlab/runtime';
+import { Sgd } from '@ltlab/train';
 import * as tf from '@tensorflow/tfjs-core';
 
+const cores = availableParallelism();
+const defaultThreads = cores > 1 ? `1,${cores}` : '1';
 const { values: args } = parseArgs({
   options: {
     steps: { type: 'string', default: '3' },
     batch: { type: 'string', default: '128' },
     'cpu-resnet': { type: 'boolean', default: false },
     'no-profile': { type: 'boolean', default: false },
-    'wasm-threads': { type: 'string', default: availableParallelism() > 1 ? `1,${availableParallelism()}` : '1' },
+    'wasm-threads': { type: 'string', default: defaultThreads },
+    'native-threads': { type: 'string', default: defaultThreads },
+    resnet50: { type: 'boolean', default: false },
+    'resnet50-wasm': { type: 'boolean', default: false },
     /** Internal: `<backend>[:<threads>]`, run by the parent in a child process. */
     child: { type: 'string' },
+    /** Internal: this child profiles one ResNet-32 step after its timings. */
+    'child-profile': { type: 'boolean', default: false },
   },
 });
 const steps = Number(args.steps);
 const batch = Number(args.batch);
-const wasmThreads = (args['wasm-threads'] ?? '1').split(',').map(Number);
-if (wasmThreads.some((t) => !Number.isInteger(t) || t < 1)) {
-  console.error(`--wasm-threads must be a comma-separated list of thread counts >= 1, got '${args['wasm-threads']}'`);
-  process.exit(2);
+const resnet50 = args.resnet50 || args['resnet50-wasm'];
+
+function threadList(flag: 'wasm-threads' | 'native-threads'): number[] {
+  const list = (args[flag] ?? '1').split(',').map(Number);
+  if (list.length === 0 || list.some((t) => !Number.isInteger(t) || t < 1)) {
+    console.error(`--${flag} must be a comma-separated list of thread counts >= 1, got '${args[flag]}'`);
+    process.exit(2);
+  }
+  return [...new Set(list)].sort((a, b) => a - b);
+}
+const wasmThreads = threadList('wasm-threads');
+const nativeThreads = threadList('native-threads');
+
+/** What the step needs of a model: its parameters by name (as the trainer's Sgd takes them) and a train-mode forward. */
+interface BenchModel {
+  params: NamedVariable[];
+  forward(x: tf.Tensor4D): tf.Tensor2D;
+  dispose(): void;
 }
 
-/** `wasmOnly`: the same ResNet-32 with batch norm through tf.moments + autodiff, for contrast. */
-const MODELS: Array<{ name: string; make: () => ReferenceModel; wasmOnly?: boolean }> = [
-  { name: 'resnet32', make: () => createCifarResNet(32) },
-  { name: 'resnet32-moments', make: () => createCifarResNet(32, { batchNorm: 'moments' }), wasmOnly: true },
-  { name: 'resnet8', make: () => createCifarResNet(8) },
-  { name: 'mlp2', make: () => createMlp() },
+interface ModelSpec {
+  name: string;
+  /** `[height, width, channels]`. */
+  input: readonly [number, number, number];
+  numClasses: number;
+  batch: number;
+  steps: number;
+  make: () => BenchModel;
+}
+
+/** A registered backbone with its linear `fc` head, as TrainingModel.build creates it (train mode: batch statistics). */
+function backbone(name: string, input: readonly [number, number, number], numClasses: number): () => BenchModel {
+  return () => {
+    const model = createBackbone(name, { numClasses, inputShape: [...input], seed: 0 });
+    return {
+      params: model.namedParameters(),
+      forward: (x) => model.forward(x, { training: true }),
+      dispose: () => model.dispose(),
+    };
+  };
+}
+
+function mlp(): BenchModel {
+  const model = createMlp();
+  return {
+    params: model.params.map((variable, i) => [`mlp.${i}`, variable] as const),
+    forward: (x) => model.forward(x),
+    dispose: () => model.dispose(),
+  };
+}
+
+const MODELS: ModelSpec[] = [
+  { name: 'resnet32', input: [32, 32, 3], numClasses: 10, batch, steps, make: backbone('resnet32', [32, 32, 3], 10) },
+  { name: 'resnet8', input: [28, 28, 1], numClasses: 10, batch, steps, make: backbone('resnet8', [28, 28, 1], 10) },
+  { name: 'mlp2', input: [32, 32, 3], numClasses: 10, batch, steps, make: mlp },
+  ...(resnet50
+    ? [
+        {
+          name: 'resnet50',
+          input: [224, 224, 3] as const,
+          numClasses: 1000,
+          batch: 32,
+          steps: 1,
+          make: backbone('resnet50', [224, 224, 3], 1000),
+        },
+      ]
+    : []),
 ];
 
 /**
  * Kernels that call other kernels through the engine: ours (the conv backprops, FusedBatchNorm
  * on per-channel statistics), `forward` (the name tf.profile gives a tf.customGrad op such as
- * batchNormTrain) and `<op>__op` (tfjs-core's customGrad wrappers of fused ops). Conv2DBackpropFilter's
- * convolutions are direct XNNPACK calls on tensor blocks, not engine kernels: they are in the gap
- * between the leaf-kernel total and the wall time.
+ * batchNormTrain) and `<op>__op` (tfjs-core's customGrad wrappers of fused ops). On wasm,
+ * Conv2DBackpropFilter's convolutions are direct XNNPACK calls on tensor blocks, not engine
+ * kernels: they are in the gap between the leaf-kernel total and the wall time.
  */
 const COMPOSITE = new Set(['Conv2DBackpropFilter', 'Conv2DBackpropInput', 'FusedBatchNorm', 'forward']);
 const isComposite = (name: string): boolean => COMPOSITE.has(name) || name.endsWith('__op');
 
 interface Row {
+  /** `native`, `wasm`, `cpu`, `tensorflow` or `pytorch`. */
   backend: string;
+  /** Threads of the configuration; undefined: all (tensorflow) or not applicable. */
+  threads: number | undefined;
   model: string;
   msPerStep: number | undefined;
   note: string;
 }
 
-function trainStep(model: ReferenceModel, optimizer: tf.Optimizer, x: tf.Tensor, labels: tf.Tensor1D): number {
-  const cost = optimizer.minimize(() => softmaxCrossEntropy(model.forward(x), labels, model.numClasses), true);
-  const value = (cost as tf.Scalar).dataSync()[0] as number;
-  cost?.dispose();
-  return value;
+function randomBatch(spec: ModelSpec): { x: tf.Tensor4D; labels: tf.Tensor1D } {
+  const x = tf.randomUniform([spec.batch, ...spec.input], -1, 1, 'float32', 1) as tf.Tensor4D;
+  const labels = tf.tensor1d(
+    Int32Array.from({ length: spec.batch }, (_, i) => (i * 7919) % spec.numClasses),
+    'int32',
+  );
+  return { x, labels };
 }
 
-function timeModel(name: string, make: () => ReferenceModel): number {
-  const model = make();
-  const { x, labels } = randomBatch(model, batch, 1);
-  const optimizer = tf.train.momentum(0.1, 0.9);
-  trainStep(model, optimizer, x, labels);
-  const t0 = performance.now();
-  for (let i = 0; i < steps; i++) trainStep(model, optimizer, x, labels);
-  const ms = (performance.now() - t0) / steps;
-  optimizer.dispose();
-  tf.dispose([x, labels]);
-  model.dispose();
-  console.log(`  ${tf.getBackend()} ${name}: ${ms.toFixed(0)} ms/step`);
-  return ms;
+/** One trainer step: gradients of the loss by tf.variableGrads, then the trainer's SGD. */
+function trainStep(spec: ModelSpec, model: BenchModel, sgd: Sgd, x: tf.Tensor4D, labels: tf.Tensor1D): number {
+  const { value, grads } = tf.variableGrads(
+    () => softmaxCrossEntropy(model.forward(x), labels, spec.numClasses),
+    model.params.map(([, variable]) => variable),
+  );
+  const loss = (value.dataSync() as Float32Array)[0] as number;
+  const byName: Record<string, tf.Tensor> = {};
+  for (const [name, variable] of model.params) {
+    const grad = grads[variable.name];
+    if (grad !== undefined) byName[name] = grad;
+  }
+  sgd.step(model.params, byName, 0.1);
+  tf.dispose([value, ...Object.values(grads)]);
+  return loss;
 }
 
-async function profileWasmResNet32(): Promise<void> {
-  const model = createCifarResNet(32);
-  const { x, labels } = randomBatch(model, batch, 1);
-  const optimizer = tf.train.momentum(0.1, 0.9);
-  trainStep(model, optimizer, x, labels);
+const newSgd = (): Sgd =>
+  new Sgd({ momentum: 0.9, nesterov: false, weightDecay: 5e-4, weightDecayOnNormAndBias: true });
+
+function timeModel(spec: ModelSpec): number {
+  const model = spec.make();
+  const { x, labels } = randomBatch(spec);
+  const sgd = newSgd();
+  try {
+    trainStep(spec, model, sgd, x, labels);
+    const t0 = performance.now();
+    for (let i = 0; i < spec.steps; i++) trainStep(spec, model, sgd, x, labels);
+    // The last update may still be queued on an asynchronous backend: wait for it inside the timing.
+    model.params.at(-1)?.[1].dataSync();
+    const ms = (performance.now() - t0) / spec.steps;
+    console.log(`  ${tf.getBackend()} ${spec.name}: ${ms.toFixed(0)} ms/step`);
+    return ms;
+  } finally {
+    sgd.dispose();
+    tf.dispose([x, labels]);
+    model.dispose();
+  }
+}
+
+async function profileResNet32(label: string): Promise<void> {
+  const spec = MODELS[0] as ModelSpec;
+  const model = spec.make();
+  const { x, labels } = randomBatch(spec);
+  const sgd = newSgd();
+  trainStep(spec, model, sgd, x, labels);
   const t0 = performance.now();
   const info = await tf.profile(() => {
-    trainStep(model, optimizer, x, labels);
+    trainStep(spec, model, sgd, x, labels);
   });
   const wall = performance.now() - t0;
   const byKernel = new Map<string, { ms: number; calls: number }>();
-  const kernels = info.kernels as unknown as Array<{ name: string; kernelTimeMs: number }>;
+  const kernels = info.kernels as unknown as Array<{ name: string; kernelTimeMs: number | { error: string } }>;
   for (const k of kernels) {
     const entry = byKernel.get(k.name) ?? { ms: 0, calls: 0 };
-    entry.ms += k.kernelTimeMs;
+    entry.ms += typeof k.kernelTimeMs === 'number' ? k.kernelTimeMs : 0;
     entry.calls += 1;
     byKernel.set(k.name, entry);
   }
@@ -116,7 +222,7 @@ async function profileWasmResNet32(): Promise<void> {
   const leaves = [...byKernel.entries()].filter(([name]) => !isComposite(name));
   const leafTotal = leaves.reduce((sum, [, e]) => sum + e.ms, 0);
   console.log(
-    `\nPer-kernel profile, wasm ResNet-32, batch ${batch}, one step (${wall.toFixed(0)} ms wall under tf.profile):`,
+    `\nPer-kernel profile, ${label} ResNet-32, batch ${spec.batch}, one step (${wall.toFixed(0)} ms wall under tf.profile):`,
   );
   console.log(`  kernel                    calls      ms   share of ${leafTotal.toFixed(0)} ms in leaf kernels`);
   for (const [name, e] of leaves.sort((a, b) => b[1].ms - a[1].ms).slice(0, 16)) {
@@ -125,128 +231,234 @@ async function profileWasmResNet32(): Promise<void> {
     );
   }
   console.log(
-    '  compositions (the kernels they call through the engine are counted above; the row-block convolutions of\n' +
-      '  Conv2DBackpropFilter run outside the engine and are only in its row):',
+    '  compositions (the kernels they call through the engine are counted above; on wasm the row-block\n' +
+      '  convolutions of Conv2DBackpropFilter run outside the engine and are only in its row):',
   );
   for (const [name, e] of byKernel) {
     if (isComposite(name))
       console.log(`  ${name.padEnd(24)} ${String(e.calls).padStart(6)} ${e.ms.toFixed(0).padStart(7)}`);
   }
-  optimizer.dispose();
+  sgd.dispose();
   tf.dispose([x, labels]);
   model.dispose();
 }
 
-function pytorch(threads: number): Map<string, number> | string {
-  const python = '/usr/bin/python3';
-  const probe = spawnSync(python, ['-c', 'import torch; print(torch.__version__)'], { encoding: 'utf8' });
-  if (probe.status !== 0) return 'python3-torch not installed (apt-get install -y python3-torch)';
-  const script = fileURLToPath(new URL('./train-step.py', import.meta.url));
-  const out = execFileSync(
-    python,
-    [
-      script,
-      String(threads),
-      String(steps),
-      String(batch),
-      ...MODELS.filter((m) => m.wasmOnly !== true).map((m) => m.name),
-    ],
-    {
-      encoding: 'utf8',
-    },
-  );
-  const result = new Map<string, number>();
-  for (const line of out.trim().split('\n')) {
-    const row = JSON.parse(line) as { model: string; ms_per_step: number };
-    result.set(row.model, row.ms_per_step);
+/** Child processes and PyTorch report rows as `ROW <json>` lines on stdout, each as soon as it is measured. */
+const ROW_PREFIX = 'ROW ';
+const emit = (row: Row): void => {
+  process.stdout.write(`${ROW_PREFIX}${JSON.stringify(row)}\n`);
+};
+
+function skipReason(choice: string, spec: ModelSpec): string | undefined {
+  if (spec.name === 'resnet50') {
+    if (choice === 'native') return undefined;
+    if (choice === 'wasm') return args['resnet50-wasm'] ? undefined : 'skipped (--resnet50-wasm)';
+    return 'skipped (native, PyTorch and --resnet50-wasm only)';
   }
-  console.log(`  PyTorch ${probe.stdout.trim()} (${threads} thread${threads > 1 ? 's' : ''}) done`);
-  return result;
+  if (choice === 'cpu' && spec.name.startsWith('resnet') && !args['cpu-resnet'])
+    return 'skipped (minutes per step; --cpu-resnet)';
+  return undefined;
 }
 
-/** Child process: one backend configuration; progress on stderr, the rows as JSON on stdout. */
+/** Child process: one backend configuration; progress on stderr, the rows on stdout. */
 async function runConfiguration(spec: string): Promise<void> {
-  const [choice, threadsText] = spec.split(':') as [BackendChoice, string | undefined];
+  const [choice = '', threadsText] = spec.split(':');
   const threads = threadsText === undefined ? undefined : Number(threadsText);
   const label = threads === undefined ? choice : `${choice} ${threads}t`;
-  const rows: Row[] = [];
   // Progress and the profile go to stderr (the parent's terminal); stdout carries only the rows.
   console.log = console.error;
+  const unavailable = (message: string): void =>
+    emit({ backend: choice, threads, model: '*', msPerStep: undefined, note: `unavailable: ${message.slice(0, 160)}` });
+  const backend = backendChoiceSchema.parse(choice);
+  const options: InitRuntimeOptions =
+    threads === undefined
+      ? { backend }
+      : choice === 'native'
+        ? { backend, nativeThreads: threads }
+        : { backend, wasmThreads: threads };
   let info: Awaited<ReturnType<typeof initRuntime>>;
   try {
-    info = await initRuntime({ backend: choice, ...(threads === undefined ? {} : { wasmThreads: threads }) });
+    info = await initRuntime(options);
   } catch (error) {
-    rows.push({ backend: label, model: '*', msPerStep: undefined, note: (error as Error).message.slice(0, 100) });
-    process.stdout.write(`${JSON.stringify(rows)}\n`);
+    unavailable(error instanceof Error ? error.message : String(error));
     return;
   }
-  console.error(`${label}: ${info.device}`);
-  for (const { name, make, wasmOnly } of MODELS) {
-    if (wasmOnly === true && choice !== 'wasm') continue;
-    if (choice === 'cpu' && name.startsWith('resnet') && !args['cpu-resnet']) {
-      rows.push({
-        backend: label,
-        model: name,
-        msPerStep: undefined,
-        note: 'skipped (minutes per step; --cpu-resnet)',
-      });
+  console.error(`${label}: ${info.backend}, ${info.device}`);
+  for (const model of MODELS) {
+    const skipped = skipReason(choice, model);
+    if (skipped !== undefined) {
+      emit({ backend: choice, threads, model: model.name, msPerStep: undefined, note: skipped });
       continue;
     }
-    rows.push({ backend: label, model: name, msPerStep: timeModel(name, make), note: '' });
+    try {
+      emit({ backend: choice, threads, model: model.name, msPerStep: timeModel(model), note: '' });
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      emit({
+        backend: choice,
+        threads,
+        model: model.name,
+        msPerStep: undefined,
+        note: `failed: ${message.slice(0, 160)}`,
+      });
+    }
   }
-  if (choice === 'wasm' && threads === Math.max(...wasmThreads) && !args['no-profile']) await profileWasmResNet32();
-  process.stdout.write(`${JSON.stringify(rows)}\n`);
+  if (args['child-profile']) {
+    try {
+      await profileResNet32(label);
+    } catch (error) {
+      console.error(`profile failed: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
 }
 
-function runChild(spec: string): Row[] {
-  const passThrough = ['--steps', String(steps), '--batch', String(batch), '--wasm-threads', wasmThreads.join(',')];
-  if (args['cpu-resnet']) passThrough.push('--cpu-resnet');
-  if (args['no-profile']) passThrough.push('--no-profile');
+function parseRows(stdout: string): Row[] {
+  return stdout
+    .split('\n')
+    .filter((line) => line.startsWith(ROW_PREFIX))
+    .map((line) => JSON.parse(line.slice(ROW_PREFIX.length)) as Row);
+}
+
+function runChild(spec: string, profile: boolean): Row[] {
+  const passThrough = [
+    '--steps',
+    String(steps),
+    '--batch',
+    String(batch),
+    '--wasm-threads',
+    wasmThreads.join(','),
+    '--native-threads',
+    nativeThreads.join(','),
+  ];
+  for (const flag of ['cpu-resnet', 'no-profile', 'resnet50', 'resnet50-wasm'] as const)
+    if (args[flag]) passThrough.push(`--${flag}`);
+  if (profile) passThrough.push('--child-profile');
+  const [choice = '', threadsText] = spec.split(':');
+  const env = { ...process.env };
+  if (choice === 'native' && threadsText !== undefined) env.LTLAB_NATIVE_THREADS = threadsText;
   const child = spawnSync(
     process.execPath,
     [...process.execArgv, fileURLToPath(import.meta.url), '--child', spec, ...passThrough],
-    { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] },
+    { encoding: 'utf8', env, stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 64 * 1024 * 1024 },
   );
-  const last = child.stdout.trim().split('\n').at(-1);
-  if (child.status !== 0 || last === undefined || last === '') {
-    return [
-      { backend: spec, model: '*', msPerStep: undefined, note: `child exited with ${child.status ?? child.signal}` },
-    ];
+  const rows = parseRows(child.stdout ?? '');
+  if (child.status !== 0) {
+    // Rows measured before a crash (an out-of-memory abort, say) are kept.
+    const threads = threadsText === undefined ? undefined : Number(threadsText);
+    const note = `child exited with ${child.status ?? child.signal}${rows.length > 0 ? ' (after the rows above)' : ''}`;
+    rows.push({ backend: choice, threads, model: '*', msPerStep: undefined, note });
   }
-  return JSON.parse(last) as Row[];
+  return rows;
+}
+
+const PYTHON = '/usr/bin/python3';
+
+function pytorchVersion(): string | undefined {
+  const probe = spawnSync(PYTHON, ['-c', 'import torch; print(torch.__version__)'], { encoding: 'utf8' });
+  return probe.status === 0 ? probe.stdout.trim() : undefined;
+}
+
+function pytorch(threads: number): Row[] {
+  const script = fileURLToPath(new URL('./train-step.py', import.meta.url));
+  const specs = MODELS.map((m) =>
+    m.batch === batch && m.steps === steps ? m.name : `${m.name}:${m.batch}:${m.steps}`,
+  );
+  const run = spawnSync(PYTHON, [script, String(threads), String(steps), String(batch), ...specs], {
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const rows: Row[] = [];
+  for (const line of (run.stdout ?? '').split('\n')) {
+    if (!line.startsWith('{')) continue;
+    const r = JSON.parse(line) as { model: string; ms_per_step?: number; error?: string };
+    rows.push({
+      backend: 'pytorch',
+      threads,
+      model: r.model,
+      msPerStep: r.ms_per_step,
+      note: r.error === undefined ? '' : `failed: ${r.error}`,
+    });
+    if (r.ms_per_step !== undefined)
+      console.log(`  pytorch ${threads}t ${r.model}: ${r.ms_per_step.toFixed(0)} ms/step`);
+  }
+  if (run.status !== 0)
+    rows.push({
+      backend: 'pytorch',
+      threads,
+      model: '*',
+      msPerStep: undefined,
+      note: `exited with ${run.status ?? run.signal}`,
+    });
+  return rows;
+}
+
+/** Threads of the PyTorch row a configuration compares with: its own count; cpu is one JS thread, tensorflow uses every core. */
+function comparableThreads(row: Row): number {
+  if (row.backend === 'cpu') return 1;
+  return row.threads ?? cores;
 }
 
 async function main(): Promise<void> {
   const mallocTuned = process.env.MALLOC_MMAP_THRESHOLD_ !== undefined;
-  console.log(`train-step bench: batch ${batch}, ${steps} timed steps after 1 warm-up, SGD momentum 0.9`);
+  console.log(
+    `train-step bench: ${steps} timed steps after 1 warm-up (resnet50: batch 32, 1 step), ` +
+      'softmax cross-entropy, SGD lr 0.1 momentum 0.9 wd 5e-4',
+  );
   if (!mallocTuned)
     console.log('  note: MALLOC_MMAP_THRESHOLD_/MALLOC_TRIM_THRESHOLD_ unset: wasm timings will be noisier');
   const rows: Row[] = [];
-  for (const spec of ['tensorflow', ...wasmThreads.map((t) => `wasm:${t}`), 'cpu']) rows.push(...runChild(spec));
-  const torch2 = pytorch(2);
-  const torch1 = typeof torch2 === 'string' ? torch2 : pytorch(1);
-  console.log(`\nResults (batch ${batch}; ratio = ours / PyTorch with 2 threads):`);
-  console.log('  backend     model              ms/step   images/s   ratio');
-  for (const r of rows) {
-    const ref = typeof torch2 === 'string' ? undefined : torch2.get(r.model.replace(/-moments$/, ''));
-    const ms = r.msPerStep;
-    const cells =
-      ms === undefined
-        ? r.note
-        : `${ms.toFixed(0).padStart(8)} ${((batch * 1000) / ms).toFixed(1).padStart(10)} ${ref === undefined ? '' : `${(ms / ref).toFixed(1)}x`.padStart(7)}`;
-    console.log(`  ${r.backend.padEnd(11)} ${r.model.padEnd(17)} ${cells}`);
+  rows.push(...runChild('tensorflow', false));
+  const nativeMax = Math.max(...nativeThreads);
+  for (const t of nativeThreads) rows.push(...runChild(`native:${t}`, !args['no-profile'] && t === nativeMax));
+  const nativeLoaded = rows.some((r) => r.backend === 'native' && r.msPerStep !== undefined);
+  const wasmMax = Math.max(...wasmThreads);
+  for (const t of wasmThreads)
+    rows.push(...runChild(`wasm:${t}`, !args['no-profile'] && !nativeLoaded && t === wasmMax));
+  rows.push(...runChild('cpu', false));
+
+  const torchVersion = pytorchVersion();
+  const torchThreads = [...new Set([...nativeThreads, ...wasmThreads])].sort((a, b) => a - b);
+  const torchRows: Row[] = [];
+  if (torchVersion === undefined) {
+    torchRows.push({
+      backend: 'pytorch',
+      threads: undefined,
+      model: '*',
+      msPerStep: undefined,
+      note: 'unavailable: python3-torch not installed (apt-get install -y python3-torch)',
+    });
+  } else {
+    for (const t of torchThreads) torchRows.push(...pytorch(t));
   }
-  for (const [label, result] of [
-    ['pytorch-2t', torch2],
-    ['pytorch-1t', torch1],
-  ] as const) {
-    if (typeof result === 'string') {
-      console.log(`  ${label.padEnd(11)} ${result}`);
-      continue;
-    }
-    for (const [model, ms] of result) {
+  const torchMs = (model: string, threads: number): number | undefined =>
+    torchRows.find((r) => r.model === model && r.threads === threads)?.msPerStep;
+
+  console.log(
+    `\nResults (PyTorch ${torchVersion ?? 'absent'}; ratio = ours / PyTorch at the same thread count, > 1 is slower; ` +
+      'cpu compares with 1 thread, tensorflow with all cores):',
+  );
+  console.log(
+    `  ${'backend'.padEnd(11)} ${'model'.padEnd(9)} ${'batch x input'.padEnd(16)} ${'ms/step'.padStart(8)} ` +
+      `${'images/s'.padStart(9)}  ratio to PyTorch (same threads)`,
+  );
+  const labelOf = (r: Row): string => (r.threads === undefined ? r.backend : `${r.backend} ${r.threads}t`);
+  const all = [...rows, ...torchRows];
+  // Whole-configuration rows (unavailable, crashed) first, then each model's rows together.
+  for (const r of all.filter((row) => row.model === '*'))
+    console.log(`  ${labelOf(r).padEnd(11)} ${'*'.padEnd(9)} ${r.note}`);
+  for (const spec of MODELS) {
+    const shape = `${spec.batch}x${spec.input.join('x')}`;
+    for (const r of all.filter((row) => row.model === spec.name)) {
+      const ms = r.msPerStep;
+      if (ms === undefined) {
+        console.log(`  ${labelOf(r).padEnd(11)} ${spec.name.padEnd(9)} ${shape.padEnd(16)} ${r.note}`);
+        continue;
+      }
+      const ref = r.backend === 'pytorch' ? undefined : torchMs(spec.name, comparableThreads(r));
+      const ratio = ref === undefined ? '' : `${(ms / ref).toFixed(2)}x`;
       console.log(
-        `  ${label.padEnd(11)} ${model.padEnd(9)} ${ms.toFixed(0).padStart(8)} ${((batch * 1000) / ms).toFixed(1).padStart(10)}`,
+        `  ${labelOf(r).padEnd(11)} ${spec.name.padEnd(9)} ${shape.padEnd(16)} ${ms.toFixed(0).padStart(8)} ` +
+          `${((spec.batch * 1000) / ms).toFixed(1).padStart(9)}  ${ratio}`,
       );
     }
   }
