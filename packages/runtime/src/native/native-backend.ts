@@ -23,9 +23,13 @@ export class NativeBackend extends MathBackendCPU {
     this.addon = addon;
   }
 
-  /** The float32 data of a tensor, for the addon. */
+  /**
+   * The float32 data of an input tensor, for the addon. The cpu backend's Cast to float32 keeps
+   * an int32 or bool source's array and only relabels it, so such storage is converted here.
+   */
   f32(info: TensorInfo): Float32Array {
-    return this.data.get(info.dataId).values as Float32Array;
+    const values = this.data.get(info.dataId).values;
+    return values instanceof Float32Array ? values : Float32Array.from(values as ArrayLike<number>);
   }
 
   /**

@@ -23,9 +23,15 @@ export function reductionView(shape: readonly number[], axes: readonly number[])
 function reduceConfig(kernelName: string, op: number): KernelConfig {
   return nativeKernel(kernelName, ({ inputs, attrs, backend }) => {
     const { x } = inputs as { x: TensorInfo };
-    const { axis, keepDims } = attrs as { axis: number | number[]; keepDims: boolean };
+    // Max and Min name their axes `reductionIndices`, Sum and Mean `axis`.
+    const { axis, reductionIndices, keepDims } = attrs as {
+      axis?: number | number[];
+      reductionIndices?: number | number[];
+      keepDims: boolean;
+    };
     if (!allFloat32(x)) return undefined;
-    const axes = util.parseAxisParam(axis, x.shape);
+    // No axes means every axis, as in TF.js.
+    const axes = util.parseAxisParam((axis ?? reductionIndices ?? null) as number[], x.shape);
     const view = reductionView(x.shape, axes);
     const size = x.shape.reduce((a, b) => a * b, 1);
     if (view === undefined || size === 0) return undefined;
