@@ -24,7 +24,8 @@ Usage: ltlab <command> [flags]
   db migrate                 apply database migrations (DATABASE_URL, else SQLite in $LTLAB_HOME)
 
 Environment: REDIS_URL (redis://127.0.0.1:6379), DATABASE_URL (postgresql://... or file:...),
-LTLAB_HOME (./.ltlab), LTLAB_ARTIFACTS, LTLAB_BACKEND (auto|tensorflow|wasm|cpu),
+LTLAB_HOME (./.ltlab), LTLAB_ARTIFACTS, LTLAB_BACKEND (auto|tensorflow|native|wasm|cpu),
+LTLAB_NATIVE_THREADS (oneDNN threads of \`ltlab train\`, default all cores; worker slots use 1),
 LTLAB_WASM_THREADS (wasm threads of \`ltlab train\`, default 1; worker slots use 1).
 Most commands take --json. Exit codes: 0 ok, 1 failed, 2 usage/config error, 3 service or data unavailable.`;
 
