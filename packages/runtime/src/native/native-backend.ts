@@ -1,7 +1,7 @@
 import { MathBackendCPU } from '@tensorflow/tfjs-backend-cpu';
 import type { backend_util, DataId, DataType, KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
 import * as tf from '@tensorflow/tfjs-core';
-import { loadNativeAddon, type NativeAddon } from './native-addon.js';
+import type { NativeAddon } from './native-addon.js';
 
 export const NATIVE_BACKEND = 'native';
 
