@@ -35,8 +35,32 @@ function convShape(info: Conv2DInfo, groups: number): Int32Array {
   ]);
 }
 
-function channelsLast(dataFormat: unknown): boolean {
-  return dataFormat === undefined || dataFormat === 'NHWC';
+/** The attributes of every TF.js convolution kernel this file covers (each uses a subset). */
+interface ConvAttrs {
+  strides: [number, number] | number;
+  pad: Pad;
+  dataFormat?: string;
+  dilations?: [number, number] | number;
+  dimRoundingMode: Rounding;
+  inputShape?: [number, number, number, number];
+  filterShape?: [number, number, number, number];
+  activation?: string;
+}
+
+type Shape4 = [number, number, number, number];
+
+/** TF.js's geometry of a convolution, or undefined for NCHW (which the cpu kernel handles). */
+function geometry(xShape: readonly number[], filterShape: readonly number[], attrs: ConvAttrs, depthwise: boolean) {
+  if (attrs.dataFormat !== undefined && attrs.dataFormat !== 'NHWC') return undefined;
+  return backend_util.computeConv2DInfo(
+    xShape as Shape4,
+    filterShape as Shape4,
+    attrs.strides,
+    attrs.dilations ?? 1,
+    attrs.pad,
+    attrs.dimRoundingMode,
+    depthwise,
+  );
 }
 
 function forward(
@@ -61,49 +85,36 @@ function forward(
   return out.info;
 }
 
+/** Backward data (a = dy, b = filter) or backward weights (a = x, b = dy) into a new `outShape` tensor. */
+function backward(
+  backend: NativeBackend,
+  kind: typeof BACKWARD_DATA | typeof BACKWARD_WEIGHTS,
+  a: TensorInfo,
+  b: TensorInfo,
+  outShape: readonly number[],
+  info: Conv2DInfo,
+  groups: number,
+): TensorInfo {
+  const out = backend.output([...outShape]);
+  backend.addon.conv2d(kind, backend.f32(a), backend.f32(b), out.values, convShape(info, groups), null, 0);
+  return out.info;
+}
+
 export const conv2dConfig: KernelConfig = nativeKernel('Conv2D', ({ inputs, attrs, backend }) => {
   const { x, filter } = inputs as { x: TensorInfo; filter: TensorInfo };
-  const { strides, pad, dataFormat, dilations, dimRoundingMode } = attrs as {
-    strides: [number, number] | number;
-    pad: Pad;
-    dataFormat: string;
-    dilations: [number, number] | number;
-    dimRoundingMode: Rounding;
-  };
-  if (!allFloat32(x, filter) || !channelsLast(dataFormat)) return undefined;
-  const info = backend_util.computeConv2DInfo(
-    x.shape as [number, number, number, number],
-    filter.shape as [number, number, number, number],
-    strides,
-    dilations,
-    pad,
-    dimRoundingMode,
-  );
+  const info = geometry(x.shape, filter.shape, attrs as unknown as ConvAttrs, false);
+  if (info === undefined || !allFloat32(x, filter)) return undefined;
   return forward(backend, x, filter, info, 1);
 });
 
 export const fusedConv2dConfig: KernelConfig = nativeKernel('FusedConv2D', ({ inputs, attrs, backend }) => {
   const { x, filter, bias, preluActivationWeights } = inputs as Record<string, TensorInfo | undefined>;
-  const { strides, pad, dataFormat, dilations, dimRoundingMode, activation } = attrs as {
-    strides: [number, number] | number;
-    pad: Pad;
-    dataFormat: string;
-    dilations: [number, number] | number;
-    dimRoundingMode: Rounding;
-    activation: string;
-  };
+  const { activation } = attrs as unknown as ConvAttrs;
   if (x === undefined || filter === undefined || preluActivationWeights !== undefined) return undefined;
-  if (!allFloat32(x, filter, bias) || !channelsLast(dataFormat)) return undefined;
-  if (activation !== 'linear' && activation !== 'relu') return undefined;
-  const info = backend_util.computeConv2DInfo(
-    x.shape as [number, number, number, number],
-    filter.shape as [number, number, number, number],
-    strides,
-    dilations,
-    pad,
-    dimRoundingMode,
-  );
-  if (bias !== undefined && bias.shape.reduce((a, b) => a * b, 1) !== info.outChannels) return undefined;
+  if (!allFloat32(x, filter, bias) || (activation !== 'linear' && activation !== 'relu')) return undefined;
+  const info = geometry(x.shape, filter.shape, attrs as unknown as ConvAttrs, false);
+  if (info === undefined) return undefined;
+  if (bias !== undefined && bias.shape.reduce((p, e) => p * e, 1) !== info.outChannels) return undefined;
   return forward(backend, x, filter, info, 1, bias, activation === 'relu');
 });
 
@@ -111,25 +122,10 @@ export const conv2dBackpropInputConfig: KernelConfig = nativeKernel(
   'Conv2DBackpropInput',
   ({ inputs, attrs, backend }) => {
     const { dy, filter } = inputs as { dy: TensorInfo; filter: TensorInfo };
-    const { inputShape, strides, pad, dataFormat, dimRoundingMode } = attrs as {
-      inputShape: [number, number, number, number];
-      strides: [number, number] | number;
-      pad: Pad;
-      dataFormat: string;
-      dimRoundingMode: Rounding;
-    };
-    if (!allFloat32(dy, filter) || !channelsLast(dataFormat)) return undefined;
-    const info = backend_util.computeConv2DInfo(
-      inputShape,
-      filter.shape as [number, number, number, number],
-      strides,
-      1,
-      pad,
-      dimRoundingMode,
-    );
-    const out = backend.output([...inputShape]);
-    backend.addon.conv2d(BACKWARD_DATA, backend.f32(dy), backend.f32(filter), out.values, convShape(info, 1), null, 0);
-    return out.info;
+    const { inputShape } = attrs as unknown as Required<Pick<ConvAttrs, 'inputShape'>>;
+    const info = geometry(inputShape, filter.shape, attrs as unknown as ConvAttrs, false);
+    if (info === undefined || !allFloat32(dy, filter)) return undefined;
+    return backward(backend, BACKWARD_DATA, dy, filter, inputShape, info, 1);
   },
 );
 
@@ -137,25 +133,10 @@ export const conv2dBackpropFilterConfig: KernelConfig = nativeKernel(
   'Conv2DBackpropFilter',
   ({ inputs, attrs, backend }) => {
     const { x, dy } = inputs as { x: TensorInfo; dy: TensorInfo };
-    const { strides, pad, dataFormat, dimRoundingMode, filterShape } = attrs as {
-      strides: [number, number] | number;
-      pad: Pad;
-      dataFormat: string;
-      dimRoundingMode: Rounding;
-      filterShape: [number, number, number, number];
-    };
-    if (!allFloat32(x, dy) || !channelsLast(dataFormat)) return undefined;
-    const info = backend_util.computeConv2DInfo(
-      x.shape as [number, number, number, number],
-      filterShape,
-      strides,
-      1,
-      pad,
-      dimRoundingMode,
-    );
-    const out = backend.output([...filterShape]);
-    backend.addon.conv2d(BACKWARD_WEIGHTS, backend.f32(x), backend.f32(dy), out.values, convShape(info, 1), null, 0);
-    return out.info;
+    const { filterShape } = attrs as unknown as Required<Pick<ConvAttrs, 'filterShape'>>;
+    const info = geometry(x.shape, filterShape, attrs as unknown as ConvAttrs, false);
+    if (info === undefined || !allFloat32(x, dy)) return undefined;
+    return backward(backend, BACKWARD_WEIGHTS, x, dy, filterShape, info, 1);
   },
 );
 
@@ -167,22 +148,8 @@ export const depthwiseConv2dConfig: KernelConfig = nativeKernel(
   'DepthwiseConv2dNative',
   ({ inputs, attrs, backend }) => {
     const { x, filter } = inputs as { x: TensorInfo; filter: TensorInfo };
-    const { strides, pad, dilations, dimRoundingMode } = attrs as {
-      strides: [number, number] | number;
-      pad: Pad;
-      dilations: [number, number] | number;
-      dimRoundingMode: Rounding;
-    };
-    if (!allFloat32(x, filter)) return undefined;
-    const info = backend_util.computeConv2DInfo(
-      x.shape as [number, number, number, number],
-      filter.shape as [number, number, number, number],
-      strides,
-      dilations,
-      pad,
-      dimRoundingMode,
-      true,
-    );
+    const info = geometry(x.shape, filter.shape, attrs as unknown as ConvAttrs, true);
+    if (info === undefined || !allFloat32(x, filter)) return undefined;
     return forward(backend, x, filter, info, info.inChannels);
   },
 );
@@ -191,34 +158,10 @@ export const depthwiseBackpropInputConfig: KernelConfig = nativeKernel(
   'DepthwiseConv2dNativeBackpropInput',
   ({ inputs, attrs, backend }) => {
     const { dy, filter } = inputs as { dy: TensorInfo; filter: TensorInfo };
-    const { strides, pad, dilations, dimRoundingMode, inputShape } = attrs as {
-      strides: [number, number] | number;
-      pad: Pad;
-      dilations: [number, number] | number;
-      dimRoundingMode: Rounding;
-      inputShape: [number, number, number, number];
-    };
-    if (!allFloat32(dy, filter)) return undefined;
-    const info = backend_util.computeConv2DInfo(
-      inputShape,
-      filter.shape as [number, number, number, number],
-      strides,
-      dilations,
-      pad,
-      dimRoundingMode,
-      true,
-    );
-    const out = backend.output([...inputShape]);
-    backend.addon.conv2d(
-      BACKWARD_DATA,
-      backend.f32(dy),
-      backend.f32(filter),
-      out.values,
-      convShape(info, info.inChannels),
-      null,
-      0,
-    );
-    return out.info;
+    const { inputShape } = attrs as unknown as Required<Pick<ConvAttrs, 'inputShape'>>;
+    const info = geometry(inputShape, filter.shape, attrs as unknown as ConvAttrs, true);
+    if (info === undefined || !allFloat32(dy, filter)) return undefined;
+    return backward(backend, BACKWARD_DATA, dy, filter, inputShape, info, info.inChannels);
   },
 );
 
@@ -226,33 +169,9 @@ export const depthwiseBackpropFilterConfig: KernelConfig = nativeKernel(
   'DepthwiseConv2dNativeBackpropFilter',
   ({ inputs, attrs, backend }) => {
     const { x, dy } = inputs as { x: TensorInfo; dy: TensorInfo };
-    const { strides, pad, dilations, dimRoundingMode, filterShape } = attrs as {
-      strides: [number, number] | number;
-      pad: Pad;
-      dilations: [number, number] | number;
-      dimRoundingMode: Rounding;
-      filterShape: [number, number, number, number];
-    };
-    if (!allFloat32(x, dy)) return undefined;
-    const info = backend_util.computeConv2DInfo(
-      x.shape as [number, number, number, number],
-      filterShape,
-      strides,
-      dilations,
-      pad,
-      dimRoundingMode,
-      true,
-    );
-    const out = backend.output([...filterShape]);
-    backend.addon.conv2d(
-      BACKWARD_WEIGHTS,
-      backend.f32(x),
-      backend.f32(dy),
-      out.values,
-      convShape(info, info.inChannels),
-      null,
-      0,
-    );
-    return out.info;
+    const { filterShape } = attrs as unknown as Required<Pick<ConvAttrs, 'filterShape'>>;
+    const info = geometry(x.shape, filterShape, attrs as unknown as ConvAttrs, true);
+    if (info === undefined || !allFloat32(x, dy)) return undefined;
+    return backward(backend, BACKWARD_WEIGHTS, x, dy, filterShape, info, info.inChannels);
   },
 );
