@@ -22,7 +22,7 @@ const stampFile = join(buildDir, 'stamp.json');
 const optional = process.argv.includes('--optional');
 const force = process.argv.includes('--force');
 
-export const INSTALL_HINT = 'apt-get install libdnnl-dev build-essential (Debian/Ubuntu: oneDNN 2.x and g++)';
+const INSTALL_HINT = 'apt-get install libdnnl-dev build-essential (Debian/Ubuntu: oneDNN 2.x and g++)';
 
 function fail(reason) {
   if (optional) {

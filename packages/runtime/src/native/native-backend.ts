@@ -38,7 +38,7 @@ export class NativeBackend extends MathBackendCPU {
    * fault per 4 KiB and a zero fill, which made element-wise kernels several times slower.
    */
   output(shape: number[]): { info: TensorInfo; values: Float32Array } {
-    const length = shape.reduce((a, b) => a * b, 1);
+    const length = tf.util.sizeFromShape(shape);
     const values = this.#free.get(length)?.pop() ?? new Float32Array(length);
     if (this.#users.has(values.buffer)) this.#freeBytes -= values.byteLength;
     else this.#users.set(values.buffer, 0);

@@ -4,11 +4,11 @@ import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it, type MockInstance, vi } from 'vitest';
 import { batchNormTrain } from '../batch-norm-train.js';
 import { initRuntime, type RuntimeInfo } from '../init-runtime.js';
-import { relativeError, seededNormal } from '../testing/compare-backends.js';
+import { lossAndGradients, relativeError, seededNormal } from '../testing/compare-backends.js';
 import {
   createCifarResNet,
   createResNeXtBlockNet,
-  randomBatch,
+  type ReferenceModel,
   softmaxCrossEntropy,
 } from '../testing/reference-models.js';
 import type { NativeAddon } from './native-addon.js';
@@ -758,25 +758,10 @@ describe.skipIf(SKIP)('native backend kernels match the cpu backend (relative er
   });
 
   it('1 thread: two identical training steps from the same seed give bit-identical loss and gradients', async () => {
-    await initRuntime({ backend: 'native', nativeThreads: 1 });
-    const step = (make: () => ReturnType<typeof createCifarResNet>): { loss: number; grads: Float32Array[] } => {
-      const model = make();
-      const { x, labels } = randomBatch(model, 4, 7);
-      const { value, grads } = tf.variableGrads(
-        () => softmaxCrossEntropy(model.forward(x), labels, model.numClasses),
-        model.params,
-      );
-      const result = {
-        loss: value.dataSync()[0] as number,
-        grads: model.params.map((p) => Float32Array.from((grads[p.name] as tf.Tensor).dataSync())),
-      };
-      tf.dispose([value, x, labels, ...Object.values(grads)]);
-      model.dispose();
-      return result;
-    };
+    const step = (make: () => ReferenceModel) => lossAndGradients('native', make, 4, { nativeThreads: 1 });
     for (const make of [() => createCifarResNet(8, { size: 8 }), () => createResNeXtBlockNet({ size: 16 })]) {
-      const a = step(make);
-      const b = step(make);
+      const a = await step(make);
+      const b = await step(make);
       expect(Object.is(a.loss, b.loss)).toBe(true);
       expect(b.grads.length).toBe(a.grads.length);
       a.grads.forEach((g, i) => {

@@ -85,9 +85,6 @@ export function registerNativeBackend(threads: number): NativeReport {
   // would restore the stock ones.
   tf.registerGradient(batchNormTrainGradConfig);
   tf.registerGradient(reluGradConfig);
-  return {
-    onednn: addon.info().onednn,
-    threads: addon.info().threads,
-    kernels: NATIVE_KERNELS.map((k) => k.kernelName),
-  };
+  const { onednn, threads: running } = addon.info();
+  return { onednn, threads: running, kernels: NATIVE_KERNELS.map((k) => k.kernelName) };
 }

@@ -1,6 +1,6 @@
 import { Rng } from '@ltlab/core';
 import * as tf from '@tensorflow/tfjs-core';
-import { initRuntime } from '../init-runtime.js';
+import { type InitRuntimeOptions, initRuntime } from '../init-runtime.js';
 import { type ReferenceModel, randomBatch, softmaxCrossEntropy } from './reference-models.js';
 
 /** Seeded normal data for a tensor of `shape`, the same on every backend. */
@@ -41,14 +41,15 @@ export async function onCpuAndWasm(
 
 /**
  * Loss and every parameter gradient of one softmax cross-entropy step of `make()` on a seeded
- * batch, on `backend` (wasm keeps the thread count this process already started it with).
+ * batch, on `backend` with `options` (wasm keeps the thread count this process already started it with).
  */
 export async function lossAndGradients(
-  backend: 'cpu' | 'wasm',
+  backend: 'cpu' | 'wasm' | 'native',
   make: () => ReferenceModel,
   batch: number,
+  options: Omit<InitRuntimeOptions, 'backend'> = {},
 ): Promise<{ loss: number; grads: Float32Array[] }> {
-  await initRuntime({ backend });
+  await initRuntime({ ...options, backend });
   const model = make();
   const { x, labels } = randomBatch(model, batch, 7);
   const { value, grads } = tf.variableGrads(

@@ -1,5 +1,6 @@
 import type { GradConfig, KernelConfig, Tensor, TensorInfo } from '@tensorflow/tfjs-core';
 import * as tf from '@tensorflow/tfjs-core';
+import { util } from '@tensorflow/tfjs-core';
 import { allFloat32, ints, nativeKernel } from '../native-backend.js';
 
 /** Batch norm in train mode on native: outputs [y, batch mean, biased batch variance]. */
@@ -14,10 +15,8 @@ const BACKWARD = 2;
 /** [rows, C, 1, 1]: oneDNN's NHWC batch norm over the flattened non-channel axes. */
 function dims(x: TensorInfo): Int32Array {
   const channels = x.shape.at(-1) as number;
-  return ints([x.shape.reduce((a, b) => a * b, 1) / channels, channels, 1, 1]);
+  return ints([util.sizeFromShape(x.shape) / channels, channels, 1, 1]);
 }
-
-const size = (info: TensorInfo): number => info.shape.reduce((a, b) => a * b, 1);
 
 export const batchNormTrainConfig: KernelConfig = nativeKernel(BATCH_NORM_TRAIN, ({ inputs, attrs, backend }) => {
   const { x, gamma, beta } = inputs as { x: TensorInfo; gamma: TensorInfo; beta: TensorInfo };
@@ -95,7 +94,8 @@ export const fusedBatchNormConfig: KernelConfig = nativeKernel('FusedBatchNorm',
   if (x === undefined || mean === undefined || variance === undefined) return undefined;
   if (!allFloat32(x, mean, variance, offset, scale) || x.shape.length === 0) return undefined;
   const channels = x.shape.at(-1) as number;
-  if ([mean, variance, offset, scale].some((t) => t !== undefined && size(t) !== channels)) return undefined;
+  if ([mean, variance, offset, scale].some((t) => t !== undefined && util.sizeFromShape(t.shape) !== channels))
+    return undefined;
   const { varianceEpsilon } = attrs as { varianceEpsilon: number };
   const y = backend.output([...x.shape]);
   const gamma = scale === undefined ? new Float32Array(channels).fill(1) : backend.f32(scale);

@@ -1,5 +1,5 @@
 import type { KernelConfig, TensorInfo } from '@tensorflow/tfjs-core';
-import { backend_util } from '@tensorflow/tfjs-core';
+import { backend_util, util } from '@tensorflow/tfjs-core';
 import { allFloat32, ints, type NativeBackend, nativeKernel } from '../native-backend.js';
 
 type Conv2DInfo = backend_util.Conv2DInfo;
@@ -114,7 +114,7 @@ export const fusedConv2dConfig: KernelConfig = nativeKernel('FusedConv2D', ({ in
   if (!allFloat32(x, filter, bias) || (activation !== 'linear' && activation !== 'relu')) return undefined;
   const info = geometry(x.shape, filter.shape, attrs as unknown as ConvAttrs, false);
   if (info === undefined) return undefined;
-  if (bias !== undefined && bias.shape.reduce((p, e) => p * e, 1) !== info.outChannels) return undefined;
+  if (bias !== undefined && util.sizeFromShape(bias.shape) !== info.outChannels) return undefined;
   return forward(backend, x, filter, info, 1, bias, activation === 'relu');
 });
 

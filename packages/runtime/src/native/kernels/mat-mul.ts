@@ -1,8 +1,6 @@
 import type { KernelConfig, TensorInfo } from '@tensorflow/tfjs-core';
-import { backend_util } from '@tensorflow/tfjs-core';
+import { backend_util, util } from '@tensorflow/tfjs-core';
 import { allFloat32, ints, type NativeBackend, nativeKernel } from '../native-backend.js';
-
-const size = (shape: readonly number[]): number => shape.reduce((a, b) => a * b, 1);
 
 /**
  * a·b (batched, transposes as attributes) through the addon's sgemm. A batch dimension broadcasts
@@ -23,11 +21,11 @@ function matMul(
   const n = b.shape.at(transposeB ? -2 : -1) as number;
   if ((b.shape.at(transposeB ? -1 : -2) as number) !== k) return undefined;
   const batchShape = backend_util.assertAndGetBroadcastShape(a.shape.slice(0, -2), b.shape.slice(0, -2));
-  const batch = size(batchShape);
-  const aBatch = size(a.shape.slice(0, -2));
-  const bBatch = size(b.shape.slice(0, -2));
+  const batch = util.sizeFromShape(batchShape);
+  const aBatch = util.sizeFromShape(a.shape.slice(0, -2));
+  const bBatch = util.sizeFromShape(b.shape.slice(0, -2));
   if ((aBatch !== batch && aBatch !== 1) || (bBatch !== batch && bBatch !== 1)) return undefined;
-  if (bias !== undefined && size(bias.shape) !== n) return undefined;
+  if (bias !== undefined && util.sizeFromShape(bias.shape) !== n) return undefined;
   const out = backend.output([...batchShape, m, n]);
   const params = ints([
     batch,

@@ -33,8 +33,7 @@ function reduceConfig(kernelName: string, op: number): KernelConfig {
     // No axes means every axis, as in TF.js.
     const axes = util.parseAxisParam((axis ?? reductionIndices ?? null) as number[], x.shape);
     const view = reductionView(x.shape, axes);
-    const size = x.shape.reduce((a, b) => a * b, 1);
-    if (view === undefined || size === 0) return undefined;
+    if (view === undefined || util.sizeFromShape(x.shape) === 0) return undefined;
     const [outShape] = backend_util.computeOutAndReduceShapes(x.shape, axes);
     const shape = keepDims ? backend_util.expandShapeToKeepDim(outShape, axes) : outShape;
     const out = backend.output(shape);
