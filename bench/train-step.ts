@@ -130,14 +130,16 @@ const MODELS: ModelSpec[] = [
 ];
 
 /**
- * Kernels that call other kernels through the engine: ours (the conv backprops, FusedBatchNorm
- * on per-channel statistics), `forward` (the name tf.profile gives a tf.customGrad op such as
+ * Kernels that call other kernels through the engine: the wasm runtime's (the conv backprops,
+ * FusedBatchNorm on per-channel statistics), `forward` (the name tf.profile gives a tf.customGrad op such as
  * batchNormTrain) and `<op>__op` (tfjs-core's customGrad wrappers of fused ops). On wasm,
  * Conv2DBackpropFilter's convolutions are direct XNNPACK calls on tensor blocks, not engine
  * kernels: they are in the gap between the leaf-kernel total and the wall time.
  */
-const COMPOSITE = new Set(['Conv2DBackpropFilter', 'Conv2DBackpropInput', 'FusedBatchNorm', 'forward']);
-const isComposite = (name: string): boolean => COMPOSITE.has(name) || name.endsWith('__op');
+const WASM_COMPOSITE = new Set(['Conv2DBackpropFilter', 'Conv2DBackpropInput', 'FusedBatchNorm']);
+/** On native those three are single addon calls (leaves); only wasm composes them from other kernels. */
+const isComposite = (name: string): boolean =>
+  name === 'forward' || name.endsWith('__op') || (tf.getBackend() === 'wasm' && WASM_COMPOSITE.has(name));
 
 interface Row {
   /** `native`, `wasm`, `cpu`, `tensorflow` or `pytorch`. */
