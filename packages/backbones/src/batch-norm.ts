@@ -1,5 +1,5 @@
 import { LtlabError } from '@ltlab/core';
-import { batchNormTrain } from '@ltlab/runtime';
+import { batchNormTrain, movingAverage } from '@ltlab/runtime';
 import * as tf from '@tensorflow/tfjs-core';
 import { constant } from './init-rule.js';
 import type { ParamRef, ParamSet } from './param-set.js';
@@ -66,9 +66,9 @@ export function createBatchNorm(params: ParamSet, name: string, channels: number
           bias.value as tf.Tensor1D,
           BN_EPSILON,
         );
-        const unbiased = tf.mul(variance, count / (count - 1));
-        runningMean.value.assign(tf.add(tf.mul(runningMean.value, 1 - BN_MOMENTUM), tf.mul(mean, BN_MOMENTUM)));
-        runningVar.value.assign(tf.add(tf.mul(runningVar.value, 1 - BN_MOMENTUM), tf.mul(unbiased, BN_MOMENTUM)));
+        // One kernel each on native, which the tape keeps no tensors for (no gradient flows here).
+        runningMean.value.assign(movingAverage(runningMean.value, mean, BN_MOMENTUM));
+        runningVar.value.assign(movingAverage(runningVar.value, variance, BN_MOMENTUM, count / (count - 1)));
         return y as T;
       });
     },

@@ -3,7 +3,9 @@ export { batchNormTrain } from './batch-norm-train.js';
 export { pinProcessToCore, processAffinity } from './cpu-pinning.js';
 export { type InitRuntimeOptions, initRuntime, type RuntimeInfo } from './init-runtime.js';
 export { assertNoTensorLeak, measureTensorLeak, type TensorLeak, tidyAsync } from './memory.js';
+export { movingAverage } from './moving-average.js';
 export { ensureGradientsRegistered } from './register-gradients.js';
+export { type SgdUpdateInput, sgdUpdate } from './sgd-update.js';
 export {
   type BatchNormMode,
   createCifarResNet,

@@ -26,6 +26,13 @@ Napi::Value SetThreads(const Napi::CallbackInfo& info) {
     Napi::RangeError::New(info.Env(), "threads must be >= 1").ThrowAsJavaScriptException();
     return info.Env().Undefined();
   }
+  // oneDNN fixes a primitive's thread count when it builds it: cached primitives would keep the
+  // old count (and give the old count's results), so a change empties the caches.
+  if (threads != omp_get_max_threads()) {
+    ClearConvCache();
+    ClearPoolCache();
+    ClearBatchNormCache();
+  }
   omp_set_num_threads(threads);
   return info.Env().Undefined();
 }
@@ -64,6 +71,7 @@ static Napi::Object Init(Napi::Env env, Napi::Object exports) {
   InitPool(env, exports);
   InitElementwise(env, exports);
   InitReduce(env, exports);
+  InitOptimizer(env, exports);
   return exports;
 }
 

@@ -116,6 +116,7 @@ void InitBatchNorm(Napi::Env env, Napi::Object exports);
 void InitPool(Napi::Env env, Napi::Object exports);
 void InitElementwise(Napi::Env env, Napi::Object exports);
 void InitReduce(Napi::Env env, Napi::Object exports);
+void InitOptimizer(Napi::Env env, Napi::Object exports);
 
 // Each family's primitive cache, for the addon's statistics and for clearing.
 size_t ConvCacheSize();

@@ -41,6 +41,25 @@ export interface NativeAddon {
   addN(out: Float32Array, ...inputs: Float32Array[]): void;
   reduce(op: number, x: Float32Array, out: Float32Array, dims: Int32Array): void;
   copyBox(src: Float32Array, dst: Float32Array, params: Int32Array, fill: number | null): void;
+  sgdUpdate(
+    param: Float32Array,
+    grad: Float32Array,
+    buffer: Float32Array | null,
+    paramOut: Float32Array,
+    bufferOut: Float32Array | null,
+    lr: number,
+    momentum: number,
+    weightDecay: number,
+    nesterov: boolean,
+  ): void;
+  movingAverage(
+    running: Float32Array,
+    value: Float32Array,
+    out: Float32Array,
+    keep: number,
+    take: number,
+    scale: number,
+  ): void;
 }
 
 const BUILD_SCRIPT = fileURLToPath(new URL('../../native/build.mjs', import.meta.url));

@@ -4,6 +4,8 @@ import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it, type MockInstance, vi } from 'vitest';
 import { batchNormTrain } from '../batch-norm-train.js';
 import { initRuntime, type RuntimeInfo } from '../init-runtime.js';
+import { movingAverage } from '../moving-average.js';
+import { sgdUpdate } from '../sgd-update.js';
 import { lossAndGradients, relativeError, seededNormal } from '../testing/compare-backends.js';
 import {
   createCifarResNet,
@@ -36,6 +38,8 @@ const ADDON_FUNCTIONS: readonly AddonFunction[] = [
   'addN',
   'reduce',
   'copyBox',
+  'sgdUpdate',
+  'movingAverage',
 ];
 
 type Pad = 'same' | 'valid' | tf.backend_util.ExplicitPadding;
@@ -627,6 +631,48 @@ describe.skipIf(SKIP)('native backend kernels match the cpu backend (relative er
         const xs = [0, 1, 2, 3, 4].map((i) => seededNormal([3, 4, 5], 120 + i));
         return [tf.addN(xs.slice(0, 2)), tf.addN(xs.slice(0, 3)), tf.addN(xs)];
       }, ['addN']);
+    });
+  });
+
+  describe('parameter updates', () => {
+    // Same float32 operations in the same order as the composed ops on cpu: equal to the bit.
+    for (const { momentum, nesterov, weightDecay, buffer } of [
+      { momentum: 0.9, nesterov: false, weightDecay: 5e-4, buffer: true },
+      { momentum: 0.9, nesterov: false, weightDecay: 5e-4, buffer: false },
+      { momentum: 0.9, nesterov: true, weightDecay: 1e-4, buffer: true },
+      { momentum: 0, nesterov: false, weightDecay: 0, buffer: false },
+      { momentum: 0.5, nesterov: false, weightDecay: 0, buffer: true },
+    ]) {
+      it(`sgdUpdate (LtlabSgdUpdate) equals the composed ops exactly: momentum ${momentum}, nesterov ${nesterov}, decay ${weightDecay}, ${buffer ? 'with' : 'without'} a buffer`, async () => {
+        // 70000 elements: above the addon's threading threshold, so the split loop runs too.
+        const { cpu, native, calls } = await onCpuAndNative(() => {
+          const param = seededNormal([70000], 201);
+          const grad = seededNormal([70000], 202);
+          const next = sgdUpdate({
+            param,
+            grad,
+            buffer: buffer ? seededNormal([70000], 203) : undefined,
+            lr: 0.1,
+            momentum,
+            weightDecay,
+            nesterov,
+          });
+          return next.buffer === undefined ? [next.param] : [next.param, next.buffer];
+        });
+        expect(native).toEqual(cpu);
+        expect(cpu).toHaveLength(momentum > 0 ? 2 : 1);
+        expect(calls).toContain('sgdUpdate');
+      });
+    }
+
+    it('movingAverage (LtlabMovingAverage) equals the composed ops exactly, with and without a scale', async () => {
+      const { cpu, native, calls } = await onCpuAndNative(() => {
+        const running = seededNormal([64], 211);
+        const value = seededNormal([64], 212);
+        return [movingAverage(running, value, 0.1), movingAverage(running, value, 0.1, 128 / 127)];
+      });
+      expect(native).toEqual(cpu);
+      expect(calls).toContain('movingAverage');
     });
   });
 

@@ -23,6 +23,7 @@ import {
   unaryConfigs,
 } from './kernels/elementwise.js';
 import { batchMatMulConfig, fusedMatMulConfig } from './kernels/mat-mul.js';
+import { movingAverageConfig, sgdUpdateConfig } from './kernels/optimizer.js';
 import { avgPoolConfig, avgPoolGradConfig, maxPoolConfig, maxPoolGradConfig } from './kernels/pool.js';
 import { reduceConfigs } from './kernels/reduce.js';
 import { padConfig, sliceConfig } from './kernels/slice-pad.js';
@@ -54,6 +55,8 @@ const NATIVE_KERNELS: readonly KernelConfig[] = [
   ...reduceConfigs,
   sliceConfig,
   padConfig,
+  sgdUpdateConfig,
+  movingAverageConfig,
 ];
 
 export interface NativeReport {

@@ -1,4 +1,5 @@
 import { LtlabError } from '@ltlab/core';
+import { sgdUpdate } from '@ltlab/runtime';
 import * as tf from '@tensorflow/tfjs-core';
 
 export interface SgdOptions {
@@ -37,24 +38,22 @@ export class Sgd {
     lr: number,
   ): void {
     const { momentum, nesterov, weightDecay, weightDecayOnNormAndBias } = this.#options;
-    tf.tidy(() => {
-      for (const [name, param] of params) {
-        const grad = grads[name];
-        if (grad === undefined) continue;
-        const decay = weightDecay > 0 && (weightDecayOnNormAndBias || param.rank > 1) ? weightDecay : 0;
-        let g = decay > 0 ? tf.add(grad, tf.mul(param, decay)) : grad;
-        if (momentum > 0) {
-          let buffer = this.#buffers.get(name);
-          if (buffer === undefined) {
-            buffer = tf.variable(tf.zerosLike(param), false);
-            this.#buffers.set(name, buffer);
-          }
-          buffer.assign(tf.add(tf.mul(buffer, momentum), g));
-          g = nesterov ? tf.add(g, tf.mul(buffer, momentum)) : buffer;
-        }
-        param.assign(tf.sub(param, tf.mul(g, lr)));
+    for (const [name, param] of params) {
+      const grad = grads[name];
+      if (grad === undefined) continue;
+      const decay = weightDecay > 0 && (weightDecayOnNormAndBias || param.rank > 1) ? weightDecay : 0;
+      const buffer = this.#buffers.get(name);
+      // One fused kernel per parameter on native (runtime's sgdUpdate), the composed ops elsewhere.
+      const next = sgdUpdate({ param, grad, buffer, lr, momentum, weightDecay: decay, nesterov });
+      param.assign(next.param);
+      next.param.dispose();
+      if (next.buffer !== undefined) {
+        // A new variable takes a reference to the tensor's data, as assign does.
+        if (buffer === undefined) this.#buffers.set(name, tf.variable(next.buffer, false));
+        else buffer.assign(next.buffer);
+        next.buffer.dispose();
       }
-    });
+    }
   }
 
   exportState(): SgdState {
