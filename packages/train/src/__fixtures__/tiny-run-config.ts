@@ -1,0 +1,33 @@
+import { join } from 'node:path';
+import type { RunConfigInput } from '../config/run-config.js';
+import { latestValidCheckpoint } from '../engine/checkpoint-file.js';
+
+export const normalize = { name: 'normalize', mean: [0.286], std: [0.353] };
+export const crop = [{ name: 'randomCrop', size: 28, padding: 3 }, { name: 'horizontalFlip' }, normalize];
+
+/** A tiny Fashion-MNIST-LT: 80 images of the largest class down to 8 (345 in all), 20 test images per class. */
+export function tinyConfig(overrides: Partial<RunConfigInput> = {}): RunConfigInput {
+  return {
+    seed: 3,
+    data: {
+      source: 'fashion-mnist',
+      longTail: { imbalanceFactor: 10, imgMax: 80 },
+      transforms: { train: crop, test: [normalize] },
+    },
+    backbone: { name: 'resnet8' },
+    method: { loss: 'cross-entropy' },
+    optimizer: { lr: 0.05 },
+    schedule: { type: 'warmup-cosine', warmupEpochs: 1 },
+    epochs: 3,
+    batchSize: 32,
+    evaluation: { maxPerClass: 20, batchSize: 100 },
+    ...overrides,
+  };
+}
+
+/** Every tensor of the run's newest intact checkpoint (weights, BN statistics, SGD buffers), by name. */
+export function weightsOf(runDir: string): Record<string, number[]> {
+  const found = latestValidCheckpoint(join(runDir, 'checkpoints'));
+  if (found === null) throw new Error(`no checkpoint in ${runDir}`);
+  return Object.fromEntries(Object.entries(found.contents.tensors).map(([name, t]) => [name, Array.from(t.values)]));
+}

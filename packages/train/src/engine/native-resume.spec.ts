@@ -1,0 +1,101 @@
+import { existsSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { initRuntime } from '@ltlab/runtime';
+import { describe, expect, it } from 'vitest';
+import { tinyConfig, weightsOf } from '../__fixtures__/tiny-run-config.js';
+import { parseRunConfig } from '../config/run-config.js';
+import type { TrainerEvent } from '../config/trainer-events.js';
+import { trainRun } from './trainer.js';
+
+/**
+ * Training from a checkpoint on native resumes bit for bit, as on wasm (trainer.spec.ts): the
+ * run killed after its first epoch and resumed ends with the very checkpoint, losses and scores
+ * of the run that was never interrupted. With 2 threads too: their weights differ from 1
+ * thread's (sums in another order), but a fixed thread count gave the same ones on every run.
+ */
+const ADDON_FILE = fileURLToPath(new URL('../../../runtime/native/build/ltlab_native.node', import.meta.url));
+// Skipped only on a dev machine without oneDNN; CI must build the addon and run this suite.
+const SKIP = !existsSync(ADDON_FILE) && !process.env.CI;
+
+/** Switches the native backend to `threads` (the addon drops primitives built for another count). */
+async function useNativeThreads(threads: number): Promise<void> {
+  const info = await initRuntime({ backend: 'native', nativeThreads: threads });
+  expect(info.native?.threads).toBe(threads);
+}
+
+const evalsOf = (events: TrainerEvent[]) =>
+  events.filter((e) => e.type === 'eval').map((e) => ({ epoch: e.epoch, metrics: e.metrics }));
+const lossesOf = (events: TrainerEvent[]) =>
+  events.flatMap((e) => (e.type === 'epoch' ? [[e.epoch, e.trainLoss, e.lr]] : []));
+
+describe.skipIf(SKIP)('resuming a run on the native backend', () => {
+  const straightWeights = new Map<number, Record<string, number[]>>();
+  for (const threads of [1, 2]) {
+    it(`with ${threads === 1 ? '1 thread' : `${threads} threads`}, ends exactly as if never interrupted`, {
+      timeout: 120_000,
+    }, async () => {
+      await useNativeThreads(threads);
+      const root = mkdtempSync(join(tmpdir(), 'ltlab-native-resume-'));
+      const config = parseRunConfig(tinyConfig());
+      const straightEvents: TrainerEvent[] = [];
+      await trainRun({
+        config,
+        runId: 'straight',
+        runDir: join(root, 'straight'),
+        onEvent: (e) => straightEvents.push(e),
+      });
+      expect(straightEvents[0]).toMatchObject({ type: 'started', backend: 'native' });
+
+      // Interrupted: stop as soon as the first epoch's checkpoint is written, then resume.
+      const controller = new AbortController();
+      const firstEvents: TrainerEvent[] = [];
+      await expect(
+        trainRun({
+          config,
+          runId: 'resumed',
+          runDir: join(root, 'resumed'),
+          signal: controller.signal,
+          onEvent: (e) => {
+            firstEvents.push(e);
+            if (e.type === 'checkpoint') controller.abort();
+          },
+        }),
+      ).rejects.toMatchObject({ code: 'TRAIN.INTERRUPTED', retryable: true });
+      expect(firstEvents.filter((e) => e.type === 'epoch')).toHaveLength(1);
+      const resumedEvents: TrainerEvent[] = [];
+      await trainRun({
+        config,
+        runId: 'resumed',
+        runDir: join(root, 'resumed'),
+        resume: true,
+        onEvent: (e) => resumedEvents.push(e),
+      });
+      expect(resumedEvents[0]).toMatchObject({
+        type: 'started',
+        backend: 'native',
+        epoch: 1,
+        resumedFrom: 'resumed/checkpoints/epoch-00001.ckpt',
+      });
+
+      // Weights, BN statistics and SGD buffers: exactly equal, not close.
+      const weights = weightsOf(join(root, 'straight'));
+      expect(weightsOf(join(root, 'resumed'))).toEqual(weights);
+      straightWeights.set(threads, weights);
+      expect([...evalsOf(firstEvents), ...evalsOf(resumedEvents)]).toEqual(evalsOf(straightEvents));
+      expect([...lossesOf(firstEvents), ...lossesOf(resumedEvents)]).toEqual(lossesOf(straightEvents));
+      expect(straightEvents.at(-1)?.type).toBe('finished');
+    });
+  }
+
+  // Guards the switch above: had the addon kept primitives built for 1 thread, the 2-thread run
+  // would have repeated the 1-thread one exactly. Both runs share every input and seed; only the
+  // order of oneDNN's sums differs.
+  it('the thread count takes effect when it changes: 1 and 2 threads train to different weights', () => {
+    const one = straightWeights.get(1);
+    const two = straightWeights.get(2);
+    if (one === undefined || two === undefined) throw new Error('the resume cases did not run');
+    expect(two).not.toEqual(one);
+  });
+});
