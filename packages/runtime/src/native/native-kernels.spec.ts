@@ -196,6 +196,39 @@ describe.skipIf(SKIP)('native backend kernels match the cpu backend (relative er
     expect(again.native?.threads).toBe(1);
   });
 
+  it('2 threads, inputs above the threading threshold: reductions, element-wise ops, convolutions and batch norm', async () => {
+    // The other cases run on 1 thread; here the addon's split loops run (blocks per thread, and
+    // the column split of a reduction with fewer blocks than threads).
+    await initRuntime({ backend: 'native', nativeThreads: 2 });
+    try {
+      await expectNativeMatchesCpu(() => {
+        const x = seededNormal([4, 40, 40, 24], 150);
+        const single = seededNormal([1, 300, 200], 151);
+        const bias = seededNormal([24], 152);
+        const filter = seededNormal([3, 3, 24, 16], 153);
+        const { y, mean, variance } = batchNormTrain(x, tf.add(bias, 2) as tf.Tensor1D, bias as tf.Tensor1D);
+        return [
+          tf.mean(x, [1, 2]),
+          tf.sum(x, [0, 1, 2]),
+          tf.max(x, [1, 2]),
+          tf.mean(single, 1),
+          tf.sum(single, 2),
+          tf.add(x, bias),
+          tf.mul(x, x),
+          tf.relu(x),
+          tf.addN([x, x, x]),
+          tf.slice(x, [1, 2, 3, 4], [2, 30, 30, 16]),
+          tf.conv2d(x as tf.Tensor4D, filter as tf.Tensor4D, 1, 'same'),
+          y,
+          mean,
+          variance,
+        ];
+      }, ['reduce', 'binary', 'unary', 'addN', 'copyBox', 'conv2d', 'batchNorm']);
+    } finally {
+      await initRuntime({ backend: 'native', nativeThreads: 1 });
+    }
+  });
+
   describe('convolutions', () => {
     for (const c of convCases) {
       const label = `x ${c.x.join('x')}, filter ${c.f.join('x')}, stride ${c.s}, pad ${JSON.stringify(c.pad)}`;
