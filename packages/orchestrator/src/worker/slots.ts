@@ -6,8 +6,10 @@ export type Slot = { kind: 'gpu'; index: number } | { kind: 'cpu'; core: number 
 
 /**
  * `--gpus 0,1 | all` gives one slot per GPU; `--slots N` one per CPU core, each trainer pinned to
- * its core with one wasm thread: two threads make one ResNet-32 step 1.5x faster on 2 cores, two
- * pinned processes train two runs at once (unpinned ones gave no more throughput than one).
+ * its core with one native (or wasm) thread. Per machine this trains more images/s than one
+ * process with a thread per core: on 2 cores, ResNet-32 batch 128 on native, 478 against 409
+ * images/s (`npm run bench -- worker-slots`, 2026-12-05); two processes with 2 threads each,
+ * unpinned, collapse to a sixth (they take turns on the cores).
  */
 export function parseSlots(options: { gpus?: string; slots?: number | 'all'; gpuCount?: () => number }): Slot[] {
   if (options.gpus !== undefined) {
