@@ -1,3 +1,4 @@
+import { totalmem } from 'node:os';
 import { MathBackendCPU } from '@tensorflow/tfjs-backend-cpu';
 import type { backend_util, DataId, DataType, KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
 import * as tf from '@tensorflow/tfjs-core';
@@ -18,9 +19,12 @@ export class NativeBackend extends MathBackendCPU {
   /** Buffers this backend allocated, and how many stored tensors view each. */
   readonly #users = new Map<ArrayBufferLike, number>();
 
-  constructor(addon: NativeAddon) {
+  readonly #maxFreeBytes: number;
+
+  constructor(addon: NativeAddon, maxFreeBytes = defaultMaxFreeBytes()) {
     super();
     this.addon = addon;
+    this.#maxFreeBytes = maxFreeBytes;
   }
 
   /**
@@ -39,7 +43,7 @@ export class NativeBackend extends MathBackendCPU {
    */
   output(shape: number[]): { info: TensorInfo; values: Float32Array } {
     const length = tf.util.sizeFromShape(shape);
-    const values = this.#free.get(length)?.pop() ?? new Float32Array(length);
+    const values = this.#takeFree(length) ?? new Float32Array(length);
     if (this.#users.has(values.buffer)) this.#freeBytes -= values.byteLength;
     else this.#users.set(values.buffer, 0);
     return { info: this.makeTensorInfo(shape, 'float32', values), values };
@@ -81,7 +85,7 @@ export class NativeBackend extends MathBackendCPU {
     super.dispose();
   }
 
-  /** Bytes held for reuse (bounded by MAX_FREE_BYTES). */
+  /** Bytes held for reuse (bounded by the constructor's maxFreeBytes). */
   get freeBytes(): number {
     return this.#freeBytes;
   }
@@ -94,22 +98,52 @@ export class NativeBackend extends MathBackendCPU {
     return users + delta;
   }
 
+  /** A freed array of `length` elements, marking its size as the most recently used. */
+  #takeFree(length: number): Float32Array | undefined {
+    const list = this.#free.get(length);
+    const values = list?.pop();
+    if (list === undefined || values === undefined) return undefined;
+    this.#free.delete(length);
+    if (list.length > 0) this.#free.set(length, list);
+    return values;
+  }
+
   #recycle(values: Float32Array): void {
     // Only whole arrays this backend allocated come back; views (subarrays) never do.
     if (values.byteOffset !== 0 || values.byteLength !== values.buffer.byteLength) return;
-    if (this.#freeBytes + values.byteLength > MAX_FREE_BYTES) {
+    if (values.byteLength > this.#maxFreeBytes) {
       this.#users.delete(values.buffer);
       return;
     }
+    // Over the bound, the sizes used least recently go first (the map iterates oldest first):
+    // shapes a run stopped using (a last partial batch, an evaluation) give way to the step's.
+    for (const [length, list] of this.#free) {
+      if (this.#freeBytes + values.byteLength <= this.#maxFreeBytes) break;
+      for (let old = list.pop(); old !== undefined; old = list.pop()) {
+        this.#users.delete(old.buffer);
+        this.#freeBytes -= old.byteLength;
+        if (this.#freeBytes + values.byteLength <= this.#maxFreeBytes) break;
+      }
+      if (list.length === 0) this.#free.delete(length);
+    }
     const list = this.#free.get(values.length) ?? [];
     list.push(values);
+    this.#free.delete(values.length);
     this.#free.set(values.length, list);
     this.#freeBytes += values.byteLength;
   }
 }
 
-/** At most this many bytes of freed outputs wait for reuse; beyond it they go to the GC. */
-const MAX_FREE_BYTES = 2 ** 31;
+/**
+ * The default bound on freed outputs kept for reuse: half the machine's memory. The pool refills
+ * with what one step frees and the next step takes it back, so it stays near the step's own peak;
+ * the bound only stops shapes a run no longer uses from piling up. Lower bounds cost page faults
+ * every step: ResNet-50 at 224x224, batch 32, frees over 6.3 GB a step, and took 21.7 s a step
+ * on 1 thread with a 2 GiB bound, 14.1 s with 6 GiB and 10.5 s with 8 GiB (24 GiB machine).
+ */
+export function defaultMaxFreeBytes(): number {
+  return Math.floor(totalmem() / 2);
+}
 
 /** A kernel whose native body may decline (return undefined) for inputs it does not cover. */
 export type NativeKernelBody = (
