@@ -45,6 +45,9 @@ dnnl::stream& Stream();
 /** Threads used by oneDNN and by the addon's own loops (OpenMP). */
 int Threads();
 
+/** Below this many elements the addon's own loops run on one thread (a fork-join costs microseconds). */
+constexpr int64_t kParallelMin = 1 << 15;
+
 /** A cache key from integer parameters. */
 inline std::string Key(const char* kind, const std::vector<int64_t>& values) {
   std::string key(kind);

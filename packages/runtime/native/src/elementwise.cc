@@ -9,9 +9,6 @@
 namespace ltlab {
 namespace {
 
-/** Below this many elements a loop runs on one thread (a fork-join costs a few microseconds). */
-constexpr int64_t kParallelMin = 1 << 15;
-
 enum BinaryOp { kAdd = 0, kSub, kMul, kDiv, kMaximum, kMinimum, kSquaredDifference };
 
 template <typename Op>

@@ -8,9 +8,6 @@
 namespace ltlab {
 namespace {
 
-/** Below this many elements a loop runs on one thread (a fork-join costs a few microseconds). */
-constexpr int64_t kParallelMin = 1 << 15;
-
 /**
  * sgdUpdate(param, grad, buffer | null, paramOut, bufferOut | null, lr, momentum, decay, nesterov)
  *   g = grad + param · decay            (decay 0: g = grad)

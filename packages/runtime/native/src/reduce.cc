@@ -10,8 +10,6 @@
 namespace ltlab {
 namespace {
 
-constexpr int64_t kParallelMin = 1 << 15;
-
 enum ReduceOp { kSum = 0, kMean, kMax, kMin };
 
 /** reduce(op, x, out, dims: Int32Array [outer, mid, inner]) */

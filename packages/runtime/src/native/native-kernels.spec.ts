@@ -677,7 +677,7 @@ describe.skipIf(SKIP)('native backend kernels match the cpu backend (relative er
       { momentum: 0.5, nesterov: false, weightDecay: 0, buffer: true },
     ]) {
       it(`sgdUpdate (LtlabSgdUpdate) equals the composed ops exactly: momentum ${momentum}, nesterov ${nesterov}, decay ${weightDecay}, ${buffer ? 'with' : 'without'} a buffer`, async () => {
-        // 70000 elements: above the addon's threading threshold, so the split loop runs too.
+        // 70000 elements: above the addon's threading threshold (the loop's parallel form).
         const { cpu, native, calls } = await onCpuAndNative(() => {
           const param = seededNormal([70000], 201);
           const grad = seededNormal([70000], 202);

@@ -1,13 +1,10 @@
-import { existsSync, mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { initRuntime } from '@ltlab/runtime';
 import { describe, expect, it } from 'vitest';
-import { tinyConfig, weightsOf } from '../__fixtures__/tiny-run-config.js';
+import { evalsOf, lossesOf, trainKillAndResume } from '../__fixtures__/kill-and-resume.js';
+import { tinyConfig } from '../__fixtures__/tiny-run-config.js';
 import { parseRunConfig } from '../config/run-config.js';
-import type { TrainerEvent } from '../config/trainer-events.js';
-import { trainRun } from './trainer.js';
 
 /**
  * Training from a checkpoint on native resumes bit for bit, as on wasm (trainer.spec.ts): the
@@ -25,11 +22,6 @@ async function useNativeThreads(threads: number): Promise<void> {
   expect(info.native?.threads).toBe(threads);
 }
 
-const evalsOf = (events: TrainerEvent[]) =>
-  events.filter((e) => e.type === 'eval').map((e) => ({ epoch: e.epoch, metrics: e.metrics }));
-const lossesOf = (events: TrainerEvent[]) =>
-  events.flatMap((e) => (e.type === 'epoch' ? [[e.epoch, e.trainLoss, e.lr]] : []));
-
 describe.skipIf(SKIP)('resuming a run on the native backend', () => {
   const straightWeights = new Map<number, Record<string, number[]>>();
   for (const threads of [1, 2]) {
@@ -37,55 +29,21 @@ describe.skipIf(SKIP)('resuming a run on the native backend', () => {
       timeout: 120_000,
     }, async () => {
       await useNativeThreads(threads);
-      const root = mkdtempSync(join(tmpdir(), 'ltlab-native-resume-'));
-      const config = parseRunConfig(tinyConfig());
-      const straightEvents: TrainerEvent[] = [];
-      await trainRun({
-        config,
-        runId: 'straight',
-        runDir: join(root, 'straight'),
-        onEvent: (e) => straightEvents.push(e),
-      });
-      expect(straightEvents[0]).toMatchObject({ type: 'started', backend: 'native' });
-
-      // Interrupted: stop as soon as the first epoch's checkpoint is written, then resume.
-      const controller = new AbortController();
-      const firstEvents: TrainerEvent[] = [];
-      await expect(
-        trainRun({
-          config,
-          runId: 'resumed',
-          runDir: join(root, 'resumed'),
-          signal: controller.signal,
-          onEvent: (e) => {
-            firstEvents.push(e);
-            if (e.type === 'checkpoint') controller.abort();
-          },
-        }),
-      ).rejects.toMatchObject({ code: 'TRAIN.INTERRUPTED', retryable: true });
-      expect(firstEvents.filter((e) => e.type === 'epoch')).toHaveLength(1);
-      const resumedEvents: TrainerEvent[] = [];
-      await trainRun({
-        config,
-        runId: 'resumed',
-        runDir: join(root, 'resumed'),
-        resume: true,
-        onEvent: (e) => resumedEvents.push(e),
-      });
-      expect(resumedEvents[0]).toMatchObject({
-        type: 'started',
-        backend: 'native',
-        epoch: 1,
-        resumedFrom: 'resumed/checkpoints/epoch-00001.ckpt',
-      });
-
+      const {
+        straight,
+        first,
+        resumed,
+        straightWeights: weights,
+        resumedWeights,
+      } = await trainKillAndResume(parseRunConfig(tinyConfig()));
+      expect(straight[0]).toMatchObject({ type: 'started', backend: 'native' });
+      expect(resumed[0]).toMatchObject({ type: 'started', backend: 'native' });
       // Weights, BN statistics and SGD buffers: exactly equal, not close.
-      const weights = weightsOf(join(root, 'straight'));
-      expect(weightsOf(join(root, 'resumed'))).toEqual(weights);
+      expect(resumedWeights).toEqual(weights);
       straightWeights.set(threads, weights);
-      expect([...evalsOf(firstEvents), ...evalsOf(resumedEvents)]).toEqual(evalsOf(straightEvents));
-      expect([...lossesOf(firstEvents), ...lossesOf(resumedEvents)]).toEqual(lossesOf(straightEvents));
-      expect(straightEvents.at(-1)?.type).toBe('finished');
+      expect([...evalsOf(first), ...evalsOf(resumed)]).toEqual(evalsOf(straight));
+      expect([...lossesOf(first), ...lossesOf(resumed)]).toEqual(lossesOf(straight));
+      expect(straight.at(-1)?.type).toBe('finished');
     });
   }
 

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { initRuntime } from '@ltlab/runtime';
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { evalsOf, lossesOf, trainKillAndResume } from '../__fixtures__/kill-and-resume.js';
 import { crop, normalize, tinyConfig, weightsOf } from '../__fixtures__/tiny-run-config.js';
 import { parseRunConfig } from '../config/run-config.js';
 import type { TrainerEvent } from '../config/trainer-events.js';
@@ -15,53 +16,16 @@ describe('trainRun', () => {
   });
 
   it('resumes after a kill exactly as if never interrupted', async () => {
-    const root = mkdtempSync(join(tmpdir(), 'ltlab-train-'));
-    const config = parseRunConfig(tinyConfig());
-    const straightEvents: TrainerEvent[] = [];
-    await trainRun({
-      config,
-      runId: 'straight',
-      runDir: join(root, 'straight'),
-      onEvent: (e) => straightEvents.push(e),
-    });
-
-    // Interrupted: stop as soon as the first epoch's checkpoint is written, then resume.
-    const controller = new AbortController();
-    const firstEvents: TrainerEvent[] = [];
-    await expect(
-      trainRun({
-        config,
-        runId: 'resumed',
-        runDir: join(root, 'resumed'),
-        signal: controller.signal,
-        onEvent: (e) => {
-          firstEvents.push(e);
-          if (e.type === 'checkpoint') controller.abort();
-        },
-      }),
-    ).rejects.toMatchObject({ code: 'TRAIN.INTERRUPTED', retryable: true });
-    expect(firstEvents.filter((e) => e.type === 'epoch')).toHaveLength(1);
-    const resumedEvents: TrainerEvent[] = [];
-    await trainRun({
-      config,
-      runId: 'resumed',
-      runDir: join(root, 'resumed'),
-      resume: true,
-      onEvent: (e) => resumedEvents.push(e),
-    });
-    expect(resumedEvents[0]).toMatchObject({
-      type: 'started',
-      epoch: 1,
-      resumedFrom: 'resumed/checkpoints/epoch-00001.ckpt',
-    });
-
-    expect(weightsOf(join(root, 'resumed'))).toEqual(weightsOf(join(root, 'straight')));
-    const evals = (events: TrainerEvent[]) =>
-      events.filter((e) => e.type === 'eval').map((e) => ({ epoch: e.epoch, metrics: e.metrics }));
-    expect([...evals(firstEvents), ...evals(resumedEvents)]).toEqual(evals(straightEvents));
-    const losses = (events: TrainerEvent[]) =>
-      events.flatMap((e) => (e.type === 'epoch' ? [[e.epoch, e.trainLoss, e.lr]] : []));
-    expect([...losses(firstEvents), ...losses(resumedEvents)]).toEqual(losses(straightEvents));
+    const {
+      straight: straightEvents,
+      first,
+      resumed,
+      straightWeights,
+      resumedWeights,
+    } = await trainKillAndResume(parseRunConfig(tinyConfig()));
+    expect(resumedWeights).toEqual(straightWeights);
+    expect([...evalsOf(first), ...evalsOf(resumed)]).toEqual(evalsOf(straightEvents));
+    expect([...lossesOf(first), ...lossesOf(resumed)]).toEqual(lossesOf(straightEvents));
     const finished = straightEvents.at(-1);
     expect(finished?.type).toBe('finished');
     // 80 ... 8 images per class: no class has over 100, so there is no many-shot score (not a 0).
