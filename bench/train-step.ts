@@ -29,16 +29,10 @@ import { spawnSync } from 'node:child_process';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { createBackbone, type NamedVariable } from '@ltlab/backbones';
-import {
-  backendChoiceSchema,
-  createMlp,
-  type InitRuntimeOptions,
-  initRuntime,
-  softmaxCrossEntropy,
-} from '@ltlab/runtime';
-import { Sgd } from '@ltlab/train';
+import { backendChoiceSchema, createMlp, type InitRuntimeOptions, initRuntime } from '@ltlab/runtime';
+import type { Sgd } from '@ltlab/train';
 import * as tf from '@tensorflow/tfjs-core';
+import { type BenchModel, backboneModel, benchSgd, trainerStep } from './lib/trainer-step.ts';
 
 const cores = availableParallelism();
 const defaultThreads = cores > 1 ? `1,${cores}` : '1';
@@ -73,13 +67,6 @@ function threadList(flag: 'wasm-threads' | 'native-threads'): number[] {
 const wasmThreads = threadList('wasm-threads');
 const nativeThreads = threadList('native-threads');
 
-/** What the step needs of a model: its parameters by name (as the trainer's Sgd takes them) and a train-mode forward. */
-interface BenchModel {
-  params: NamedVariable[];
-  forward(x: tf.Tensor4D): tf.Tensor2D;
-  dispose(): void;
-}
-
 interface ModelSpec {
   name: string;
   /** `[height, width, channels]`. */
@@ -90,17 +77,11 @@ interface ModelSpec {
   make: () => BenchModel;
 }
 
-/** A registered backbone with its linear `fc` head, as TrainingModel.build creates it (train mode: batch statistics). */
-function backbone(name: string, input: readonly [number, number, number], numClasses: number): () => BenchModel {
-  return () => {
-    const model = createBackbone(name, { numClasses, inputShape: [...input], seed: 0 });
-    return {
-      params: model.namedParameters(),
-      forward: (x) => model.forward(x, { training: true }),
-      dispose: () => model.dispose(),
-    };
-  };
-}
+/** A registered backbone as the trainer builds it, made when its turn comes. */
+const backbone =
+  (name: string, input: readonly [number, number, number], numClasses: number): (() => BenchModel) =>
+  () =>
+    backboneModel(name, input, numClasses);
 
 function mlp(): BenchModel {
   const model = createMlp();
@@ -160,30 +141,13 @@ function randomBatch(spec: ModelSpec): { x: tf.Tensor4D; labels: tf.Tensor1D } {
   return { x, labels };
 }
 
-/** One trainer step: gradients of the loss by tf.variableGrads, then the trainer's SGD. */
-function trainStep(spec: ModelSpec, model: BenchModel, sgd: Sgd, x: tf.Tensor4D, labels: tf.Tensor1D): number {
-  const { value, grads } = tf.variableGrads(
-    () => softmaxCrossEntropy(model.forward(x), labels, spec.numClasses),
-    model.params.map(([, variable]) => variable),
-  );
-  const loss = (value.dataSync() as Float32Array)[0] as number;
-  const byName: Record<string, tf.Tensor> = {};
-  for (const [name, variable] of model.params) {
-    const grad = grads[variable.name];
-    if (grad !== undefined) byName[name] = grad;
-  }
-  sgd.step(model.params, byName, 0.1);
-  tf.dispose([value, ...Object.values(grads)]);
-  return loss;
-}
-
-const newSgd = (): Sgd =>
-  new Sgd({ momentum: 0.9, nesterov: false, weightDecay: 5e-4, weightDecayOnNormAndBias: true });
+const trainStep = (spec: ModelSpec, model: BenchModel, sgd: Sgd, x: tf.Tensor4D, labels: tf.Tensor1D): number =>
+  trainerStep(model, sgd, x, labels, spec.numClasses);
 
 function timeModel(spec: ModelSpec): number {
   const model = spec.make();
   const { x, labels } = randomBatch(spec);
-  const sgd = newSgd();
+  const sgd = benchSgd();
   try {
     trainStep(spec, model, sgd, x, labels);
     const t0 = performance.now();
@@ -204,7 +168,7 @@ async function profileResNet32(label: string): Promise<void> {
   const spec = MODELS[0] as ModelSpec;
   const model = spec.make();
   const { x, labels } = randomBatch(spec);
-  const sgd = newSgd();
+  const sgd = benchSgd();
   trainStep(spec, model, sgd, x, labels);
   const t0 = performance.now();
   const info = await tf.profile(() => {

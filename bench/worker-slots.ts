@@ -33,10 +33,10 @@ import { createInterface } from 'node:readline';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { createBackbone, type NamedVariable } from '@ltlab/backbones';
-import { initRuntime, processAffinity, softmaxCrossEntropy } from '@ltlab/runtime';
-import { Sgd } from '@ltlab/train';
+import { initRuntime, processAffinity } from '@ltlab/runtime';
+import type { Sgd } from '@ltlab/train';
 import * as tf from '@tensorflow/tfjs-core';
+import { type BenchModel, backboneModel, benchSgd, trainerStep } from './lib/trainer-step.ts';
 
 const cores = availableParallelism();
 const { values: args } = parseArgs({
@@ -97,36 +97,10 @@ const send = (tag: 'READY' | 'DONE' | 'UNAVAILABLE' | 'FAILED', payload: unknown
 // ---------------------------------------------------------------------------------------------
 // Child: one trainer-like process.
 
-interface BenchModel {
-  params: NamedVariable[];
-  forward(x: tf.Tensor4D): tf.Tensor2D;
-  dispose(): void;
-}
-
-function buildModel(): BenchModel {
-  const model = createBackbone(modelName, { numClasses: spec.numClasses, inputShape: [...spec.input], seed: 0 });
-  return {
-    params: model.namedParameters(),
-    forward: (x) => model.forward(x, { training: true }),
-    dispose: () => model.dispose(),
-  };
-}
-
-/** One trainer step: gradients of the loss by tf.variableGrads, then the trainer's SGD. */
-function trainStep(model: BenchModel, sgd: Sgd, x: tf.Tensor4D, labels: tf.Tensor1D): void {
-  const { value, grads } = tf.variableGrads(
-    () => softmaxCrossEntropy(model.forward(x), labels, spec.numClasses),
-    model.params.map(([, variable]) => variable),
-  );
-  value.dataSync();
-  const byName: Record<string, tf.Tensor> = {};
-  for (const [name, variable] of model.params) {
-    const grad = grads[variable.name];
-    if (grad !== undefined) byName[name] = grad;
-  }
-  sgd.step(model.params, byName, 0.1);
-  tf.dispose([value, ...Object.values(grads)]);
-}
+const buildModel = (): BenchModel => backboneModel(modelName, spec.input, spec.numClasses);
+const trainStep = (model: BenchModel, sgd: Sgd, x: tf.Tensor4D, labels: tf.Tensor1D): void => {
+  trainerStep(model, sgd, x, labels, spec.numClasses);
+};
 
 /** Lets stdin's lines in between two (synchronous) steps. */
 const yieldToEvents = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
@@ -164,7 +138,7 @@ async function runChild(threads: number): Promise<void> {
   }
 
   const model = buildModel();
-  const sgd = new Sgd({ momentum: 0.9, nesterov: false, weightDecay: 5e-4, weightDecayOnNormAndBias: true });
+  const sgd = benchSgd();
   const x = tf.randomUniform([batch, ...spec.input], -1, 1, 'float32', process.pid) as tf.Tensor4D;
   const labels = tf.tensor1d(
     Int32Array.from({ length: batch }, (_, i) => (i * 7919) % spec.numClasses),

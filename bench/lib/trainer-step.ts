@@ -1,0 +1,48 @@
+import { createBackbone, type NamedVariable } from '@ltlab/backbones';
+import { softmaxCrossEntropy } from '@ltlab/runtime';
+import { Sgd } from '@ltlab/train';
+import * as tf from '@tensorflow/tfjs-core';
+
+/** What a benchmark step needs of a model: its parameters by name (as the trainer's Sgd takes them) and a train-mode forward. */
+export interface BenchModel {
+  params: NamedVariable[];
+  forward(x: tf.Tensor4D): tf.Tensor2D;
+  dispose(): void;
+}
+
+/** A registered backbone with its linear `fc` head, as TrainingModel.build creates it (train mode: batch statistics). */
+export function backboneModel(name: string, input: readonly [number, number, number], numClasses: number): BenchModel {
+  const model = createBackbone(name, { numClasses, inputShape: [...input], seed: 0 });
+  return {
+    params: model.namedParameters(),
+    forward: (x) => model.forward(x, { training: true }),
+    dispose: () => model.dispose(),
+  };
+}
+
+/** The trainer's SGD with the CIFAR recipe's settings (the learning rate is given per step). */
+export const benchSgd = (): Sgd =>
+  new Sgd({ momentum: 0.9, nesterov: false, weightDecay: 5e-4, weightDecayOnNormAndBias: true });
+
+/** One trainer step: gradients of the mean softmax cross-entropy by tf.variableGrads, then SGD at lr 0.1. Returns the loss. */
+export function trainerStep(
+  model: BenchModel,
+  sgd: Sgd,
+  x: tf.Tensor4D,
+  labels: tf.Tensor1D,
+  numClasses: number,
+): number {
+  const { value, grads } = tf.variableGrads(
+    () => softmaxCrossEntropy(model.forward(x), labels, numClasses),
+    model.params.map(([, variable]) => variable),
+  );
+  const loss = (value.dataSync() as Float32Array)[0] as number;
+  const byName: Record<string, tf.Tensor> = {};
+  for (const [name, variable] of model.params) {
+    const grad = grads[variable.name];
+    if (grad !== undefined) byName[name] = grad;
+  }
+  sgd.step(model.params, byName, 0.1);
+  tf.dispose([value, ...Object.values(grads)]);
+  return loss;
+}
