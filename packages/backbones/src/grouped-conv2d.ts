@@ -16,8 +16,8 @@ export interface GroupedConv2dOptions {
  * convolution with a block-diagonal filter (G times the work), the patches are gathered once
  * (im2col: k*k shifted slices) and all groups run as one batched matrix product,
  * `[G, N*Ho*Wo, k*k*cin_g] x [G, k*k*cin_g, cout_g]`. That is exactly the grouped FLOP count, uses
- * only ops with gradients on every backend (pad, slice, reshape, stack, transpose, batched
- * matMul), and costs k*k/stride^2 copies of the input in memory.
+ * only ops with gradients on every backend (pad, slice, reshape, concat, transpose, batched
+ * matMul), none above rank 4, and costs k*k/stride^2 copies of the input in memory.
  *
  * `filter` is `[k, k, cin_g, cout]` (TF's grouped layout); `x` is NHWC with `cin = G * cin_g`.
  */
@@ -44,15 +44,15 @@ export function groupedConv2d(x: tf.Tensor4D, filter: tf.Tensor4D, options: Grou
       [padding, padding + extraW],
       [0, 0],
     ]);
-    const patches: tf.Tensor4D[] = [];
+    const m = n * ho * wo;
+    const patches: tf.Tensor3D[] = [];
     for (let dy = 0; dy < kh; dy++) {
       for (let dx = 0; dx < kw; dx++) {
         const window = tf.slice(padded, [0, dy, dx, 0], [n, ho * stride, wo * stride, cin]);
-        patches.push(stride === 1 ? window : everyNth(window, stride, ho, wo));
+        patches.push(tf.reshape(stride === 1 ? window : everyNth(window, stride, ho, wo), [m, 1, cin]));
       }
     }
-    const m = n * ho * wo;
-    const stacked = tf.stack(patches, 3); // [n, ho, wo, k*k, cin]
+    const stacked = tf.concat(patches, 1); // [m, k*k, cin]
     const columns = tf.reshape(tf.transpose(tf.reshape(stacked, [m, kh * kw, groups, cinPerGroup]), [2, 0, 1, 3]), [
       groups,
       m,
@@ -67,9 +67,14 @@ export function groupedConv2d(x: tf.Tensor4D, filter: tf.Tensor4D, options: Grou
   });
 }
 
-/** Rows and columns 0, s, 2s, ... of a `[n, ho*s, wo*s, c]` window, by reshape and slice (no strided slice: it has no gradient). */
+/**
+ * Rows and columns 0, s, 2s, ... of a `[n, ho*s, wo*s, c]` window, by reshape and slice (no strided
+ * slice: it has no gradient), rows then columns so no tensor exceeds rank 4: tfjs-backend-webgpu
+ * 4.22 computes Slice and Pad of rank 5 and 6 wrongly (its shaders index WGSL vectors of that size).
+ */
 function everyNth(window: tf.Tensor4D, s: number, ho: number, wo: number): tf.Tensor4D {
   const [n, , , c] = window.shape;
-  const grid = tf.reshape(window, [n, ho, s, wo, s, c]);
-  return tf.reshape(tf.slice(grid, [0, 0, 0, 0, 0, 0], [n, ho, 1, wo, 1, c]), [n, ho, wo, c]) as tf.Tensor4D;
+  const rows = tf.slice(tf.reshape(window, [n * ho, s, wo * s, c]), [0, 0, 0, 0], [n * ho, 1, wo * s, c]);
+  const columns = tf.slice(tf.reshape(rows, [n * ho, wo, s, c]), [0, 0, 0, 0], [n * ho, wo, 1, c]);
+  return tf.reshape(columns, [n, ho, wo, c]) as tf.Tensor4D;
 }

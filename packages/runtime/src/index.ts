@@ -15,4 +15,7 @@ export {
   randomBatch,
   softmaxCrossEntropy,
 } from './testing/reference-models.js';
+export { valuesOn, webgpuForTests } from './testing/webgpu-for-tests.js';
 export { registerWasmTrainingKernels, type WasmKernelReport } from './wasm-kernels/register-wasm-training-kernels.js';
+export type { WebgpuReport } from './webgpu/register-webgpu-backend.js';
+export type { WebgpuAdapterSummary } from './webgpu/webgpu-adapter.js';

@@ -3,15 +3,19 @@ import { cpus } from 'node:os';
 import { LtlabError } from '@ltlab/core';
 import * as tf from '@tensorflow/tfjs-core';
 import { type BackendChoice, backendChoiceFromEnv } from './backend-choice.js';
+import { missingSharedLibraries, TFJS_NODE_GPU_LIBRARIES } from './cuda-libraries.js';
 import { NATIVE_INSTALL_HINT } from './native/native-addon.js';
 import { defaultNativeThreads, nativeThreadsFromEnv } from './native/native-threads.js';
 import { type NativeReport, registerNativeBackend } from './native/register-native-backend.js';
 import { ensureGradientsRegistered } from './register-gradients.js';
 import { useWasmThreads, wasmThreadsFromEnv } from './threaded-wasm.js';
 import { registerWasmTrainingKernels, type WasmKernelReport } from './wasm-kernels/register-wasm-training-kernels.js';
+import { registerWebgpuBackend, type WebgpuReport } from './webgpu/register-webgpu-backend.js';
+import { WEBGPU_INSTALL_HINT } from './webgpu/webgpu-adapter.js';
+import { webgpuAdapterFromEnv, webgpuAllowSoftwareFromEnv } from './webgpu/webgpu-options.js';
 
 export interface RuntimeInfo {
-  /** The TF.js backend now active: `tensorflow`, `native`, `wasm` or `cpu`. */
+  /** The TF.js backend now active: `tensorflow`, `webgpu`, `native`, `wasm` or `cpu`. */
   backend: string;
   requested: BackendChoice;
   /** Why this backend was chosen, and what was tried before it. */
@@ -24,6 +28,8 @@ export interface RuntimeInfo {
   wasmKernels?: WasmKernelReport;
   /** On native: oneDNN's version, the thread count and the kernels the addon runs. */
   native?: NativeReport;
+  /** On webgpu: the adapter (GPU model, driver, whether it is a software one). */
+  webgpu?: WebgpuReport;
 }
 
 export interface InitRuntimeOptions {
@@ -39,18 +45,31 @@ export interface InitRuntimeOptions {
    * cores this process may run on (1 in a pinned worker slot).
    */
   nativeThreads?: number;
+  /**
+   * The GPU a webgpu backend trains on: its index among Dawn's adapters. Defaults to
+   * `LTLAB_WEBGPU_ADAPTER`, then 0 (a worker's GPU slot sets it to the slot's GPU).
+   */
+  webgpuAdapter?: number;
+  /**
+   * Accept a software WebGPU adapter (Mesa's lavapipe): for correctness tests only. Defaults to
+   * `LTLAB_WEBGPU_ALLOW_SOFTWARE`, then false. `auto` never picks one.
+   */
+  allowSoftwareAdapter?: boolean;
 }
 
-type Candidate = 'tensorflow-gpu' | 'tensorflow' | 'native' | 'wasm' | 'cpu';
+type Candidate = 'tensorflow-gpu' | 'webgpu' | 'tensorflow' | 'native' | 'wasm' | 'cpu';
 
-const AUTO_ORDER: readonly Candidate[] = ['tensorflow-gpu', 'tensorflow', 'native', 'wasm', 'cpu'];
+/** GPU backends first, then the CPU ones from fastest. */
+const AUTO_ORDER: readonly Candidate[] = ['tensorflow-gpu', 'webgpu', 'tensorflow', 'native', 'wasm', 'cpu'];
 
 /** Package names in variables so no bundler or type checker treats them as dependencies. */
 const NATIVE_PACKAGES = { 'tensorflow-gpu': '@tensorflow/tfjs-node-gpu', tensorflow: '@tensorflow/tfjs-node' } as const;
 
 /**
- * Activates a TF.js backend. `auto` tries tfjs-node-gpu (only when a GPU is visible), then
- * tfjs-node, then native (oneDNN, when its addon was built), then wasm, then cpu; the native packages are loaded by dynamic import, so none is a
+ * Activates a TF.js backend. `auto` tries tfjs-node-gpu (only when a GPU and the CUDA 11 libraries
+ * it needs are there), then webgpu (only when a GPU device exists, and never on a software
+ * adapter), then tfjs-node, then native (oneDNN, when its addon was built), then wasm, then cpu.
+ * tfjs-node(-gpu) and Dawn's `webgpu` are loaded by dynamic import, so none is a required
  * dependency. Selecting wasm registers the runtime's training kernels (idempotent).
  */
 export async function initRuntime(options: InitRuntimeOptions = {}): Promise<RuntimeInfo> {
@@ -76,7 +95,9 @@ export async function initRuntime(options: InitRuntimeOptions = {}): Promise<Run
         ? 'Install @tensorflow/tfjs-node (CPU) or @tensorflow/tfjs-node-gpu (CUDA) in this environment, or set LTLAB_BACKEND=auto.'
         : requested === 'native'
           ? `Build the native backend (${NATIVE_INSTALL_HINT}), or set LTLAB_BACKEND=auto.`
-          : 'Set LTLAB_BACKEND=cpu, or install @tensorflow/tfjs-node(-gpu) on this machine.',
+          : requested === 'webgpu'
+            ? `Install ${WEBGPU_INSTALL_HINT}; \`ltlab doctor\` says what is missing. Or set LTLAB_BACKEND=auto.`
+            : 'Set LTLAB_BACKEND=cpu, or install @tensorflow/tfjs-node(-gpu) on this machine.',
   });
 }
 
@@ -86,12 +107,37 @@ async function activate(
   options: InitRuntimeOptions,
 ): Promise<Omit<RuntimeInfo, 'reason'>> {
   if (candidate === 'tensorflow-gpu' || candidate === 'tensorflow') {
-    if (candidate === 'tensorflow-gpu' && visibleGpus().length === 0) throw new Error('no GPU visible');
+    if (candidate === 'tensorflow-gpu') {
+      if (visibleGpus().length === 0) throw new Error('no GPU visible');
+      const missing = missingSharedLibraries(TFJS_NODE_GPU_LIBRARIES);
+      // libtensorflow 2.9 would load and quietly compute on the CPU.
+      if (missing.length > 0)
+        throw new Error(
+          `the CUDA 11 libraries tfjs-node-gpu needs are absent (${missing.join(', ')}), so it would run on the CPU`,
+        );
+    }
     await importNative(NATIVE_PACKAGES[candidate]);
     await setBackend('tensorflow');
     const device = candidate === 'tensorflow-gpu' ? `GPU: ${visibleGpus().join(', ')}` : cpuDescription();
     const hints = candidate === 'tensorflow' && visibleGpus().length > 0 ? [GPU_HINT] : [];
     return { backend: 'tensorflow', requested, device, hints };
+  }
+  if (candidate === 'webgpu') {
+    if (requested === 'auto' && !gpuDevicePresent()) throw new Error('no GPU device');
+    const webgpu = await registerWebgpuBackend({
+      index: options.webgpuAdapter ?? webgpuAdapterFromEnv(),
+      allowSoftware: requested !== 'auto' && (options.allowSoftwareAdapter ?? webgpuAllowSoftwareFromEnv()),
+    });
+    await setBackend('webgpu');
+    const { adapter } = webgpu;
+    const kind = adapter.software ? 'software adapter' : 'GPU';
+    return {
+      backend: 'webgpu',
+      requested,
+      device: `${kind}: ${adapter.name} (${adapter.vendor}${adapter.architecture ? ` ${adapter.architecture}` : ''}; ${adapter.description}); WebGPU via Dawn on Vulkan, adapter ${adapter.index}`,
+      hints: [],
+      webgpu,
+    };
   }
   if (candidate === 'native') {
     const native = registerNativeBackend(options.nativeThreads ?? nativeThreadsFromEnv() ?? defaultNativeThreads());
@@ -132,7 +178,7 @@ async function activate(
 }
 
 const GPU_HINT =
-  'A GPU is visible: `npm install @tensorflow/tfjs-node-gpu` (needs the CUDA/cuDNN its libtensorflow was built for) to train on it.';
+  'A GPU is visible: LTLAB_BACKEND=webgpu trains on it through Vulkan (`ltlab doctor` says what is missing), or @tensorflow/tfjs-node-gpu with the CUDA 11 libraries its libtensorflow was built for.';
 
 function nativeHints(): string[] {
   return visibleGpus().length > 0
@@ -155,6 +201,18 @@ async function importNative(name: string): Promise<void> {
 async function setBackend(name: string): Promise<void> {
   if (!(await tf.setBackend(name))) throw new Error(`tf.setBackend('${name}') returned false`);
   await tf.ready();
+}
+
+/** An NVIDIA GPU, or any GPU with a render node (AMD, Intel): worth asking Dawn for an adapter. */
+function gpuDevicePresent(): boolean {
+  // A CPU worker slot hides GPUs this way; it must not take one through Vulkan either.
+  if (process.env.CUDA_VISIBLE_DEVICES === '' || process.env.CUDA_VISIBLE_DEVICES === '-1') return false;
+  if (visibleGpus().length > 0) return true;
+  try {
+    return readdirSync('/dev/dri').some((name) => name.startsWith('renderD'));
+  } catch {
+    return false;
+  }
 }
 
 /** GPU models from the NVIDIA driver's /proc entries (empty without a driver or a GPU). */
