@@ -9,47 +9,9 @@ import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import { BACKENDS, useBackend } from './__fixtures__/backends.js';
 import { CONTRACT_FIXTURES, type ContractFixture, type PlainCase } from './__fixtures__/contract-fixtures.js';
-import { flatten, type GoldenCase, readGolden, toleranceViolations, toTensors } from './__fixtures__/golden.js';
-import type { LossDefinition } from './loss-definition.js';
+import { boundCases, evaluateGolden, goldenViolations, lossOf } from './__fixtures__/evaluate-golden.js';
+import { flatten, toTensors } from './__fixtures__/golden.js';
 import { getLoss, listLosses } from './registry.js';
-
-interface BoundCase {
-  file: string;
-  goldenCase: GoldenCase;
-}
-
-function boundCases(fixture: ContractFixture): BoundCase[] {
-  return fixture.golden.flatMap(({ file, adapt }) =>
-    readGolden(file).cases.map((goldenCase) => ({ file, goldenCase: adapt ? adapt(goldenCase) : goldenCase })),
-  );
-}
-
-/** The loss as a function of the differentiable inputs, the rest held fixed. */
-function lossOf(definition: LossDefinition, plain: PlainCase, wrt: readonly string[]) {
-  return (...variables: tf.Tensor[]): tf.Scalar => {
-    const fixed = toTensors(Object.fromEntries(Object.entries(plain.inputs).filter(([key]) => !wrt.includes(key))));
-    const inputs = { ...fixed, ...Object.fromEntries(wrt.map((key, i) => [key, variables[i] as tf.Tensor])) };
-    return definition.compute(inputs, plain.options);
-  };
-}
-
-/** Loss value and gradients of a golden case, the gradient names resolved through the aliases. */
-function evaluate(definition: LossDefinition, fixture: ContractFixture, goldenCase: GoldenCase) {
-  const gradNames = Object.keys(goldenCase.expected.grads);
-  const wrt = [...new Set(gradNames.map((name) => fixture.gradAliases?.[name]?.input ?? name))];
-  return tf.tidy(() => {
-    const variables = wrt.map((key) => toTensors({ [key]: goldenCase.inputs[key] ?? null })[key] as tf.Tensor);
-    const { value, grads } = tf.valueAndGrads(lossOf(definition, goldenCase, wrt))(variables);
-    const gradValues: Record<string, Float32Array> = {};
-    for (const name of gradNames) {
-      const alias = fixture.gradAliases?.[name];
-      const grad = grads[wrt.indexOf(alias?.input ?? name)] as tf.Tensor;
-      const block = alias ? tf.slice(grad, [0], [alias.rows(goldenCase.inputs)]) : grad;
-      gradValues[name] = block.dataSync() as Float32Array;
-    }
-    return { loss: value.dataSync()[0] as number, grads: gradValues };
-  });
-}
 
 /** The smallest golden case, by element count of its differentiable inputs. */
 function tinyCase(fixture: ContractFixture): PlainCase {
@@ -92,19 +54,8 @@ describe.each(BACKENDS)('loss contract on %s', (backend) => {
 
       it.each(boundCases(fixture).map((bound) => [`${bound.file}/${bound.goldenCase.name}`, bound] as const))(
         'matches golden %s (loss and gradients)',
-        (_label, { goldenCase }) => {
-          const actual = evaluate(definition, fixture, goldenCase);
-          const problems = toleranceViolations([actual.loss], [goldenCase.expected.loss], goldenCase.tolerance).map(
-            (line) => `loss ${line}`,
-          );
-          for (const [gradName, expected] of Object.entries(goldenCase.expected.grads)) {
-            const got = actual.grads[gradName] ?? new Float32Array();
-            problems.push(
-              ...toleranceViolations(got, flatten(expected), goldenCase.tolerance).map(
-                (line) => `d/d${gradName}${line}`,
-              ),
-            );
-          }
+        async (_label, { goldenCase }) => {
+          const problems = goldenViolations(await evaluateGolden(definition, fixture, goldenCase), goldenCase);
           expect(problems).toEqual([]);
         },
       );
