@@ -3,12 +3,13 @@ import { describe, expect, it } from 'vitest';
 import { parseSlots, slotEnv, slotName } from './slots.js';
 
 describe('slots', () => {
-  it('gives a GPU slot its GPU in PCI order and a CPU slot no GPU and one wasm or native thread', () => {
+  it('gives a GPU slot its GPU in PCI order (CUDA) and as the webgpu adapter index, and a CPU slot no GPU and one wasm or native thread', () => {
     const base = { PATH: '/bin', LTLAB_WASM_THREADS: '8', LTLAB_NATIVE_THREADS: '8', CUDA_VISIBLE_DEVICES: '0,1' };
     expect(slotEnv({ kind: 'gpu', index: 1 }, base)).toMatchObject({
       PATH: '/bin',
       CUDA_DEVICE_ORDER: 'PCI_BUS_ID',
       CUDA_VISIBLE_DEVICES: '1',
+      LTLAB_WEBGPU_ADAPTER: '1',
     });
     expect(slotEnv({ kind: 'cpu', core: 0 }, base)).toEqual({
       PATH: '/bin',

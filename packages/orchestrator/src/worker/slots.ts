@@ -51,10 +51,18 @@ export function slotName(slot: Slot): string {
 /**
  * Environment of a trainer child on this slot. CUDA numbers GPUs fastest first unless told
  * otherwise; PCI bus order makes `--gpus 1` the GPU that nvidia-smi (and the heartbeat) calls 1.
+ * The webgpu backend does not read CUDA's variables: it takes Dawn's adapter of the same index,
+ * which Vulkan lists in the driver's order (docs/deploy.md says when that mapping needs one
+ * worker per GPU instead).
  */
 export function slotEnv(slot: Slot, base: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
   if (slot.kind === 'gpu')
-    return { ...base, CUDA_DEVICE_ORDER: 'PCI_BUS_ID', CUDA_VISIBLE_DEVICES: String(slot.index) };
+    return {
+      ...base,
+      CUDA_DEVICE_ORDER: 'PCI_BUS_ID',
+      CUDA_VISIBLE_DEVICES: String(slot.index),
+      LTLAB_WEBGPU_ADAPTER: String(slot.index),
+    };
   // No GPU for CPU slots, so an installed tfjs-node-gpu does not grab one; one wasm or native
   // thread, as the slot owns one core (pinned) and more threads would only take turns on it.
   return { ...base, CUDA_VISIBLE_DEVICES: '', LTLAB_WASM_THREADS: '1', LTLAB_NATIVE_THREADS: '1' };

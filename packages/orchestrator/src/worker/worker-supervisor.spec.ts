@@ -161,6 +161,18 @@ describe('WorkerSupervisor heartbeats', () => {
     expect(Number(readFileSync(result.healthFile, 'utf8'))).toBeGreaterThanOrEqual(result.after.time);
   });
 
+  it("on webgpu, adds the Vulkan adapter and driver the trainer opened to the GPU slot's device", async () => {
+    const adapter = 'GPU: Fake H100 (nvidia hopper; 580.65.06); WebGPU via Dawn on Vulkan, adapter 1';
+    const result = await runOnce({
+      slot: { kind: 'gpu', index: 1 },
+      slotName: 'gpu1',
+      runId: 'hb-webgpu',
+      trainer: fakeTrainer('webgpu', adapter),
+      probeGpus: async () => [{ index: 1, name: 'Fake H100', memoryUsedBytes: MIB, memoryTotalBytes: 81559 * MIB }],
+    });
+    expect(result.after).toMatchObject({ backend: 'webgpu', device: `Fake H100 (GPU 1, 81559 MiB); ${adapter}` });
+  });
+
   it("reports a CPU slot's trainer backend, device and resident memory while it runs", async () => {
     const result = await runOnce({
       slot: { kind: 'cpu', core: 0 },

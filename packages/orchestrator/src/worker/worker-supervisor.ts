@@ -346,7 +346,8 @@ export class WorkerSupervisor {
   /**
    * One heartbeat per slot. Backend and device are what the slot's last trainer loaded (so a GPU
    * node that fell back to wasm shows it), before that the requested backend; a GPU slot's device
-   * is its model from the driver. Memory is the GPU memory in use on a GPU slot's GPU, else the
+   * is its model from the driver; on webgpu followed by the Vulkan adapter the trainer opened and
+   * its driver (tensorflow's device lists every GPU it saw, so it is left out). Memory is the GPU memory in use on a GPU slot's GPU, else the
    * running trainer's resident memory, else (idle slot) this supervisor's.
    */
   async #beat(): Promise<void> {
@@ -395,7 +396,12 @@ export class WorkerSupervisor {
     const trainerRss = trainer?.pid === undefined ? null : processRssBytes(trainer.pid);
     return {
       backend: state.runtime?.backend ?? this.#options.backend ?? null,
-      device: gpu === undefined ? (state.runtime?.device ?? this.#options.device ?? null) : describeGpu(gpu),
+      device:
+        gpu === undefined
+          ? (state.runtime?.device ?? this.#options.device ?? null)
+          : state.runtime?.backend === 'webgpu' && state.runtime.device !== null
+            ? `${describeGpu(gpu)}; ${state.runtime.device}`
+            : describeGpu(gpu),
       memoryBytes: gpu?.memoryUsedBytes ?? trainerRss ?? ownMemory,
     };
   }
