@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { SGD_UPDATE, type SgdUpdateAttrs } from './native/kernels/optimizer.js';
 import { NATIVE_BACKEND } from './native/native-backend.js';
+import { WEBGPU_BACKEND } from './webgpu/register-webgpu-backend.js';
 
 export interface SgdUpdateInput extends SgdUpdateAttrs {
   param: tf.Tensor;
@@ -14,12 +15,13 @@ export interface SgdUpdateInput extends SgdUpdateAttrs {
  *   g = grad + weightDecay · param;  buf = momentum · buf + g;
  *   step = nesterov ? g + momentum · buf : buf;  param' = param − lr · step
  * (momentum 0: step = g, and no buffer is returned). On native this is one kernel instead of up to
- * seven; elsewhere the same float32 operations in the same order, so both give equal values.
+ * seven, on webgpu two dispatches; elsewhere the same float32 operations in the same order, so
+ * native gives equal values (webgpu agrees to rounding: a GPU may fuse a multiply-add).
  */
 export function sgdUpdate(input: SgdUpdateInput): { param: tf.Tensor; buffer: tf.Tensor | undefined } {
   const { param, grad, buffer, lr, momentum, weightDecay, nesterov } = input;
   if (
-    tf.getBackend() === NATIVE_BACKEND &&
+    (tf.getBackend() === NATIVE_BACKEND || tf.getBackend() === WEBGPU_BACKEND) &&
     [param, grad, buffer].every((t) => t === undefined || t.dtype === 'float32')
   ) {
     const inputs: tf.NamedTensorMap = buffer === undefined ? { param, grad } : { param, grad, buffer };

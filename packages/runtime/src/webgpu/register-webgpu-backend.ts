@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { registerWebgpuOptimizerUpdates } from './kernels/optimizer-updates.js';
 import { registerWebgpuPadAnyRank } from './kernels/pad-any-rank.js';
 import { type DawnGpu, openWebgpuAdapter, type WebgpuAdapterSummary } from './webgpu-adapter.js';
 
@@ -42,6 +43,7 @@ export async function registerWebgpuBackend(options: {
   const { WebGPUBackend } = await import('@tensorflow/tfjs-backend-webgpu');
   if (!kernelsPatched) {
     registerWebgpuPadAnyRank(WEBGPU_BACKEND);
+    registerWebgpuOptimizerUpdates(WEBGPU_BACKEND);
     kernelsPatched = true;
   }
   installNavigatorGpu(opened.gpu);

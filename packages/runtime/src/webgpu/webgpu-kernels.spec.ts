@@ -193,13 +193,41 @@ describe.skipIf(!webgpu.available)('webgpu kernels match the cpu backend (relati
     });
   });
 
-  it('the SGD update with momentum and weight decay, and the running-average update', async () => {
-    await expectSameOnWebgpu(() => {
-      const param = seededNormal([5, 7], 14);
-      const grad = seededNormal([5, 7], 15);
-      const buffer = seededNormal([5, 7], 16);
-      const step = sgdUpdate({ param, grad, buffer, lr: 0.1, momentum: 0.9, weightDecay: 5e-4, nesterov: false });
-      return [step.param, step.buffer as tf.Tensor, movingAverage(buffer, grad, 0.1)];
+  for (const [momentum, nesterov, weightDecay, withBuffer] of [
+    [0.9, false, 5e-4, true],
+    [0.9, true, 5e-4, true],
+    [0.9, false, 0, false],
+    [0, false, 5e-4, false],
+  ] as const) {
+    it(`sgdUpdate (two dispatches on webgpu): momentum ${momentum}, nesterov ${nesterov}, decay ${weightDecay}, ${withBuffer ? 'with' : 'without'} a buffer`, async () => {
+      await expectSameOnWebgpu(() => {
+        const param = seededNormal([3, 3, 5, 7], 14);
+        const grad = seededNormal([3, 3, 5, 7], 15);
+        const buffer = withBuffer ? seededNormal([3, 3, 5, 7], 16) : undefined;
+        const step = sgdUpdate({ param, grad, buffer, lr: 0.1, momentum, weightDecay, nesterov });
+        return step.buffer === undefined ? [step.param] : [step.param, step.buffer];
+      });
     });
+  }
+
+  it('movingAverage (one dispatch on webgpu), with and without a scale', async () => {
+    await expectSameOnWebgpu(() => {
+      const running = seededNormal([64], 17);
+      const value = seededNormal([64], 18);
+      return [movingAverage(running, value, 0.1), movingAverage(running, value, 0.1, 64 / 63)];
+    });
+  });
+
+  it("the fused updates run as the runtime's kernels on webgpu, not the composed ops", async () => {
+    await tf.setBackend('webgpu');
+    const param = seededNormal([10], 19);
+    const grad = seededNormal([10], 20);
+    const profile = await tf.profile(() => {
+      const step = sgdUpdate({ param, grad, lr: 0.1, momentum: 0.9, weightDecay: 5e-4, nesterov: false });
+      return [step.param, step.buffer as tf.Tensor, movingAverage(param, grad, 0.1)];
+    });
+    expect(profile.kernelNames.sort()).toEqual(['LtlabMovingAverage', 'LtlabSgdUpdate']);
+    tf.dispose([param, grad]);
+    await tf.setBackend('cpu');
   });
 });
