@@ -91,12 +91,12 @@ describe('FeatureQueue', () => {
     queue.dispose();
   });
 
-  it('exports and restores its state, and rejects bad input', () => {
+  it('exports and restores its state, and rejects bad input', async () => {
     const queue = FeatureQueue.create({ size: 4, dim: 2, numClasses: 2 });
     const k = tf.tensor2d([[9, 9]]);
     const l = tf.tensor1d([1], 'int32');
     queue.enqueue(k, l);
-    const state = queue.exportState();
+    const state = await queue.exportState();
     const other = FeatureQueue.create({ size: 4, dim: 2, numClasses: 2, seed: 7 });
     other.loadState(state);
     expect(rows(other)).toEqual(rows(queue));

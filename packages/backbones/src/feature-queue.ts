@@ -103,15 +103,14 @@ export class FeatureQueue {
     this.#pointer = (ptr + batch) % this.size;
   }
 
-  exportState(): FeatureQueueState {
+  /** Copies of the contents, read with `data()`: a GPU backend (webgpu in Node) cannot read synchronously. */
+  async exportState(): Promise<FeatureQueueState> {
+    const pointer = this.#pointer;
+    const [features, labels] = await Promise.all([this.#features.data(), this.#labels.data()]);
     return {
-      features: {
-        shape: [this.size, this.dim],
-        dtype: 'float32',
-        values: (this.#features.dataSync() as Float32Array).slice(),
-      },
-      labels: { shape: [this.size], dtype: 'int32', values: (this.#labels.dataSync() as Int32Array).slice() },
-      pointer: this.#pointer,
+      features: { shape: [this.size, this.dim], dtype: 'float32', values: (features as Float32Array).slice() },
+      labels: { shape: [this.size], dtype: 'int32', values: (labels as Int32Array).slice() },
+      pointer,
     };
   }
 

@@ -20,7 +20,7 @@ describe('weight initialisation', () => {
   it('follows torchvision (fan_out convs, BN 1/0, default linear) and the CIFAR ResNet (fan_in)', async () => {
     await initRuntime({ backend: 'cpu' });
     const imagenet = createBackbone('resnet10', { numClasses: 10, inputShape: [32, 32, 3], seed: 4 });
-    const w = imagenet.exportWeights();
+    const w = await imagenet.exportWeights();
     // layer2.0.conv1: 64 -> 128, 3x3: fan_out = 128 * 9.
     expect(stats(w['layer2.0.conv1.weight']?.values as Float32Array).std).toBeCloseTo(Math.sqrt(2 / (128 * 9)), 3);
     expect(Array.from(w['bn1.weight']?.values ?? []).every((v) => v === 1)).toBe(true);
@@ -32,7 +32,7 @@ describe('weight initialisation', () => {
     imagenet.dispose();
 
     const cifar = createBackbone('resnet20', { numClasses: 10, inputShape: [32, 32, 3], seed: 4 });
-    const c = cifar.exportWeights();
+    const c = await cifar.exportWeights();
     // layer3.1.conv2: 64 -> 64, 3x3: fan_in = 64 * 9.
     expect(stats(c['layer3.1.conv2.weight']?.values as Float32Array).std).toBeCloseTo(Math.sqrt(2 / (64 * 9)), 3);
     expect(stats(c['fc.weight']?.values as Float32Array).std).toBeCloseTo(Math.sqrt(2 / 64), 1);
@@ -48,13 +48,13 @@ describe('weight initialisation', () => {
   it('gives the same weights for the same seed on every backend, and other weights for another seed', async () => {
     await initRuntime({ backend: 'cpu' });
     const onCpu = createBackbone('resnet8', { numClasses: 3, inputShape: [8, 8, 1], seed: 'run-1' });
-    const cpuWeights = onCpu.exportWeights();
+    const cpuWeights = await onCpu.exportWeights();
     onCpu.dispose();
     await initRuntime({ backend: 'wasm' });
     const onWasm = createBackbone('resnet8', { numClasses: 3, inputShape: [8, 8, 1], seed: 'run-1' });
     const other = createBackbone('resnet8', { numClasses: 3, inputShape: [8, 8, 1], seed: 'run-2' });
-    const wasmWeights = onWasm.exportWeights();
-    const otherWeights = other.exportWeights();
+    const wasmWeights = await onWasm.exportWeights();
+    const otherWeights = await other.exportWeights();
     for (const [name, entry] of Object.entries(cpuWeights)) {
       expect(Array.from(wasmWeights[name]?.values ?? [])).toEqual(Array.from(entry.values));
     }
@@ -70,7 +70,7 @@ describe('weight initialisation', () => {
     await initRuntime({ backend: 'cpu' });
     const ten = createBackbone('resnet8', { numClasses: 10, inputShape: [8, 8, 3] });
     const five = createBackbone('resnet8', { numClasses: 5, inputShape: [8, 8, 3] });
-    const weights = ten.exportWeights();
+    const weights = await ten.exportWeights();
     expect(() => five.loadWeights(weights)).toThrow(expect.objectContaining({ code: 'CONFIG.INVALID' }));
     const { 'fc.bias': _dropped, ...missing } = weights;
     expect(() => ten.loadWeights(missing)).toThrow(/missing fc\.bias/);

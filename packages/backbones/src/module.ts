@@ -19,8 +19,8 @@ export interface ParamModule {
   namedBuffers(): NamedVariable[];
   /** Scalars in the parameters (torch's `sum(p.numel() for p in parameters())`). */
   parameterCount(): number;
-  /** Every tensor by name, running statistics included. */
-  exportWeights(): WeightMap;
+  /** Every tensor by name, running statistics included; asynchronous, as a GPU backend reads. */
+  exportWeights(): Promise<WeightMap>;
   /** Replaces every tensor; throws CONFIG.INVALID on other names/shapes, CHECKPOINT.CORRUPT on damaged values. */
   loadWeights(weights: WeightMap): void;
   dispose(): void;

@@ -48,14 +48,14 @@ describe('MomentumEncoder', () => {
     q.mlp.dispose();
   });
 
-  it('updates parameters by theta_k = m theta_k + (1 - m) theta_q and leaves buffers alone', () => {
+  it('updates parameters by theta_k = m theta_k + (1 - m) theta_q and leaves buffers alone', async () => {
     const q = query();
     const encoder = MomentumEncoder.create(q, { momentum: 0.9 });
     // Key tensors all 2 (running stats included), query tensors all 12: one step gives
     // 0.9 * 2 + 0.1 * 12 = 3 for parameters, and 2 (unchanged) for buffers.
-    encoder.loadWeights(filled(encoder.exportWeights(), 2));
-    q.backbone.loadWeights(filled(q.backbone.exportWeights(), 12));
-    q.mlp.loadWeights(filled(q.mlp.exportWeights(), 12));
+    encoder.loadWeights(filled(await encoder.exportWeights(), 2));
+    q.backbone.loadWeights(filled(await q.backbone.exportWeights(), 12));
+    q.mlp.loadWeights(filled(await q.mlp.exportWeights(), 12));
     encoder.update(q);
     for (const [name, variable] of [...encoder.backbone.namedParameters(), ...encoder.mlp.namedParameters()]) {
       const values = variable.dataSync();

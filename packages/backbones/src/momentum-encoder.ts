@@ -69,8 +69,9 @@ export class MomentumEncoder {
   }
 
   /** Backbone and MLP tensors in one map (names are disjoint: the MLP's start with `mlp.`). */
-  exportWeights(): WeightMap {
-    return { ...this.backbone.exportWeights(), ...this.mlp.exportWeights() };
+  async exportWeights(): Promise<WeightMap> {
+    const [backbone, mlp] = await Promise.all([this.backbone.exportWeights(), this.mlp.exportWeights()]);
+    return { ...backbone, ...mlp };
   }
 
   loadWeights(weights: WeightMap): void {

@@ -30,7 +30,7 @@ export abstract class ParamSetModule implements ParamModule, VariableLists {
     return this.params.parameterCount();
   }
 
-  exportWeights(): WeightMap {
+  exportWeights(): Promise<WeightMap> {
     return this.params.exportWeights();
   }
 

@@ -106,17 +106,18 @@ export class ParamSet {
       .map((spec) => [spec.name, this.variable(spec.name)] as const);
   }
 
-  /** Copies of every value (never views of backend memory). */
-  exportWeights(): WeightMap {
+  /**
+   * Copies of every value (never views of backend memory). Read with `data()`: a GPU backend
+   * (webgpu in Node) cannot read synchronously.
+   */
+  async exportWeights(): Promise<WeightMap> {
+    const variables = this.specs.map((spec) => [spec.name, this.variable(spec.name)] as const);
+    // Every read starts before the first is awaited, so a GPU backend overlaps the downloads.
+    const values = await Promise.all(variables.map(([, variable]) => variable.data()));
     const out: WeightMap = {};
-    for (const spec of this.#specs.values()) {
-      const variable = this.variable(spec.name);
-      out[spec.name] = {
-        shape: [...variable.shape],
-        dtype: 'float32',
-        values: (variable.dataSync() as Float32Array).slice(),
-      };
-    }
+    variables.forEach(([name, variable], i) => {
+      out[name] = { shape: [...variable.shape], dtype: 'float32', values: (values[i] as Float32Array).slice() };
+    });
     return out;
   }
 

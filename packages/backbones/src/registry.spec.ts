@@ -44,7 +44,7 @@ function maxAbsDiff(a: tf.Tensor, b: tf.Tensor): number {
   return tf.tidy(() => tf.max(tf.abs(tf.sub(a, b))).dataSync()[0] as number);
 }
 
-function checkSaveLoad(backbone: Backbone, x: tf.Tensor4D): void {
+async function checkSaveLoad(backbone: Backbone, x: tf.Tensor4D): Promise<void> {
   const other = createBackbone(backbone.name, {
     numClasses: NUM_CLASSES,
     inputShape: [...backbone.inputShape],
@@ -53,7 +53,7 @@ function checkSaveLoad(backbone: Backbone, x: tf.Tensor4D): void {
   const before = other.forward(x, { training: false });
   const expected = backbone.forward(x, { training: false });
   expect(maxAbsDiff(before, expected)).toBeGreaterThan(0);
-  other.loadWeights(backbone.exportWeights());
+  other.loadWeights(await backbone.exportWeights());
   const after = other.forward(x, { training: false });
   expect(Array.from(after.dataSync())).toEqual(Array.from(expected.dataSync()));
   tf.dispose([before, expected, after]);
@@ -85,7 +85,7 @@ describe('backbone registry', () => {
 
   for (const entry of listBackbones()) {
     const { tier, size } = TIER[entry.name] ?? { tier: 'shapes', size: 32 };
-    it(`${entry.name} (${tier})`, () => {
+    it(`${entry.name} (${tier})`, async () => {
       const { specs } = describeBackbone(entry.name, { numClasses: NUM_CLASSES, inputShape: [size, size, 3] });
       expect(specs.find((spec) => spec.name === 'fc.weight')?.shape).toEqual([entry.featureDim, NUM_CLASSES]);
       expect(new Set(specs.map((spec) => spec.name)).size).toBe(specs.length);
@@ -121,7 +121,7 @@ describe('backbone registry', () => {
       expect(tf.memory().numTensors).toBe(afterSetup);
 
       // The round trip is architecture-independent code; the large models skip its extra forwards.
-      if (tier === 'full') checkSaveLoad(backbone, x);
+      if (tier === 'full') await checkSaveLoad(backbone, x);
       x.dispose();
       backbone.dispose();
       expect(tf.memory().numTensors).toBe(start);

@@ -35,8 +35,12 @@ export async function evaluate(
   try {
     for await (const batch of loader.epoch(0)) {
       const logits = tf.tidy(() => model.predict(tf.tensor4d(batch.views[0] as Float32Array, batch.shape)));
-      scores.set(logits.dataSync(), batch.start * numClasses);
-      logits.dispose();
+      try {
+        // Read asynchronously: a GPU backend (webgpu in Node) cannot read synchronously.
+        scores.set(await logits.data(), batch.start * numClasses);
+      } finally {
+        logits.dispose();
+      }
       labels.set(batch.labels, batch.start);
     }
   } finally {

@@ -36,18 +36,18 @@ describe('Sgd', () => {
     w.dispose();
   });
 
-  it('exempts 1-D parameters from weight decay when asked, and round-trips its state', () => {
+  it('exempts 1-D parameters from weight decay when asked, and round-trips its state', async () => {
     const bias = tf.variable(tf.tensor1d([2]));
     const sgd = new Sgd({ momentum: 0.9, nesterov: false, weightDecay: 0.1, weightDecayOnNormAndBias: false });
     const zero = tf.zeros([1]);
     sgd.step([['b', bias]], { b: zero }, 1);
     expect(bias.dataSync()[0]).toBe(2);
-    const state = sgd.exportState();
+    const state = await sgd.exportState();
     const copy = new Sgd({ momentum: 0.9, nesterov: false, weightDecay: 0.1, weightDecayOnNormAndBias: false });
     const before = tf.memory().numTensors;
     copy.loadState(state);
     expect(tf.memory().numTensors).toBe(before + 1);
-    expect(copy.exportState()).toEqual(state);
+    expect(await copy.exportState()).toEqual(state);
     tf.dispose([bias, zero]);
     sgd.dispose();
     copy.dispose();

@@ -56,11 +56,15 @@ export class Sgd {
     }
   }
 
-  exportState(): SgdState {
+  /** Read with `data()`: a GPU backend (webgpu in Node) cannot read synchronously. */
+  async exportState(): Promise<SgdState> {
+    const buffers = [...this.#buffers];
+    // Every read starts before the first is awaited, so a GPU backend overlaps the downloads.
+    const values = await Promise.all(buffers.map(([, buffer]) => buffer.data()));
     const out: SgdState = {};
-    for (const [name, buffer] of this.#buffers) {
-      out[name] = { shape: [...buffer.shape], values: buffer.dataSync() as Float32Array };
-    }
+    buffers.forEach(([name, buffer], i) => {
+      out[name] = { shape: [...buffer.shape], values: values[i] as Float32Array };
+    });
     return out;
   }
 

@@ -210,7 +210,8 @@ export async function trainRun(options: TrainOptions): Promise<TrainResult> {
                 ),
               variables,
             );
-            const lossValue = (value.dataSync() as Float32Array)[0] as number;
+            // Read asynchronously: a GPU backend (webgpu in Node) cannot read synchronously.
+            const lossValue = ((await value.data()) as Float32Array)[0] as number;
             if (!Number.isFinite(lossValue)) {
               throw new LtlabError(
                 'TRAIN.NAN_LOSS',
@@ -269,7 +270,7 @@ export async function trainRun(options: TrainOptions): Promise<TrainResult> {
           const improved = final !== null && (progress.best === null || final.top1 > progress.best.top1);
           if (improved && final !== null) progress.best = { top1: final.top1, epoch };
           if (last || progress.epoch % config.checkpoint.everyEpochs === 0) {
-            saveCheckpoint(model, optimizer, progress, checkpointDir, config, emit, artifactRoot, improved);
+            await saveCheckpoint(model, optimizer, progress, checkpointDir, config, emit, artifactRoot, improved);
           }
         }
       } finally {
@@ -348,7 +349,8 @@ function checkStageFits(stage: Stage, main: LossDefinition): void {
   }
 }
 
-function saveCheckpoint(
+/** Tensors are read asynchronously (a GPU backend cannot read synchronously); the file is written synchronously. */
+async function saveCheckpoint(
   model: TrainingModel,
   optimizer: Sgd,
   progress: Progress,
@@ -357,9 +359,10 @@ function saveCheckpoint(
   emit: (body: EventBody) => void,
   artifactRoot: string,
   best: boolean,
-): void {
-  const tensors: Parameters<typeof writeCheckpoint>[1]['tensors'] = { ...model.exportWeights() };
-  for (const [name, entry] of Object.entries(optimizer.exportState())) {
+): Promise<void> {
+  const [weights, optimizerState] = await Promise.all([model.exportWeights(), optimizer.exportState()]);
+  const tensors: Parameters<typeof writeCheckpoint>[1]['tensors'] = { ...weights };
+  for (const [name, entry] of Object.entries(optimizerState)) {
     tensors[`sgd/${name}`] = { shape: entry.shape, dtype: 'float32', values: entry.values };
   }
   const path = epochCheckpointPath(dir, progress.epoch);

@@ -228,20 +228,26 @@ export class TrainingModel {
     });
   }
 
-  /** Every tensor of the run's network by prefixed name (what a checkpoint stores). */
-  exportWeights(): WeightMap {
+  /** Every tensor of the run's network by prefixed name (what a checkpoint stores), read asynchronously. */
+  async exportWeights(): Promise<WeightMap> {
+    const [backbone, mlp, branches, key, queue] = await Promise.all([
+      this.backbone.exportWeights(),
+      this.mlp?.exportWeights(),
+      this.branches?.exportWeights(),
+      this.keyEncoder?.exportWeights(),
+      this.queue?.exportState(),
+    ]);
     const out: WeightMap = {};
     const add = (prefix: string, map: WeightMap | undefined) => {
       for (const [name, entry] of Object.entries(map ?? {})) out[`${prefix}/${name}`] = entry;
     };
-    add('backbone', this.backbone.exportWeights());
-    add('mlp', this.mlp?.exportWeights());
-    add('branches', this.branches?.exportWeights());
-    add('key', this.keyEncoder?.exportWeights());
-    if (this.queue !== null) {
-      const state = this.queue.exportState();
-      out['queue/features'] = state.features;
-      out['queue/labels'] = state.labels;
+    add('backbone', backbone);
+    add('mlp', mlp);
+    add('branches', branches);
+    add('key', key);
+    if (queue !== undefined) {
+      out['queue/features'] = queue.features;
+      out['queue/labels'] = queue.labels;
     }
     return out;
   }
