@@ -33,8 +33,13 @@ export async function withProducer<T>(action: (ctx: ProducerContext) => Promise<
 
 /** The command that starts a trainer child: this CLI's bin again (built or from source). */
 export function trainerCommand(): { command: string; args: string[] } {
+  return cliChildCommand('train-child');
+}
+
+/** This CLI's bin again (built or from source) with an internal command that loads TF.js. */
+export function cliChildCommand(name: 'train-child' | 'doctor-child'): { command: string; args: string[] } {
   const bin = fileURLToPath(new URL('../bin/ltlab.mjs', import.meta.url));
-  return { command: process.execPath, args: [bin, 'train-child'] };
+  return { command: process.execPath, args: [bin, name] };
 }
 
 /** The commit and dirty flag of the code that runs, when it runs from a git checkout. */

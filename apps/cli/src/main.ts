@@ -1,5 +1,7 @@
 import { isLtlabError, toLtlabError } from '@ltlab/core';
 import { dbCommand } from './commands/db.js';
+import { doctorCommand } from './commands/doctor.js';
+import { doctorChildCommand } from './commands/doctor-child.js';
 import { runsCommand } from './commands/runs.js';
 import { serveCommand } from './commands/serve.js';
 import { sweepCommand } from './commands/sweep.js';
@@ -22,11 +24,15 @@ Usage: ltlab <command> [flags]
   serve                      record events into the store (and reap lost runs)
   up                         serve + worker on this machine
   db migrate                 apply database migrations (DATABASE_URL, else SQLite in $LTLAB_HOME)
+  doctor                     which TF.js backends load here, why the others do not (with the fix),
+                             and what LTLAB_BACKEND=auto picks (exit 0 when one loads: cpu always does)
 
 Environment: REDIS_URL (redis://127.0.0.1:6379), DATABASE_URL (postgresql://... or file:...),
-LTLAB_HOME (./.ltlab), LTLAB_ARTIFACTS, LTLAB_BACKEND (auto|tensorflow|native|wasm|cpu),
+LTLAB_HOME (./.ltlab), LTLAB_ARTIFACTS, LTLAB_BACKEND (auto|tensorflow|webgpu|native|wasm|cpu),
 LTLAB_NATIVE_THREADS (oneDNN threads of \`ltlab train\`, default all cores; worker slots use 1),
-LTLAB_WASM_THREADS (wasm threads of \`ltlab train\`, default 1; worker slots use 1).
+LTLAB_WASM_THREADS (wasm threads of \`ltlab train\`, default 1; worker slots use 1),
+LTLAB_WEBGPU_ADAPTER (the GPU of a webgpu run, an index \`ltlab doctor\` lists; worker GPU slots set it),
+LTLAB_WEBGPU_ALLOW_SOFTWARE=1 (let webgpu use a software Vulkan adapter: tests only).
 Most commands take --json. Exit codes: 0 ok, 1 failed, 2 usage/config error, 3 service or data unavailable.`;
 
 const COMMANDS: Record<string, (argv: readonly string[]) => Promise<number>> = {
@@ -38,6 +44,8 @@ const COMMANDS: Record<string, (argv: readonly string[]) => Promise<number>> = {
   serve: serveCommand,
   up: upCommand,
   db: dbCommand,
+  doctor: doctorCommand,
+  'doctor-child': () => doctorChildCommand(),
 };
 
 export async function main(argv: readonly string[]): Promise<number> {

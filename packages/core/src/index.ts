@@ -1,3 +1,4 @@
+export { BACKEND_CHOICES, type BackendName } from './backend-names.js';
 export { canonicalHash, canonicalJson } from './canonical-json.js';
 export { ERROR_CODES, type ErrorCode, isErrorCode } from './error-codes.js';
 export {

@@ -1,8 +1,8 @@
-import { parseOrThrow } from '@ltlab/core';
+import { BACKEND_CHOICES, parseOrThrow } from '@ltlab/core';
 import { z } from 'zod';
 
 /** What a user may ask for: `auto` picks the fastest backend that loads here. */
-export const backendChoiceSchema = z.enum(['auto', 'tensorflow', 'webgpu', 'native', 'wasm', 'cpu']);
+export const backendChoiceSchema = z.enum(BACKEND_CHOICES);
 export type BackendChoice = z.infer<typeof backendChoiceSchema>;
 
 /** Reads `LTLAB_BACKEND` (default `auto`), rejecting unknown values with the allowed list. */
@@ -13,6 +13,6 @@ export function backendChoiceFromEnv(env: NodeJS.ProcessEnv = process.env): Back
     backendChoiceSchema,
     raw,
     'LTLAB_BACKEND',
-    'Set LTLAB_BACKEND to auto, tensorflow, webgpu, native, wasm or cpu.',
+    `Set LTLAB_BACKEND to one of ${BACKEND_CHOICES.join(', ')}.`,
   );
 }

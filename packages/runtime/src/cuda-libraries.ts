@@ -24,7 +24,8 @@ export function missingSharedLibraries(
   });
 }
 
-function readLinkerCache(): string {
+/** `ldconfig -p`: the libraries the dynamic linker finds by soname (empty when ldconfig is absent). */
+export function readLinkerCache(): string {
   for (const ldconfig of ['/sbin/ldconfig', '/usr/sbin/ldconfig', 'ldconfig']) {
     const result = spawnSync(ldconfig, ['-p'], { encoding: 'utf8' });
     if (result.status === 0) return result.stdout;

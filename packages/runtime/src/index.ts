@@ -1,6 +1,18 @@
 export { type BackendChoice, backendChoiceFromEnv, backendChoiceSchema } from './backend-choice.js';
+export type { BackendProbes } from './backend-probes.js';
 export { batchNormTrain } from './batch-norm-train.js';
 export { pinProcessToCore, processAffinity } from './cpu-pinning.js';
+export {
+  type BackendDiagnosis,
+  type BackendReport,
+  backendDiagnosisSchema,
+  backendReportSchema,
+  DIAGNOSED_BACKENDS,
+  type DiagnosedBackend,
+  diagnoseBackends,
+  type WebgpuAdapterDiagnosis,
+  webgpuAdapterDiagnosisSchema,
+} from './diagnose-backends.js';
 export { type InitRuntimeOptions, initRuntime, type RuntimeInfo } from './init-runtime.js';
 export { assertNoTensorLeak, measureTensorLeak, type TensorLeak, tidyAsync } from './memory.js';
 export { movingAverage } from './moving-average.js';

@@ -1,9 +1,9 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { LtlabError } from '@ltlab/core';
 import * as tf from '@tensorflow/tfjs-core';
 import { type BackendChoice, backendChoiceFromEnv } from './backend-choice.js';
 import { missingSharedLibraries, TFJS_NODE_GPU_LIBRARIES } from './cuda-libraries.js';
+import { gpuRenderNodes, gpusHidden, nvidiaGpuModels } from './gpu-devices.js';
 import { NATIVE_INSTALL_HINT } from './native/native-addon.js';
 import { defaultNativeThreads, nativeThreadsFromEnv } from './native/native-threads.js';
 import { type NativeReport, registerNativeBackend } from './native/register-native-backend.js';
@@ -206,28 +206,13 @@ async function setBackend(name: string): Promise<void> {
 /** An NVIDIA GPU, or any GPU with a render node (AMD, Intel): worth asking Dawn for an adapter. */
 function gpuDevicePresent(): boolean {
   // A CPU worker slot hides GPUs this way; it must not take one through Vulkan either.
-  if (process.env.CUDA_VISIBLE_DEVICES === '' || process.env.CUDA_VISIBLE_DEVICES === '-1') return false;
-  if (visibleGpus().length > 0) return true;
-  try {
-    return readdirSync('/dev/dri').some((name) => name.startsWith('renderD'));
-  } catch {
-    return false;
-  }
+  if (gpusHidden()) return false;
+  return nvidiaGpuModels().length > 0 || gpuRenderNodes().length > 0;
 }
 
-/** GPU models from the NVIDIA driver's /proc entries (empty without a driver or a GPU). */
+/** NVIDIA GPUs this process may use (none when CUDA_VISIBLE_DEVICES hides them). */
 function visibleGpus(): string[] {
-  const root = '/proc/driver/nvidia/gpus';
-  if (process.env.CUDA_VISIBLE_DEVICES === '' || process.env.CUDA_VISIBLE_DEVICES === '-1' || !existsSync(root))
-    return [];
-  try {
-    return readdirSync(root).map((bus) => {
-      const text = readFileSync(`${root}/${bus}/information`, 'utf8');
-      return /^Model:\s*(.+)$/m.exec(text)?.[1]?.trim() ?? `NVIDIA GPU ${bus}`;
-    });
-  } catch {
-    return [];
-  }
+  return gpusHidden() ? [] : nvidiaGpuModels();
 }
 
 function cpuDescription(): string {

@@ -1,11 +1,12 @@
 import { resolve } from 'node:path';
+import { BACKEND_CHOICES } from '@ltlab/core';
 import { loadConfigFile } from '@ltlab/train/config';
 import { z } from 'zod';
 import { parseCommand } from '../args.js';
 import { EXIT, usageExit } from '../exit-codes.js';
 import { ProgressBar } from '../progress-bar.js';
 
-const USAGE = 'ltlab train <config.yaml> [--out DIR] [--resume] [--backend auto|tensorflow|wasm|cpu] [--run-id ID]';
+const USAGE = `ltlab train <config.yaml> [--out DIR] [--resume] [--backend ${BACKEND_CHOICES.join('|')}] [--run-id ID]`;
 
 /**
  * `ltlab train`: one run on this machine, no queue or database. Events go to stdout as JSON
@@ -18,7 +19,7 @@ export async function trainCommand(argv: readonly string[]): Promise<number> {
     z.object({
       out: z.string().optional(),
       resume: z.boolean().default(false),
-      backend: z.enum(['auto', 'tensorflow', 'wasm', 'cpu']).optional(),
+      backend: z.enum(BACKEND_CHOICES).optional(),
       'run-id': z
         .string()
         .regex(/^[\w.-]+$/)
@@ -55,7 +56,7 @@ export async function trainCommand(argv: readonly string[]): Promise<number> {
         ? {}
         : {
             onBatch: (p: { epoch: number; totalEpochs: number; batch: number; batches: number; loss: number }) =>
-              bar.update(`epoch ${p.epoch + 1}/${p.totalEpochs}`, p.batch / p.batches, `loss ${p.loss.toFixed(4)}`),
+              bar.update(`epoch ${p.epoch}/${p.totalEpochs}`, p.batch / p.batches, `loss ${p.loss.toFixed(4)}`),
           }),
     });
     bar?.clear();

@@ -1,14 +1,13 @@
 import { execFileSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
-import { LtlabError } from '@ltlab/core';
+import { BACKEND_CHOICES, LtlabError } from '@ltlab/core';
 import { parseSlots, queueSettingsFromEnv, WorkerSupervisor } from '@ltlab/orchestrator';
 import { z } from 'zod';
 import { parseCommand } from '../args.js';
 import { artifactRoot, gitInfo, trainerCommand } from '../context.js';
 import { EXIT } from '../exit-codes.js';
 
-const USAGE =
-  'ltlab worker [--gpus 0,1,...|all | --slots N|all] [--artifacts DIR] [--backend auto|tensorflow|wasm|cpu]';
+const USAGE = `ltlab worker [--gpus 0,1,...|all | --slots N|all] [--artifacts DIR] [--backend ${BACKEND_CHOICES.join('|')}]`;
 
 export const workerFlags = {
   gpus: { type: 'string' },
@@ -21,7 +20,7 @@ export const workerFlagSchema = z.object({
   gpus: z.string().optional(),
   slots: z.union([z.literal('all'), z.coerce.number().int().positive()]).optional(),
   artifacts: z.string().optional(),
-  backend: z.enum(['auto', 'tensorflow', 'wasm', 'cpu']).optional(),
+  backend: z.enum(BACKEND_CHOICES).optional(),
 });
 
 /** Starts a worker supervisor; resolves when it has shut down after SIGINT/SIGTERM. */

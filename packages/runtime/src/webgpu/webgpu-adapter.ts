@@ -121,7 +121,9 @@ export async function openWebgpuAdapter(options: {
         fix: 'Run one worker per GPU, each shown only its GPU (docker: NVIDIA_VISIBLE_DEVICES=<index>, with --gpus 0), as docs/deploy.md describes.',
       },
     );
-  const flags = index === 0 ? ['backend=vulkan'] : ['backend=vulkan', `adapter=${name}`];
+  // By name even for the first: Dawn's default adapter is its own preference (discrete before
+  // software), which need not be the first it lists, and the report must describe the one opened.
+  const flags = ['backend=vulkan', `adapter=${name}`];
   const gpu = create(flags);
   const adapter = await gpu.requestAdapter({ powerPreference: 'high-performance' });
   if (adapter === null) throw new Error(`Dawn returned no adapter for '${name}'`);
