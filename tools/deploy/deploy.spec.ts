@@ -255,10 +255,24 @@ describe('docker/worker-gpu.Dockerfile versions', () => {
     expect(text).toContain('"@tensorflow/tfjs-node-gpu@${TFJS_NODE_GPU_VERSION}"');
   });
 
-  it('runs on the CUDA 11.2 + cuDNN 8 base that libtensorflow 2.9.1 was built for', () => {
+  it('carries the CUDA 11.2 + cuDNN 8 libraries libtensorflow 2.9.1 was built for, on a base Dawn runs on', () => {
     expect(parsed.args.CUDA_IMAGE).toMatch(/^nvidia\/cuda:11\.2\.\d+-cudnn8-runtime-ubuntu\d+\.\d+$/);
-    expect(parsed.stages.at(-1)?.image).toBe(parsed.args.CUDA_IMAGE);
+    // The libraries come from a stage on the CUDA image; the runtime is the bookworm Node image,
+    // because Dawn's prebuilt binary needs glibc 2.34, newer than the CUDA 11.2 images' Ubuntu 20.04.
+    expect(parsed.stages.find((stage) => stage.name === 'cuda')?.image).toBe(parsed.args.CUDA_IMAGE);
+    expect(parsed.stages.at(-1)?.image).toBe(parsed.args.NODE_IMAGE);
+    expect(text).toContain('COPY --from=cuda');
     expect(text).toContain('libtensorflow.so.2.9.1');
+  });
+
+  it('only builds when the webgpu backend registers, and gives the container the Vulkan driver', () => {
+    const final = parsed.stages.at(-1) as Stage;
+    expect(final.body.some((i) => i.keyword === 'RUN' && i.args.includes('node docker/check-webgpu-backend.mjs'))).toBe(
+      true,
+    );
+    expect(existsSync(join(root, 'docker/check-webgpu-backend.mjs'))).toBe(true);
+    expect(text).toMatch(/NVIDIA_DRIVER_CAPABILITIES=compute,utility,graphics/);
+    expect(text).toContain('libvulkan1');
   });
 
   it('only builds when the tensorflow backend loads and computes, from a script the build context carries', () => {
