@@ -32,11 +32,43 @@ export function trainerStep(
   labels: tf.Tensor1D,
   numClasses: number,
 ): number {
-  const { value, grads } = tf.variableGrads(
+  const { value, grads } = gradients(model, x, labels, numClasses);
+  const loss = (value.dataSync() as Float32Array)[0] as number;
+  update(model, sgd, value, grads);
+  return loss;
+}
+
+/**
+ * The same step for a backend that cannot read synchronously (webgpu in Node): the loss is read
+ * with `await data()` before the update, as the trainer does, so each step waits for the GPU to
+ * finish its forward and backward passes (the update of step i is queued before step i + 1's read).
+ */
+export async function trainerStepAsync(
+  model: BenchModel,
+  sgd: Sgd,
+  x: tf.Tensor4D,
+  labels: tf.Tensor1D,
+  numClasses: number,
+): Promise<number> {
+  const { value, grads } = gradients(model, x, labels, numClasses);
+  const loss = ((await value.data()) as Float32Array)[0] as number;
+  update(model, sgd, value, grads);
+  return loss;
+}
+
+function gradients(
+  model: BenchModel,
+  x: tf.Tensor4D,
+  labels: tf.Tensor1D,
+  numClasses: number,
+): { value: tf.Scalar; grads: tf.NamedTensorMap } {
+  return tf.variableGrads(
     () => softmaxCrossEntropy(model.forward(x), labels, numClasses),
     model.params.map(([, variable]) => variable),
   );
-  const loss = (value.dataSync() as Float32Array)[0] as number;
+}
+
+function update(model: BenchModel, sgd: Sgd, value: tf.Scalar, grads: tf.NamedTensorMap): void {
   const byName: Record<string, tf.Tensor> = {};
   for (const [name, variable] of model.params) {
     const grad = grads[variable.name];
@@ -44,5 +76,4 @@ export function trainerStep(
   }
   sgd.step(model.params, byName, 0.1);
   tf.dispose([value, ...Object.values(grads)]);
-  return loss;
 }
