@@ -24,5 +24,16 @@ describe('sweeps under configs/sweeps', () => {
       'reslt',
     ]);
     expect(expanded.runs.every((run) => run.config.data.longTail?.imgMax === 1000)).toBe(true);
+    // The variants set `method: {...}`; what is recorded as swept is every leaf that differs.
+    expect(expanded.sweptKeys).toEqual([
+      'method.loss',
+      'method.options.maxM',
+      'method.options.s',
+      'method.drw.startEpoch',
+      'method.drw.beta',
+      'method.options.beta',
+      'method.options.mediumTailRange',
+      'method.options.tailRange',
+    ]);
   });
 });

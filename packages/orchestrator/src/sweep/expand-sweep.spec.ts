@@ -80,7 +80,27 @@ describe('expandSweep', () => {
     const expanded = expandSweep(sweep, base);
     expect(expanded.runs.map((r) => r.label)).toEqual(['ce lr=0.1', 'ce lr=0.2', 'bs lr=0.1', 'bs lr=0.2']);
     expect(expanded.runs[2]?.config.optimizer.momentum).toBe(0.8);
-    expect(expanded.sweptKeys).toEqual(['method', 'optimizer.momentum', 'optimizer.lr']);
+    // Leaves, as the store keys hyperparameters: a variant's `method` object is no stored key.
+    expect(expanded.sweptKeys).toEqual(['method.loss', 'optimizer.momentum', 'optimizer.lr']);
+  });
+
+  it('records every leaf that differs between variants, including leaves only some variants set', () => {
+    const sweep = spec({
+      variants: [
+        { name: 'a', set: { 'method.loss': 'ldam', 'method.options.s': 1 } },
+        { name: 'b', set: { 'method.loss': 'balanced-softmax' } },
+        // Sets a leaf to the base value: nothing varies there, so it is not swept.
+        { name: 'c', set: { 'method.loss': 'focal', 'optimizer.lr': 0.1 } },
+      ],
+    });
+    const expanded = expandSweep(sweep, base);
+    expect(expanded.runs.map((r) => r.config.method.options)).toEqual([{ s: 1 }, {}, {}]);
+    expect(expanded.sweptKeys).toEqual(['method.loss', 'method.options.s']);
+  });
+
+  it('drops grid keys whose values coincide in every run', () => {
+    const expanded = expandSweep(spec({ grid: { 'optimizer.lr': [0.2], 'optimizer.momentum': [0.8, 0.9] } }), base);
+    expect(expanded.sweptKeys).toEqual(['optimizer.momentum']);
   });
 
   it('keeps a run once when two points give the same config', () => {

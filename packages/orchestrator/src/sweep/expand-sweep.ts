@@ -2,6 +2,7 @@ import { canonicalHash, deriveSeed, LtlabError, Rng } from '@ltlab/core';
 import { parseRunConfig, type RunConfig, runConfigHash } from '@ltlab/train/config';
 import { withPath } from './dotted-path.js';
 import type { Distribution, SweepSpec } from './sweep-spec.js';
+import { sweptLeaves } from './swept-leaves.js';
 
 export interface ExpandedRun {
   /** `<sweep id>-<first 12 hex of the fingerprint>`: stable across resubmissions. */
@@ -18,6 +19,10 @@ export interface ExpandedSweep {
   id: string;
   specHash: string;
   runs: ExpandedRun[];
+  /**
+   * The config leaves that differ between runs (`method.loss`, `method.options.s`), keyed as the
+   * store's hyperparameter rows, so the dashboard and `runs show` can mark them.
+   */
   sweptKeys: string[];
 }
 
@@ -89,12 +94,16 @@ export function expandSweep(spec: SweepSpec, base: Record<string, unknown>): Exp
       },
     );
   }
-  const sweptKeys = [
+  const specPaths = [
     ...new Set(spec.variants.flatMap((variant) => Object.keys(variant.set))),
     ...Object.keys(spec.grid),
     ...Object.keys(spec.random?.params ?? {}),
+    ...(spec.replicates === 1 ? [] : ['seed']),
   ];
-  if (spec.replicates !== 1) sweptKeys.push('seed');
+  const sweptKeys = sweptLeaves(
+    runs.map((run) => run.config),
+    specPaths,
+  );
   return { id: sweepId, specHash, runs, sweptKeys };
 }
 
