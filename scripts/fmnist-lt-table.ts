@@ -71,7 +71,7 @@ function train(method: string, core: number): Promise<Result> {
       if (event.type === 'started') backend = event.backend;
       if (event.type === 'epoch') {
         speeds.push(event.imagesPerSecond);
-        process.stderr.write(`[${method}] epoch ${event.epoch + 1} loss ${event.trainLoss.toFixed(4)}\n`);
+        process.stderr.write(`[${method}] epoch ${event.epoch} loss ${event.trainLoss.toFixed(4)}\n`);
       }
       if (event.type === 'finished' && event.metrics !== null) {
         const { top1, many, medium, few } = event.metrics;

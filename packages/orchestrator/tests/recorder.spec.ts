@@ -1,3 +1,4 @@
+import { checkpointsOnDisk } from '@ltlab/store';
 import type { TrainerEvent } from '@ltlab/train/config';
 import type { Queue } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -7,18 +8,33 @@ import { Recorder } from '../src/recorder/recorder.js';
 import { createTestBed, type TestBed, tinyBase, waitFor } from './helpers.js';
 
 const runId = 'rec-run-1';
+/** A run whose trainer predates 1-based epochs. */
+const oldRunId = 'rec-run-old';
 
-function trainer(seq: number, event: Partial<TrainerEvent> & { type: TrainerEvent['type'] }): EventEnvelope {
+/** An event as today's trainers send it: epochs from 1, saying so. */
+function trainer(
+  seq: number,
+  event: Partial<TrainerEvent> & { type: TrainerEvent['type'] },
+  id = runId,
+): EventEnvelope {
   const full = {
-    runId,
+    runId: id,
     attempt: 1,
     seq,
-    epoch: 0,
+    epoch: 1,
+    epochBase: 1,
     step: seq * 10,
     time: Date.UTC(2026, 0, 1, 0, 0, seq),
     ...event,
   } as TrainerEvent;
-  return { id: `${runId}:1:${seq}`, source: 'trainer', event: full, context: { node: 'node-a', slot: '1' } };
+  return { id: `${id}:1:${seq}`, source: 'trainer', event: full, context: { node: 'node-a', slot: '1' } };
+}
+
+/** An event of a 0-based trainer, as it still sits in the queue after an upgrade: no `epochBase`. */
+function oldTrainer(seq: number, event: Record<string, unknown> & { type: string; epoch: number }): EventEnvelope {
+  const { epochBase: _dropped, ...old } = trainer(seq, event as Partial<TrainerEvent> & { type: 'epoch' }, oldRunId)
+    .event as TrainerEvent;
+  return { id: `${oldRunId}:1:${seq}`, source: 'trainer', event: old as TrainerEvent };
 }
 
 const shots = (top1: number) => ({ top1, top5: 0.99, many: top1 + 0.1, medium: top1, few: top1 - 0.2 });
@@ -39,18 +55,18 @@ describe.each(['sqlite', 'postgresql'] as const)('Recorder on %s', (provider) =>
       priority: 50,
       maxConcurrency: null,
     });
-    await bed.store.addRuns([
-      {
-        id: runId,
+    await bed.store.addRuns(
+      [runId, oldRunId].map((id, ordinal) => ({
+        id,
         sweepId: 'sw',
-        fingerprint: 'f',
+        fingerprint: id,
         config: tinyBase,
-        configHash: 'f',
+        configHash: id,
         label: '',
-        ordinal: 0,
+        ordinal,
         sweptKeys: [],
-      },
-    ]);
+      })),
+    );
   });
   afterAll(async () => {
     await events.close();
@@ -99,7 +115,7 @@ describe.each(['sqlite', 'postgresql'] as const)('Recorder on %s', (provider) =>
       events,
       trainer(3, {
         type: 'epoch',
-        epoch: 1,
+        epoch: 2,
         stage: 'main',
         trainLoss: 0.9,
         lr: 0.05,
@@ -111,7 +127,7 @@ describe.each(['sqlite', 'postgresql'] as const)('Recorder on %s', (provider) =>
       events,
       trainer(4, {
         type: 'eval',
-        epoch: 1,
+        epoch: 2,
         split: 'test',
         metrics: shots(0.6),
         perClassAccuracy: [0.9, 0.3],
@@ -122,18 +138,50 @@ describe.each(['sqlite', 'postgresql'] as const)('Recorder on %s', (provider) =>
         ],
       }),
     );
+    // keepLast 1: writing epoch 2's file deleted epoch 1's, reported with the write.
     await publishEvent(
       events,
       trainer(5, {
         type: 'checkpoint',
         epoch: 1,
-        path: `${runId}/epoch-0001.ckpt`,
+        path: `${runId}/checkpoints/epoch-00001.ckpt`,
+        sizeBytes: 123,
+        sha256: 'aa',
+        best: true,
+        file: 'epoch',
+        pruned: [],
+        selection: { metric: 'few', split: 'test', mode: 'max', value: 0.3 },
+      }),
+    );
+    await publishEvent(
+      events,
+      trainer(6, {
+        type: 'checkpoint',
+        epoch: 2,
+        path: `${runId}/checkpoints/epoch-00002.ckpt`,
         sizeBytes: 123,
         sha256: 'ab',
         best: true,
+        file: 'epoch',
+        pruned: [`${runId}/checkpoints/epoch-00001.ckpt`],
+        selection: { metric: 'few', split: 'test', mode: 'max', value: 0.4 },
       }),
     );
-    await publishEvent(events, trainer(6, { type: 'finished', epoch: 1, metrics: shots(0.6) }));
+    await publishEvent(
+      events,
+      trainer(7, {
+        type: 'checkpoint',
+        epoch: 2,
+        path: `${runId}/checkpoints/best.ckpt`,
+        sizeBytes: 123,
+        sha256: 'ab',
+        best: true,
+        file: 'best',
+        pruned: [],
+        selection: { metric: 'few', split: 'test', mode: 'max', value: 0.4 },
+      }),
+    );
+    await publishEvent(events, trainer(8, { type: 'finished', epoch: 2, metrics: shots(0.6) }));
     expect((await bed.store.getRun(runId))?.status).toBe('running');
 
     recorder = Recorder.start({ settings: bed.settings, store: bed.store });
@@ -141,20 +189,81 @@ describe.each(['sqlite', 'postgresql'] as const)('Recorder on %s', (provider) =>
     await recorder.close();
 
     const detail = await bed.store.getRunDetail(runId);
-    expect(detail?.run).toMatchObject({ node: 'node-a', slot: '1', backend: 'wasm', attempt: 1, lastEpoch: 1 });
+    expect(detail?.run).toMatchObject({ node: 'node-a', slot: '1', backend: 'wasm', attempt: 1, lastEpoch: 2 });
     expect(detail?.run.objective).toBeCloseTo(0.4, 12);
     const losses = detail?.metrics.filter((m) => m.name === 'loss').map((m) => [m.epoch, m.value]);
     expect(losses).toEqual([
-      [0, 1.5],
-      [1, 0.9],
+      [1, 1.5],
+      [2, 0.9],
     ]);
+    expect(detail?.evaluations.map((e) => e.epoch)).toEqual([1, 2]);
     expect(detail?.evaluations.map((e) => e.top1)).toEqual([0.5, 0.6]);
     expect(detail?.evaluations[1]?.confusion).toEqual([
       [9, 1],
       [7, 3],
     ]);
-    expect(detail?.artifacts).toEqual([expect.objectContaining({ kind: 'best-checkpoint', epoch: 1 })]);
+    const checkpoints = checkpointsOnDisk(detail?.artifacts ?? []);
+    expect(checkpoints.files.map((f) => [f.file, f.epoch])).toEqual([
+      ['epoch', 2],
+      ['best', 2],
+    ]);
+    expect(checkpoints.best?.basis).toBe('best by few on test');
+    expect(detail?.artifacts.find((a) => a.path.endsWith('epoch-00001.ckpt'))?.removedAt).toEqual(
+      new Date(Date.UTC(2026, 0, 1, 0, 0, 6)),
+    );
     expect(await events.count()).toBe(0);
+  });
+
+  it('renumbers the events of a 0-based trainer still in the queue from 1', async () => {
+    await publishEvent(
+      events,
+      oldTrainer(0, {
+        type: 'started',
+        epoch: 1, // 0-based: the second epoch is next
+        backend: 'wasm',
+        device: null,
+        totalEpochs: 2,
+        stepsPerEpoch: 10,
+        resumedFrom: `${oldRunId}/checkpoints/epoch-00001.ckpt`,
+      }),
+    );
+    await publishEvent(
+      events,
+      oldTrainer(1, { type: 'epoch', epoch: 1, stage: 'main', trainLoss: 1, lr: 0.1, imagesPerSecond: 1, seconds: 1 }),
+    );
+    await publishEvent(
+      events,
+      oldTrainer(2, {
+        type: 'eval',
+        epoch: 1,
+        split: 'test',
+        metrics: shots(0.5),
+        perClassAccuracy: [0.5],
+        trainCounts: [1],
+        confusion: null,
+      }),
+    );
+    await publishEvent(
+      events,
+      oldTrainer(3, {
+        type: 'checkpoint',
+        epoch: 1,
+        path: `${oldRunId}/checkpoints/epoch-00002.ckpt`,
+        sizeBytes: 1,
+        sha256: 'x',
+        best: true,
+      }),
+    );
+    await publishEvent(events, oldTrainer(4, { type: 'finished', epoch: 1, metrics: shots(0.5) }));
+    const recorder = Recorder.start({ settings: bed.settings, store: bed.store });
+    await waitFor(async () => (await bed.store.getRun(oldRunId))?.status === 'succeeded', 20_000, 'old run');
+    await recorder.close();
+    const detail = await bed.store.getRunDetail(oldRunId);
+    expect(detail?.run.lastEpoch).toBe(2);
+    expect(detail?.metrics.find((m) => m.name === 'loss')?.epoch).toBe(2);
+    expect(detail?.metrics.find((m) => m.name === 'resumed_at_epoch')).toMatchObject({ epoch: 1, value: 1 });
+    expect(detail?.evaluations.map((e) => e.epoch)).toEqual([2]);
+    expect(detail?.artifacts).toEqual([expect.objectContaining({ kind: 'checkpoint', epoch: 2 })]);
   });
 
   it('records worker heartbeats and final outcomes reported by workers', async () => {

@@ -30,19 +30,19 @@ describe('SweepGuard', () => {
       ['r1', [0.5, 0.6]],
       ['r2', [0.4, 0.7]],
     ] as const) {
-      for (const [epoch, value] of values.entries()) await guard.report('med', run, epoch, value, rule, 'max');
+      for (const [index, value] of values.entries()) await guard.report('med', run, index + 1, value, rule, 'max');
     }
-    expect((await guard.report('med', 'r3', 0, 0.1, rule, 'max')).stop).toBe(false); // before minEpochs
-    const decision = await guard.report('med', 'r3', 1, 0.2, rule, 'max');
+    expect((await guard.report('med', 'r3', 1, 0.1, rule, 'max')).stop).toBe(false); // before minEpochs
+    const decision = await guard.report('med', 'r3', 2, 0.2, rule, 'max');
     expect(decision.stop).toBe(true);
     expect(decision.reason).toMatch(/median rule at epoch 2/);
-    expect((await guard.report('med', 'r4', 1, 0.9, rule, 'max')).stop).toBe(false);
+    expect((await guard.report('med', 'r4', 2, 0.9, rule, 'max')).stop).toBe(false);
   });
 
   it('applies ASHA at its rungs', async () => {
     const rule = { rule: 'asha' as const, gracePeriod: 1, reductionFactor: 2 };
-    expect((await guard.report('asha', 'a', 0, 0.8, rule, 'max')).stop).toBe(false);
-    expect((await guard.report('asha', 'b', 0, 0.3, rule, 'max')).stop).toBe(true);
-    expect((await guard.report('asha', 'c', 2, 0.1, rule, 'max')).stop).toBe(false); // epoch 3 is no rung for eta 2
+    expect((await guard.report('asha', 'a', 1, 0.8, rule, 'max')).stop).toBe(false);
+    expect((await guard.report('asha', 'b', 1, 0.3, rule, 'max')).stop).toBe(true);
+    expect((await guard.report('asha', 'c', 3, 0.1, rule, 'max')).stop).toBe(false); // epoch 3 is no rung for eta 2
   });
 });

@@ -1,3 +1,4 @@
+export { type CheckpointFile, type CheckpointView, checkpointsOnDisk, describeSelection } from './checkpoint-view.js';
 export {
   type DatabaseProvider,
   type DatabaseTarget,
@@ -7,6 +8,7 @@ export {
   redactUrl,
   resolveDatabase,
 } from './database-url.js';
+export { type EpochAxis, epochAxis, plannedEpochs } from './epoch-axis.js';
 export { type FlatParameter, flattenConfig } from './flatten-config.js';
 export { applyMigrations, type MigrationStatus, migrationStatus } from './migrations.js';
 export { type OpenStoreOptions, openRunStore, PrismaRunStore } from './prisma-run-store.js';
@@ -30,3 +32,13 @@ export {
   sampleStd,
   type TableColumns,
 } from './run-table.js';
+export {
+  csvField,
+  csvLine,
+  RUN_EXPORT_EVALUATION_FIELDS,
+  RUN_EXPORT_FIELDS,
+  type RunExportEvaluation,
+  RunsCsvColumns,
+  runExportRow,
+  runsCsv,
+} from './runs-csv.js';

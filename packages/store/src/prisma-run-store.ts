@@ -8,6 +8,7 @@ import { createPrismaClient, type StoreClient } from './prisma-client.js';
 import { changeStamp, groupRuns, listColumns, queryRunTable } from './run-explorer.js';
 import {
   type ArtifactInput,
+  type CheckpointSelection,
   type EvaluationInput,
   FINAL_STATUSES,
   type JsonObject,
@@ -218,7 +219,13 @@ export class PrismaRunStore implements RunStore, RunExplorer {
           confusion: evaluation.confusion as JsonValue | null,
         }),
       ),
-      artifacts: row.artifacts.map((artifact) => dropNulls({ ...artifact, createdAt: undefined })),
+      artifacts: row.artifacts.map((artifact) =>
+        dropNulls({
+          ...artifact,
+          createdAt: undefined,
+          selection: artifact.selection as CheckpointSelection | null,
+        }),
+      ),
     };
   }
 
@@ -340,11 +347,23 @@ export class PrismaRunStore implements RunStore, RunExplorer {
   }
 
   async recordArtifact(artifact: ArtifactInput): Promise<void> {
+    const { selection, ...fields } = artifact;
+    const data = { ...fields, ...(selection === undefined ? {} : { selection: selection as object }) };
     await this.client.artifact.upsert({
       where: { runId_path: { runId: artifact.runId, path: artifact.path } },
-      create: artifact,
-      update: artifact,
+      create: data,
+      // Written again (a resumed attempt redoing an epoch): on disk again.
+      update: { ...data, removedAt: null },
     });
+  }
+
+  async markArtifactsRemoved(runId: string, paths: readonly string[], at: Date): Promise<number> {
+    if (paths.length === 0) return 0;
+    const result = await this.client.artifact.updateMany({
+      where: { runId, path: { in: [...paths] }, removedAt: null },
+      data: { removedAt: at },
+    });
+    return result.count;
   }
 
   async heartbeatWorker(heartbeat: WorkerHeartbeat): Promise<void> {

@@ -34,7 +34,10 @@ export interface RunInput {
   configHash: string;
   label: string;
   ordinal: number;
-  /** Dotted config keys the sweep varies; marked so the dashboard shows them first. */
+  /**
+   * Leaf keys the sweep varies, as `flattenConfig` writes them (`method.loss`, not `method`): a
+   * key that names no leaf marks nothing. The dashboard and `runs show` mark these.
+   */
   sweptKeys: readonly string[];
 }
 
@@ -59,6 +62,7 @@ export interface RunRecord {
   startedAt: Date | null;
   finishedAt: Date | null;
   heartbeatAt: Date | null;
+  /** The last epoch completed, counted from 1 (8 when an 8-epoch run is done). */
   lastEpoch: number | null;
   objective: number | null;
 }
@@ -78,6 +82,7 @@ export interface RunProgress {
   runId: string;
   attempt: number;
   at: Date;
+  /** 1-based epoch just completed. */
   epoch?: number;
 }
 
@@ -95,6 +100,7 @@ export interface MetricPointInput {
   name: string;
   split: string;
   step: number;
+  /** 1-based. */
   epoch: number;
   value: number;
   attempt: number;
@@ -104,6 +110,7 @@ export interface MetricPointInput {
 export interface EvaluationInput {
   runId: string;
   split: string;
+  /** 1-based. */
   epoch: number;
   top1: number;
   top5?: number;
@@ -116,13 +123,32 @@ export interface EvaluationInput {
   objective?: number;
 }
 
+/** What a best checkpoint was chosen by: `metric` on `split` (`val`, `test`), and its value then. */
+export interface CheckpointSelection {
+  metric: string;
+  split: string;
+  mode: 'max' | 'min';
+  /** Null for a best.ckpt recorded by the migration of a run without that evaluation. */
+  value: number | null;
+}
+
 export interface ArtifactInput {
   runId: string;
+  /** Relative to the artifact root. */
   path: string;
+  /** `checkpoint` (an epoch's resumable file) or `best-checkpoint` (best.ckpt). */
   kind: string;
+  /** 1-based epoch the file holds. */
   epoch?: number;
   sizeBytes?: number;
   sha256?: string;
+  /** best.ckpt: what it was chosen by. */
+  selection?: CheckpointSelection;
+}
+
+export interface ArtifactRecord extends ArtifactInput {
+  /** When the trainer deleted the file (checkpoint.keepLast); absent while it is on disk. */
+  removedAt?: Date;
 }
 
 export interface WorkerHeartbeat {
@@ -165,7 +191,8 @@ export interface RunDetail {
   hyperparameters: Array<{ key: string; value: JsonValue; swept: boolean }>;
   metrics: MetricPointInput[];
   evaluations: Array<Omit<EvaluationInput, 'objective'>>;
-  artifacts: ArtifactInput[];
+  /** Every artifact ever recorded, deleted files included (with `removedAt`); see `checkpointsOnDisk`. */
+  artifacts: ArtifactRecord[];
 }
 
 /**
@@ -202,7 +229,10 @@ export interface RunStore {
 
   recordMetrics(points: readonly MetricPointInput[]): Promise<void>;
   recordEvaluation(evaluation: EvaluationInput): Promise<void>;
+  /** Creates or replaces an artifact by (run, path); a file written again is on disk again. */
   recordArtifact(artifact: ArtifactInput): Promise<void>;
+  /** Marks files of a run deleted (checkpoint.keepLast pruned them); returns how many rows changed. */
+  markArtifactsRemoved(runId: string, paths: readonly string[], at: Date): Promise<number>;
 
   heartbeatWorker(heartbeat: WorkerHeartbeat): Promise<void>;
   listWorkers(): Promise<WorkerRecord[]>;

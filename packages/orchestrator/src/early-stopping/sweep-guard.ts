@@ -54,7 +54,7 @@ export class SweepGuard {
     await this.#redis.zrem(this.#activeKey(sweepId), runId);
   }
 
-  /** Records a run's objective at an epoch and applies the sweep's rule to it. */
+  /** Records a run's objective at an epoch (1-based, as events count) and applies the sweep's rule to it. */
   async report(
     sweepId: string,
     runId: string,
@@ -76,28 +76,24 @@ export class SweepGuard {
     }
     const own = series.get(runId) ?? new Map<number, number>();
     const others = [...series.entries()].filter(([id]) => id !== runId).map(([, map]) => map);
-    // Rules count epochs from 1 (after the first epoch).
-    const completed = epoch + 1;
+    // Rules count epochs from 1, as events do: epoch 3 is the third, after 3 completed.
     if (rule.rule === 'median') {
-      const shift = (map: ReadonlyMap<number, number>) => new Map([...map].map(([e, v]) => [e + 1, v]));
       const stop = medianRuleStops({
-        epoch: completed,
-        own: shift(own),
-        others: others.map(shift),
+        epoch,
+        own,
+        others,
         mode,
         minEpochs: rule.minEpochs,
         minRuns: rule.minRuns,
       });
       return {
         stop,
-        reason: stop
-          ? `median rule at epoch ${completed}: ${value.toFixed(4)} is worse than the other runs' median`
-          : '',
+        reason: stop ? `median rule at epoch ${epoch}: ${value.toFixed(4)} is worse than the other runs' median` : '',
       };
     }
     const rungValues = others.flatMap((map) => (map.has(epoch) ? [map.get(epoch) as number] : []));
     const stop = ashaStops({
-      epoch: completed,
+      epoch,
       value,
       rungValues,
       mode,
@@ -107,7 +103,7 @@ export class SweepGuard {
     return {
       stop,
       reason: stop
-        ? `ASHA rung at epoch ${completed}: ${value.toFixed(4)} is not in the top 1/${rule.reductionFactor}`
+        ? `ASHA rung at epoch ${epoch}: ${value.toFixed(4)} is not in the top 1/${rule.reductionFactor}`
         : '',
     };
   }

@@ -6,7 +6,8 @@ export type ObjectiveLookup = (runId: string) => Promise<{ metric: string; mode:
 
 /**
  * Writes one event into the store. Every write is keyed (run, attempt, metric + step), so
- * applying the same event twice, or a stale attempt's event late, changes nothing.
+ * applying the same event twice, or a stale attempt's event late, changes nothing. Epochs are
+ * 1-based: parsing the envelope renumbered any event of an old 0-based trainer.
  */
 export async function applyEvent(
   store: RunStore,
@@ -69,8 +70,11 @@ export async function applyEvent(
         at,
       });
       if (event.resumedFrom !== null) {
-        // Where an attempt picked up: the number of epochs its checkpoint had completed.
-        await store.recordMetrics([{ ...base, name: 'resumed_at_epoch', split: 'train', value: event.epoch }]);
+        // Where an attempt picked up: the epochs its checkpoint had completed, plotted at the last of them.
+        const completed = event.epoch - 1;
+        await store.recordMetrics([
+          { ...base, epoch: completed, name: 'resumed_at_epoch', split: 'train', value: completed },
+        ]);
       }
       return;
     case 'epoch': {
@@ -113,16 +117,21 @@ export async function applyEvent(
       });
       return;
     }
-    case 'checkpoint':
+    case 'checkpoint': {
+      const best = event.file === 'best';
       await store.recordArtifact({
         runId: event.runId,
         path: event.path,
-        kind: event.best ? 'best-checkpoint' : 'checkpoint',
+        kind: best ? 'best-checkpoint' : 'checkpoint',
         epoch: event.epoch,
         sizeBytes: event.sizeBytes,
         sha256: event.sha256,
+        ...(best && event.selection !== null ? { selection: event.selection } : {}),
       });
+      // Files keepLast deleted: views list only what is on disk.
+      await store.markArtifactsRemoved(event.runId, event.pruned, at);
       return;
+    }
     case 'finished':
       await store.markRunFinished({ runId: event.runId, attempt: event.attempt, status: 'succeeded', at });
       return;

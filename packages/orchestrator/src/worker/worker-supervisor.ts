@@ -181,6 +181,7 @@ export class WorkerSupervisor {
         config: data.config,
         runDir: join(this.#options.artifactRoot, runId),
         artifactRoot: this.#options.artifactRoot,
+        objective: data.objective,
       },
       onEvent: (event) => {
         if (event.type === 'started') state.runtime = { backend: event.backend, device: event.device };

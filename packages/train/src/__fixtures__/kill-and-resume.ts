@@ -52,9 +52,10 @@ export async function trainKillAndResume(config: RunConfig): Promise<KillAndResu
     resume: true,
     onEvent: (e) => resumed.push(e),
   });
+  // Epochs count from 1: after epoch 1's checkpoint, epoch 2 is the first to run.
   expect(resumed[0]).toMatchObject({
     type: 'started',
-    epoch: 1,
+    epoch: 2,
     resumedFrom: 'resumed/checkpoints/epoch-00001.ckpt',
   });
   return {

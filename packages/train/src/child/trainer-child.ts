@@ -12,6 +12,8 @@ export const trainerJobSchema = z.object({
   config: runConfigSchema,
   runDir: z.string().min(1),
   artifactRoot: z.string().min(1),
+  /** The sweep's objective: `best.ckpt` is chosen by its metric (test/top1 when absent). */
+  objective: z.object({ metric: z.string(), mode: z.enum(['max', 'min']) }).optional(),
 });
 export type TrainerJob = z.input<typeof trainerJobSchema>;
 
@@ -53,6 +55,7 @@ export async function runTrainerChild(io: { stdin: Readable; stdout: Writable })
       attempt: job.attempt,
       runDir: job.runDir,
       artifactRoot: job.artifactRoot,
+      ...(job.objective === undefined ? {} : { objective: job.objective }),
       resume: true,
       signal: controller.signal,
       onEvent: (event) => {

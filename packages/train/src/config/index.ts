@@ -19,6 +19,16 @@ export {
   runConfigSchema,
   samplerSchema,
   stageSchema,
+  validationSchema,
 } from './run-config.js';
 export { learningRateAt, type Schedule, scheduleSchema } from './schedule.js';
-export { shotAccuracySchema, type TrainerEvent, type TrainerEventType, trainerEventSchema } from './trainer-events.js';
+export {
+  type BestSelection,
+  bestSelectionSchema,
+  SELECTION_METRICS,
+  shotAccuracySchema,
+  type TrainerEvent,
+  type TrainerEventInput,
+  type TrainerEventType,
+  trainerEventSchema,
+} from './trainer-events.js';

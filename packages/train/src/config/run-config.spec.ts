@@ -1,6 +1,6 @@
 import { LtlabError } from '@ltlab/core';
 import { describe, expect, it } from 'vitest';
-import { parseRunConfig, runConfigHash } from './run-config.js';
+import { canonicalRunConfig, parseRunConfig, runConfigHash } from './run-config.js';
 
 const minimal = {
   data: { source: 'fashion-mnist', longTail: { imbalanceFactor: 100, imgMax: 1000 } },
@@ -61,6 +61,22 @@ describe('parseRunConfig', () => {
     expect(() => parseRunConfig({ ...minimal, sampler: { name: 'uniform' } })).toThrow(
       /sampler\.name: unknown sampler/,
     );
+  });
+
+  it('holds out an optional validation split, naming the path of a bad one; without it, runs hash as before', () => {
+    const validation = { perClass: 20 };
+    expect(parseRunConfig({ ...minimal, data: { ...minimal.data, validation } }).data.validation).toEqual({
+      perClass: 20,
+      seed: 0,
+    });
+    expect(() => parseRunConfig({ ...minimal, data: { ...minimal.data, validation: { fraction: 2 } } })).toThrow(
+      /data\.validation\.fraction/,
+    );
+    expect(() => parseRunConfig({ ...minimal, data: { ...minimal.data, validation: {} } })).toThrow(
+      /data\.validation: set exactly one of perClass or fraction/,
+    );
+    // Absent, it adds nothing to the canonical config: existing run ids stay.
+    expect(canonicalRunConfig(parseRunConfig(minimal))).not.toContain('validation');
   });
 
   it('rejects a PaCo queue that is not a multiple of the batch', () => {

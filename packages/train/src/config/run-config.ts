@@ -12,6 +12,25 @@ import { scheduleSchema } from './schedule.js';
  */
 const options = z.record(z.string(), z.unknown()).default({});
 
+/**
+ * A validation split held out of the (long-tailed) training set, per class and seeded
+ * (docs/evaluation.md §7): `perClass` images of each class (a balanced split where classes have
+ * more), or `fraction` of each class's images (a long-tailed one). Every class keeps at least one
+ * training image. With it, `best.ckpt` is chosen on this split rather than on the test set.
+ */
+export const validationSchema = z
+  .strictObject({
+    perClass: z.number().int().positive().optional(),
+    fraction: z.number().gt(0).lt(1).optional(),
+    /** Which images are held out; the run's `seed` does not change them (like `longTail.seed`). */
+    seed: z.number().int().min(0).default(0),
+  })
+  .superRefine((value, ctx) => {
+    if ((value.perClass === undefined) === (value.fraction === undefined)) {
+      ctx.addIssue({ code: 'custom', path: [], message: 'set exactly one of perClass or fraction' });
+    }
+  });
+
 export const dataSchema = z.object({
   source: z.enum(['fashion-mnist', 'mnist', 'cifar10', 'cifar100', 'list', 'image-folder']),
   /** Directory of the files; each source has a default (Fashion-MNIST: the Debian package). */
@@ -21,6 +40,8 @@ export const dataSchema = z.object({
   testList: z.string().optional(),
   /** Long-tailed subset of the training set (docs/evaluation.md §4); absent: the training set as it is. */
   longTail: longTailOptionsSchema.optional(),
+  /** Validation split held out of the training set; absent: none (best is chosen on the test set). */
+  validation: validationSchema.optional(),
   /** Renumber classes by ascending training count (0 = rarest, stable), as ResLT on ImageNet-LT (docs/methods.md §9.3). */
   relabelByFrequency: z.boolean().default(false),
   transforms: z
@@ -56,7 +77,10 @@ export const methodSchema = z.object({
   /** Options of a branch head, when the loss needs branch logits (ResLT: `afterConv1x1`). */
   head: options,
   momentumEncoder: momentumEncoderSchema.optional(),
-  /** Deferred re-weighting (LDAM-DRW): class-balanced weights from this epoch on. */
+  /**
+   * Deferred re-weighting (LDAM-DRW): class-balanced weights once `startEpoch` epochs of the stage
+   * are done, i.e. from epoch startEpoch + 1 on (epochs count from 1; 24 of 30 re-weights the last 6).
+   */
   drw: z.object({ startEpoch: z.number().int().min(0), beta: z.number().min(0).lt(1).default(0.9999) }).optional(),
   /** Tau-normalised classifier at inference (ResLT): weights / ||w||^gamma, no bias. */
   tauNorm: z.object({ gamma: z.number().min(0) }).optional(),

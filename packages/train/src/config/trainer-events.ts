@@ -4,13 +4,23 @@ import { z } from 'zod';
  * What a trainer reports, one JSON object per line on stdout (docs/architecture.md §5.4): `type`
  * discriminated, each with run id, attempt, a per-attempt sequence number (so a replayed event
  * is recognised), epoch, step and wall time. Queue consumers parse them again on receipt.
+ *
+ * Epochs count from 1, as users do: the first epoch is 1 and an 8-epoch run ends with epoch 8.
+ * Trainers before that numbering sent 0-based epochs and no `epochBase`; parsing such an event
+ * adds 1 to its epoch, so whatever reads a parsed event sees one numbering (docs/architecture.md §5.4).
  */
 const base = {
   runId: z.string().min(1),
   attempt: z.number().int().min(1),
   seq: z.number().int().min(0),
-  /** 0-based epoch the event belongs to (for `started`, the first epoch to run). */
+  /**
+   * 1-based epoch the event belongs to: `epoch`, `eval` and `checkpoint` the epoch just
+   * completed, `finished` the last one, `failed` the one in progress, `started` the first one to
+   * run. (0 only in events of the old 0-based trainers, before parsing.)
+   */
   epoch: z.number().int().min(0),
+  /** 1: `epoch` counts from 1. Absent in events of the old 0-based trainers. */
+  epochBase: z.literal(1).optional(),
   /** Optimizer steps done so far in the whole run. */
   step: z.number().int().min(0),
   /** Wall time, ms since the epoch. */
@@ -26,7 +36,18 @@ export const shotAccuracySchema = z.object({
   few: z.number().nullable(),
 });
 
-export const trainerEventSchema = z.discriminatedUnion('type', [
+/** The evaluation metrics a best checkpoint can be chosen by. */
+export const SELECTION_METRICS = ['top1', 'top5', 'many', 'medium', 'few'] as const;
+
+/** How `best.ckpt` is chosen: `metric` of the evaluation on `split` (`val` or `test`), higher or lower. */
+export const bestSelectionSchema = z.object({
+  metric: z.enum(SELECTION_METRICS),
+  split: z.enum(['val', 'test']),
+  mode: z.enum(['max', 'min']),
+});
+export type BestSelection = z.infer<typeof bestSelectionSchema>;
+
+const eventSchemas = z.discriminatedUnion('type', [
   z.object({
     ...base,
     type: z.literal('started'),
@@ -48,12 +69,14 @@ export const trainerEventSchema = z.discriminatedUnion('type', [
   z.object({
     ...base,
     type: z.literal('eval'),
+    /** `test`, or `val` for the validation split held out of the training set (`data.validation`). */
     split: z.string(),
     metrics: shotAccuracySchema,
     perClassAccuracy: z.array(z.number()),
     trainCounts: z.array(z.number()),
     confusion: z.array(z.array(z.number())).nullable(),
   }),
+  /** One checkpoint file written (an epoch's `epoch-NNNNN.ckpt`, or `best.ckpt`). */
   z.object({
     ...base,
     type: z.literal('checkpoint'),
@@ -61,7 +84,14 @@ export const trainerEventSchema = z.discriminatedUnion('type', [
     path: z.string(),
     sizeBytes: z.number().int().min(0),
     sha256: z.string(),
+    /** The epoch written is the best so far (by `selection`). */
     best: z.boolean(),
+    /** `epoch`: the resumable file of this epoch; `best`: `best.ckpt`, now holding this epoch. */
+    file: z.enum(['epoch', 'best']).default('epoch'),
+    /** Epoch files `checkpoint.keepLast` deleted after this write (relative to the artifact root). */
+    pruned: z.array(z.string()).default([]),
+    /** What `best` was chosen by, and its value at this epoch; null when no evaluation scored it yet. */
+    selection: bestSelectionSchema.extend({ value: z.number() }).nullable().default(null),
   }),
   z.object({ ...base, type: z.literal('finished'), metrics: shotAccuracySchema.nullable() }),
   z.object({
@@ -77,5 +107,12 @@ export const trainerEventSchema = z.discriminatedUnion('type', [
   }),
 ]);
 
-export type TrainerEvent = z.infer<typeof trainerEventSchema>;
+/** A trainer event; parsing renumbers an old 0-based one from 1 (and marks it so, so a re-parse keeps it). */
+export const trainerEventSchema = eventSchemas.transform(
+  (event): z.output<typeof eventSchemas> =>
+    event.epochBase === 1 ? event : { ...event, epoch: event.epoch + 1, epochBase: 1 },
+);
+
+export type TrainerEvent = z.output<typeof trainerEventSchema>;
+export type TrainerEventInput = z.input<typeof trainerEventSchema>;
 export type TrainerEventType = TrainerEvent['type'];

@@ -48,11 +48,11 @@ describe('checkpoint files', () => {
     expect(found?.skipped).toHaveLength(2);
   });
 
-  it('keeps the newest N and removes stray temp files', () => {
+  it('keeps the newest N, removes stray temp files and says which epoch files it deleted', () => {
     const dir = mkdtempSync(join(tmpdir(), 'ltlab-ckpt-'));
     for (const epoch of [1, 2, 3, 4]) writeCheckpoint(epochCheckpointPath(dir, epoch), contents(epoch));
     writeFileSync(`${epochCheckpointPath(dir, 5)}.tmp-123`, 'partial');
-    pruneCheckpoints(dir, 2);
+    expect(pruneCheckpoints(dir, 2)).toEqual([epochCheckpointPath(dir, 2), epochCheckpointPath(dir, 1)]);
     expect(listCheckpoints(dir).map((c) => c.epoch)).toEqual([4, 3]);
     expect(latestValidCheckpoint(dir)?.ref.epoch).toBe(4);
   });

@@ -122,14 +122,20 @@ export function readCheckpoint(path: string): CheckpointContents {
 
 export interface CheckpointRef {
   path: string;
-  /** Epochs completed when it was written. */
+  /** Epochs completed when it was written: the 1-based number of its last epoch. */
   epoch: number;
 }
 
 const EPOCH_FILE = /^epoch-(\d{5})\.ckpt$/;
 
+/** `epoch-00008.ckpt` after epoch 8 (epochs count from 1, as in every event and view). */
 export function epochCheckpointPath(dir: string, epoch: number): string {
   return join(dir, `epoch-${String(epoch).padStart(5, '0')}.ckpt`);
+}
+
+/** The best epoch's copy, kept apart from `keepLast` (never resumed from). */
+export function bestCheckpointPath(dir: string): string {
+  return join(dir, 'best.ckpt');
 }
 
 /** Epoch checkpoints in `dir`, newest first. */
@@ -163,10 +169,15 @@ export function latestValidCheckpoint(
   return null;
 }
 
-/** Deletes all but the newest `keep` epoch checkpoints (and stray temp files). */
-export function pruneCheckpoints(dir: string, keep: number): void {
-  for (const ref of listCheckpoints(dir).slice(keep)) rmSync(ref.path, { force: true });
+/**
+ * Deletes all but the newest `keep` epoch checkpoints (and stray temp files); returns the paths
+ * of the epoch files it deleted, so they can be reported as gone.
+ */
+export function pruneCheckpoints(dir: string, keep: number): string[] {
+  const removed = listCheckpoints(dir).slice(keep);
+  for (const ref of removed) rmSync(ref.path, { force: true });
   for (const name of readdirSync(dir)) if (name.includes('.ckpt.tmp-')) rmSync(join(dir, name), { force: true });
+  return removed.map((ref) => ref.path);
 }
 
 function syncDirectory(dir: string): void {

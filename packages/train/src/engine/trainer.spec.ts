@@ -1,4 +1,4 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { initRuntime } from '@ltlab/runtime';
@@ -8,6 +8,7 @@ import { evalsOf, lossesOf, trainKillAndResume } from '../__fixtures__/kill-and-
 import { crop, normalize, tinyConfig, weightsOf } from '../__fixtures__/tiny-run-config.js';
 import { parseRunConfig } from '../config/run-config.js';
 import type { TrainerEvent } from '../config/trainer-events.js';
+import { readCheckpoint } from './checkpoint-file.js';
 import { trainRun } from './trainer.js';
 
 describe('trainRun', () => {
@@ -33,6 +34,54 @@ describe('trainRun', () => {
     expect(finished.metrics.many).toBeNull();
     expect(finished.metrics.medium).toEqual(expect.any(Number));
     expect(finished.metrics.few).toEqual(expect.any(Number));
+  });
+
+  it('counts epochs from 1, reports what keepLast deletes and keeps best.ckpt chosen on the validation split', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'ltlab-train-'));
+    const data = { ...tinyConfig().data, validation: { perClass: 4 } } as ReturnType<typeof tinyConfig>['data'];
+    const config = parseRunConfig(tinyConfig({ data, checkpoint: { everyEpochs: 2, keepLast: 1, keepBest: true } }));
+    const events: TrainerEvent[] = [];
+    const result = await trainRun({ config, runId: 'val', runDir: join(root, 'val'), onEvent: (e) => events.push(e) });
+    expect(events.every((e) => e.epochBase === 1)).toBe(true);
+    expect(events[0]).toMatchObject({ type: 'started', epoch: 1, totalEpochs: 3 });
+    expect(events.filter((e) => e.type === 'epoch').map((e) => e.epoch)).toEqual([1, 2, 3]);
+    const evals = events.flatMap((e) => (e.type === 'eval' ? [e] : []));
+    expect(evals.map((e) => [e.split, e.epoch])).toEqual([
+      ['val', 1],
+      ['test', 1],
+      ['val', 2],
+      ['test', 2],
+      ['val', 3],
+      ['test', 3],
+    ]);
+    // 4 images of each class held out: trained on 76 ... 4 (of 80 ... 8); 20 test images per class, 4 validation.
+    expect(evals[0]?.trainCounts).toEqual([76, 57, 43, 33, 24, 18, 13, 9, 6, 4]);
+    expect(events.at(-1)).toMatchObject({ type: 'finished', epoch: 3 });
+
+    // Epoch files every 2 epochs and at the end (keepLast 1: writing epoch 3's deletes epoch 2's).
+    const checkpoints = events.flatMap((e) => (e.type === 'checkpoint' ? [e] : []));
+    expect(checkpoints.filter((c) => c.file === 'epoch').map((c) => [c.epoch, c.path, c.pruned])).toEqual([
+      [2, 'val/checkpoints/epoch-00002.ckpt', []],
+      [3, 'val/checkpoints/epoch-00003.ckpt', ['val/checkpoints/epoch-00002.ckpt']],
+    ]);
+    // best.ckpt whenever validation top-1 improved, epoch file or not.
+    let best = -1;
+    const improved: number[] = [];
+    for (const e of evals) {
+      if (e.split !== 'val' || e.metrics.top1 <= best) continue;
+      best = e.metrics.top1;
+      improved.push(e.epoch);
+    }
+    const bests = checkpoints.filter((c) => c.file === 'best');
+    expect(bests.map((c) => c.epoch)).toEqual(improved);
+    expect(bests.every((c) => c.path === 'val/checkpoints/best.ckpt' && c.best)).toBe(true);
+    expect(bests.at(-1)?.selection).toEqual({ metric: 'top1', split: 'val', mode: 'max', value: best });
+    expect(result.best).toEqual({ metric: 'top1', split: 'val', mode: 'max', value: best, epoch: bests.at(-1)?.epoch });
+    expect(readdirSync(join(root, 'val', 'checkpoints')).sort()).toEqual(['best.ckpt', 'epoch-00003.ckpt']);
+    expect(readCheckpoint(join(root, 'val', 'checkpoints', 'best.ckpt')).state).toMatchObject({
+      epoch: result.best?.epoch,
+      best: result.best,
+    });
   });
 
   it('trains PaCo with two views, a momentum encoder and a queue, then re-trains the classifier', async () => {

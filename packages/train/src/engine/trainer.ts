@@ -1,23 +1,31 @@
-import { copyFileSync } from 'node:fs';
+import { copyFileSync, renameSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { deriveSeed, LtlabError, parseOrThrow, toLtlabError } from '@ltlab/core';
-import { BatchLoader } from '@ltlab/datasets';
+import { BatchLoader, type DatasetSource } from '@ltlab/datasets';
 import { classBalancedWeights, getLoss, type LossDefinition } from '@ltlab/losses';
 import { createSampler } from '@ltlab/samplers';
 import * as tf from '@tensorflow/tfjs-core';
 import type { RunConfig } from '../config/run-config.js';
 import { learningRateAt } from '../config/schedule.js';
-import type { TrainerEvent } from '../config/trainer-events.js';
-import { epochCheckpointPath, latestValidCheckpoint, pruneCheckpoints, writeCheckpoint } from './checkpoint-file.js';
+import type { BestSelection, TrainerEvent } from '../config/trainer-events.js';
+import { type BestSoFar, bestSelection, improves, type Objective, sameSelection } from './best-selection.js';
+import {
+  bestCheckpointPath,
+  epochCheckpointPath,
+  latestValidCheckpoint,
+  pruneCheckpoints,
+  writeCheckpoint,
+} from './checkpoint-file.js';
+import { parseCheckpointState } from './checkpoint-state.js';
 import { type Evaluation, evaluate, firstPerClass } from './evaluate.js';
 import { Sgd, type SgdState } from './sgd.js';
 import { buildTrainingData } from './training-data.js';
 import { TrainingModel } from './training-model.js';
 
-/** Distributes TrainerEvent without `type`-specific fields the engine fills in itself. */
+/** Distributes TrainerEvent without the fields the engine fills in itself. */
 type EventBody = TrainerEvent extends infer E
   ? E extends TrainerEvent
-    ? Omit<E, 'runId' | 'attempt' | 'seq' | 'time'>
+    ? Omit<E, 'runId' | 'attempt' | 'seq' | 'time' | 'epochBase'>
     : never
   : never;
 
@@ -32,8 +40,13 @@ export interface TrainOptions {
   artifactRoot?: string;
   /** Continue from the newest intact checkpoint in runDir, if any. */
   resume?: boolean;
+  /**
+   * The sweep's objective (`test/few`, max): `best.ckpt` is chosen by its metric, on the
+   * validation split when the config has one. Default `test/top1`, max.
+   */
+  objective?: Objective;
   onEvent?: (event: TrainerEvent) => void;
-  /** Per-batch progress (a terminal progress bar). */
+  /** Per-batch progress (a terminal progress bar); `epoch` counts from 1. */
   onBatch?: (progress: { epoch: number; totalEpochs: number; batch: number; batches: number; loss: number }) => void;
   /** Aborting stops after the current step with TRAIN.INTERRUPTED; the last checkpoint stays. */
   signal?: AbortSignal;
@@ -44,7 +57,8 @@ export interface TrainOptions {
 export interface TrainResult {
   epochsRun: number;
   final: Evaluation | null;
-  best: { top1: number; epoch: number } | null;
+  /** The best evaluation by the run's selection, with its 1-based epoch. */
+  best: BestSoFar | null;
 }
 
 interface Stage {
@@ -60,10 +74,10 @@ interface Stage {
 }
 
 interface Progress {
-  /** Epochs completed over all stages. */
+  /** Epochs completed over all stages: also the 1-based number of the last one. */
   epoch: number;
   step: number;
-  best: { top1: number; epoch: number } | null;
+  best: BestSoFar | null;
 }
 
 /**
@@ -78,15 +92,20 @@ export async function trainRun(options: TrainOptions): Promise<TrainResult> {
   const attempt = options.attempt ?? 1;
   let seq = 0;
   let progress: Progress = { epoch: 0, step: 0, best: null };
+  /** The 1-based epoch being worked on, for a `failed` event. */
+  let inProgress = 1;
+  // Epochs count from 1 in every event; `epochBase` tells readers so (old trainers counted from 0).
   const emit = (body: EventBody) => {
-    options.onEvent?.({ ...body, runId, attempt, seq: seq++, time: Date.now() } as TrainerEvent);
+    options.onEvent?.({ ...body, runId, attempt, seq: seq++, time: Date.now(), epochBase: 1 } as TrainerEvent);
   };
+  const selection = bestSelection(config, options.objective);
   const checkpointDir = join(options.runDir, 'checkpoints');
   const artifactRoot = options.artifactRoot ?? join(options.runDir, '..');
   let model: TrainingModel | undefined;
   const optimizers: Sgd[] = [];
   try {
     const data = buildTrainingData(config.data);
+    const validation = data.validation;
     const test =
       config.evaluation.maxPerClass === undefined ? data.test : firstPerClass(data.test, config.evaluation.maxPerClass);
     const stages = planStages(config);
@@ -95,18 +114,33 @@ export async function trainRun(options: TrainOptions): Promise<TrainResult> {
     for (const stage of stages.slice(1)) checkStageFits(stage, mainLoss);
     const totalEpochs = stages.reduce((sum, stage) => sum + stage.epochs, 0);
     const classCounts = tf.tensor1d(data.classCounts, 'int32');
+    const built = model;
+    /** Evaluates on one split (eval mode, test transforms) and reports it. */
+    const scoreOn = async (split: BestSelection['split'], source: DatasetSource, epoch: number) => {
+      const scored = await evaluate(built, source, {
+        pipeline: config.data.transforms.test,
+        batchSize: config.evaluation.batchSize,
+        trainCounts: data.classCounts,
+      });
+      emit({
+        type: 'eval',
+        epoch,
+        step: progress.step,
+        split,
+        metrics: shotsOf(scored),
+        perClassAccuracy: scored.perClassAccuracy,
+        trainCounts: Array.from(data.classCounts),
+        confusion: scored.confusion,
+      });
+      return scored;
+    };
 
     let resumedFrom: string | null = null;
     let optimizerState: SgdState | null = null;
     if (options.resume === true) {
       const found = latestValidCheckpoint(checkpointDir);
       if (found !== null) {
-        const state = found.contents.state as {
-          epoch: number;
-          step: number;
-          best: Progress['best'];
-          queuePointer: number;
-        };
+        const state = parseCheckpointState(found.contents.state, found.ref.path);
         const weights = Object.fromEntries(
           Object.entries(found.contents.tensors).filter(([name]) => !name.startsWith('sgd/')),
         );
@@ -116,7 +150,9 @@ export async function trainRun(options: TrainOptions): Promise<TrainResult> {
             .filter(([name]) => name.startsWith('sgd/'))
             .map(([name, t]) => [name.slice(4), { shape: t.shape, values: t.values as Float32Array }]),
         );
-        progress = { epoch: state.epoch, step: state.step, best: state.best };
+        // A best kept under another selection (a checkpoint of the old trainers) does not compare.
+        const best = state.best !== null && sameSelection(state.best, selection) ? state.best : null;
+        progress = { epoch: state.epoch, step: state.step, best };
         resumedFrom = relative(artifactRoot, found.ref.path);
       }
     }
@@ -130,9 +166,10 @@ export async function trainRun(options: TrainOptions): Promise<TrainResult> {
         },
       );
     }
+    inProgress = progress.epoch + 1;
     emit({
       type: 'started',
-      epoch: progress.epoch,
+      epoch: inProgress,
       step: progress.step,
       backend: tf.getBackend(),
       device: null,
@@ -175,8 +212,12 @@ export async function trainRun(options: TrainOptions): Promise<TrainResult> {
         `method.options of loss '${stage.loss.name}'`,
       );
       try {
-        for (let epoch = progress.epoch; epoch < stageEnd; epoch++) {
-          const stageEpoch = epoch - stageStart;
+        // `index` counts from 0 for the schedule, sampler and augmentation seeds (unchanged, so
+        // results and resumption stay bit for bit); `epoch` is its 1-based number for events.
+        for (let index = progress.epoch; index < stageEnd; index++) {
+          const epoch = index + 1;
+          inProgress = epoch;
+          const stageEpoch = index - stageStart;
           const lr = learningRateAt(stage.schedule, stage.optimizer.lr, stageEpoch, stage.epochs);
           const drw = stage.method.drw;
           const classWeights =
@@ -188,12 +229,12 @@ export async function trainRun(options: TrainOptions): Promise<TrainResult> {
           let batches = 0;
           let images = 0;
           const batchesPerEpoch = loader.batchCount(sampler.length);
-          for await (const batch of loader.epoch(epoch)) {
+          for await (const batch of loader.epoch(index)) {
             // Batches built on this thread resolve as microtasks; yield so that signals, timers
             // and I/O (SIGTERM, an orphan check, queued stdout) are served between steps.
             await new Promise<void>((resolve) => setImmediate(resolve));
             if (options.signal?.aborted === true) {
-              throw new LtlabError('TRAIN.INTERRUPTED', `Run stopped during epoch ${epoch + 1}.`, {
+              throw new LtlabError('TRAIN.INTERRUPTED', `Run stopped during epoch ${epoch}.`, {
                 fix: 'It resumes from its last checkpoint when started again.',
               });
             }
@@ -215,7 +256,7 @@ export async function trainRun(options: TrainOptions): Promise<TrainResult> {
             if (!Number.isFinite(lossValue)) {
               throw new LtlabError(
                 'TRAIN.NAN_LOSS',
-                `The loss is ${lossValue} at step ${progress.step + 1} (epoch ${epoch + 1}).`,
+                `The loss is ${lossValue} at step ${progress.step + 1} (epoch ${epoch}).`,
                 {
                   fix: 'Lower optimizer.lr or check the data; the run stops rather than train on garbage.',
                   details: { step: progress.step + 1, epoch },
@@ -238,7 +279,7 @@ export async function trainRun(options: TrainOptions): Promise<TrainResult> {
           }
           classWeights?.dispose();
           const seconds = (performance.now() - started) / 1000;
-          progress.epoch = epoch + 1;
+          progress.epoch = epoch;
           emit({
             type: 'epoch',
             epoch,
@@ -250,27 +291,27 @@ export async function trainRun(options: TrainOptions): Promise<TrainResult> {
             seconds,
           });
           const last = progress.epoch === totalEpochs;
+          let improved = false;
           if (last || progress.epoch % config.evaluation.everyEpochs === 0) {
-            final = await evaluate(model, test, {
-              pipeline: config.data.transforms.test,
-              batchSize: config.evaluation.batchSize,
-              trainCounts: data.classCounts,
-            });
-            emit({
-              type: 'eval',
-              epoch,
-              step: progress.step,
-              split: 'test',
-              metrics: { top1: final.top1, top5: final.top5, many: final.many, medium: final.medium, few: final.few },
-              perClassAccuracy: final.perClassAccuracy,
-              trainCounts: Array.from(data.classCounts),
-              confusion: final.confusion,
-            });
+            const validated = validation === null ? null : await scoreOn('val', validation, epoch);
+            final = await scoreOn('test', test, epoch);
+            const value = (selection.split === 'val' ? validated : final)?.[selection.metric] ?? null;
+            if (improves(progress.best, value, selection.mode)) {
+              progress.best = { ...selection, value, epoch };
+              improved = true;
+            }
           }
-          const improved = final !== null && (progress.best === null || final.top1 > progress.best.top1);
-          if (improved && final !== null) progress.best = { top1: final.top1, epoch };
-          if (last || progress.epoch % config.checkpoint.everyEpochs === 0) {
-            await saveCheckpoint(model, optimizer, progress, checkpointDir, config, emit, artifactRoot, improved);
+          const due = last || progress.epoch % config.checkpoint.everyEpochs === 0;
+          if (due || (improved && config.checkpoint.keepBest)) {
+            await saveCheckpoints(model, optimizer, progress, {
+              dir: checkpointDir,
+              artifactRoot,
+              keepLast: config.checkpoint.keepLast,
+              epochFile: due,
+              bestFile: improved && config.checkpoint.keepBest,
+              improved,
+              emit,
+            });
           }
         }
       } finally {
@@ -281,17 +322,14 @@ export async function trainRun(options: TrainOptions): Promise<TrainResult> {
     classCounts.dispose();
     emit({
       type: 'finished',
-      epoch: Math.max(0, totalEpochs - 1),
+      epoch: totalEpochs,
       step: progress.step,
-      metrics:
-        final === null
-          ? null
-          : { top1: final.top1, top5: final.top5, many: final.many, medium: final.medium, few: final.few },
+      metrics: final === null ? null : shotsOf(final),
     });
     return { epochsRun: totalEpochs, final, best: progress.best };
   } catch (caught) {
     const error = toLtlabError(caught);
-    emit({ type: 'failed', epoch: progress.epoch, step: progress.step, error: error.toJSON() });
+    emit({ type: 'failed', epoch: inProgress, step: progress.step, error: error.toJSON() });
     throw error;
   } finally {
     for (const optimizer of optimizers) optimizer.dispose();
@@ -349,36 +387,75 @@ function checkStageFits(stage: Stage, main: LossDefinition): void {
   }
 }
 
-/** Tensors are read asynchronously (a GPU backend cannot read synchronously); the file is written synchronously. */
-async function saveCheckpoint(
-  model: TrainingModel,
-  optimizer: Sgd,
-  progress: Progress,
-  dir: string,
-  config: RunConfig,
-  emit: (body: EventBody) => void,
-  artifactRoot: string,
-  best: boolean,
-): Promise<void> {
+function shotsOf(evaluation: Evaluation) {
+  const { top1, top5, many, medium, few } = evaluation;
+  return { top1, top5, many, medium, few };
+}
+
+interface CheckpointWrite {
+  dir: string;
+  artifactRoot: string;
+  keepLast: number;
+  /** Write this epoch's resumable file (a `checkpoint.everyEpochs` epoch, or the last). */
+  epochFile: boolean;
+  /** Write `best.ckpt` (the epoch improved on the best and `keepBest` is set). */
+  bestFile: boolean;
+  improved: boolean;
+  emit: (body: EventBody) => void;
+}
+
+/**
+ * Writes this epoch's file and/or `best.ckpt` and reports each as a `checkpoint` event; the
+ * epoch files `keepLast` deletes are listed in the epoch file's event, so views show only what
+ * is on disk. Tensors are read asynchronously (a GPU backend cannot read synchronously); the
+ * files are written synchronously.
+ */
+async function saveCheckpoints(model: TrainingModel, optimizer: Sgd, progress: Progress, write: CheckpointWrite) {
   const [weights, optimizerState] = await Promise.all([model.exportWeights(), optimizer.exportState()]);
   const tensors: Parameters<typeof writeCheckpoint>[1]['tensors'] = { ...weights };
   for (const [name, entry] of Object.entries(optimizerState)) {
     tensors[`sgd/${name}`] = { shape: entry.shape, dtype: 'float32', values: entry.values };
   }
-  const path = epochCheckpointPath(dir, progress.epoch);
-  const written = writeCheckpoint(path, {
+  const contents = {
     tensors,
     state: { epoch: progress.epoch, step: progress.step, best: progress.best, queuePointer: model.queue?.pointer ?? 0 },
-  });
-  pruneCheckpoints(dir, config.checkpoint.keepLast);
-  if (best && config.checkpoint.keepBest) copyFileSync(path, join(dir, 'best.ckpt'));
-  emit({
-    type: 'checkpoint',
-    epoch: progress.epoch - 1,
-    step: progress.step,
-    path: relative(artifactRoot, path),
-    sizeBytes: written.sizeBytes,
-    sha256: written.sha256,
-    best,
-  });
+  };
+  const best = progress.best;
+  const selection =
+    best === null ? null : { metric: best.metric, split: best.split, mode: best.mode, value: best.value };
+  const report = (
+    path: string,
+    written: { sizeBytes: number; sha256: string },
+    file: 'epoch' | 'best',
+    pruned: string[],
+  ) =>
+    write.emit({
+      type: 'checkpoint',
+      epoch: progress.epoch,
+      step: progress.step,
+      path: relative(write.artifactRoot, path),
+      sizeBytes: written.sizeBytes,
+      sha256: written.sha256,
+      best: write.improved,
+      file,
+      pruned: pruned.map((removed) => relative(write.artifactRoot, removed)),
+      selection,
+    });
+  let epochPath: string | null = null;
+  let written: { sizeBytes: number; sha256: string } | null = null;
+  if (write.epochFile) {
+    epochPath = epochCheckpointPath(write.dir, progress.epoch);
+    written = writeCheckpoint(epochPath, contents);
+    report(epochPath, written, 'epoch', pruneCheckpoints(write.dir, write.keepLast));
+  }
+  if (write.bestFile) {
+    const bestPath = bestCheckpointPath(write.dir);
+    if (epochPath !== null && written !== null) {
+      // The same bytes: copy the epoch file, through a temp name so a crash never leaves a torn best.ckpt.
+      const temp = `${bestPath}.tmp-${process.pid}`;
+      copyFileSync(epochPath, temp);
+      renameSync(temp, bestPath);
+    } else written = writeCheckpoint(bestPath, contents);
+    report(bestPath, written, 'best', []);
+  }
 }

@@ -11,10 +11,13 @@ import {
   mnist,
 } from '@ltlab/datasets';
 import type { RunConfig } from '../config/run-config.js';
+import { holdOutValidation } from './validation-split.js';
 
 export interface TrainingData {
   train: DatasetSource;
   test: DatasetSource;
+  /** Held out of the training set by `data.validation`; null without one. */
+  validation: DatasetSource | null;
   numClasses: number;
   /** Training images per class, after the long-tail subset and any relabelling. */
   classCounts: Int32Array;
@@ -22,17 +25,30 @@ export interface TrainingData {
   imageShape: [number, number, number];
 }
 
-/** Opens the configured source, cuts its long-tailed training subset and relabels if asked. */
+/**
+ * Opens the configured source, cuts its long-tailed training subset, holds out the validation
+ * split and relabels if asked (by the counts actually trained on).
+ */
 export function buildTrainingData(data: RunConfig['data']): TrainingData {
   const { train: fullTrain, test: fullTest } = openSource(data);
   let train = data.longTail === undefined ? fullTrain : longTailSubset(fullTrain, data.longTail);
+  let validation: DatasetSource | null = null;
+  if (data.validation !== undefined) ({ train, validation } = holdOutValidation(train, data.validation));
   let test = fullTest;
   if (data.relabelByFrequency) {
     const map = frequencyRelabelMap(train.classCounts);
     train = train.relabel(map);
     test = test.relabel(map);
+    validation = validation?.relabel(map) ?? null;
   }
-  return { train, test, numClasses: train.numClasses, classCounts: train.classCounts, imageShape: imageShapeOf(train) };
+  return {
+    train,
+    test,
+    validation,
+    numClasses: train.numClasses,
+    classCounts: train.classCounts,
+    imageShape: imageShapeOf(train),
+  };
 }
 
 function openSource(data: RunConfig['data']): { train: DatasetSource; test: DatasetSource } {

@@ -1,0 +1,3 @@
+-- AlterTable
+ALTER TABLE "Artifact" ADD COLUMN     "removedAt" TIMESTAMP(3),
+ADD COLUMN     "selection" JSONB;

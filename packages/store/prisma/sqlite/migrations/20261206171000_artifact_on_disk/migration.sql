@@ -1,0 +1,3 @@
+-- AlterTable
+ALTER TABLE "Artifact" ADD COLUMN "removedAt" DATETIME;
+ALTER TABLE "Artifact" ADD COLUMN "selection" JSONB;

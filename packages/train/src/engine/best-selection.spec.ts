@@ -1,0 +1,49 @@
+import { describe, expect, it } from 'vitest';
+import { tinyConfig } from '../__fixtures__/tiny-run-config.js';
+import { parseRunConfig } from '../config/run-config.js';
+import { bestSelection, improves, sameSelection } from './best-selection.js';
+
+const plain = parseRunConfig(tinyConfig());
+const validated = parseRunConfig(
+  tinyConfig({
+    data: { ...tinyConfig().data, validation: { perClass: 4 } } as ReturnType<typeof tinyConfig>['data'],
+  }),
+);
+
+describe('bestSelection', () => {
+  it('chooses on the validation split when the config holds one out, else on the test set', () => {
+    expect(bestSelection(plain)).toEqual({ metric: 'top1', split: 'test', mode: 'max' });
+    expect(bestSelection(validated)).toEqual({ metric: 'top1', split: 'val', mode: 'max' });
+  });
+
+  it("takes the sweep objective's metric and direction", () => {
+    expect(bestSelection(plain, { metric: 'test/few', mode: 'max' })).toEqual({
+      metric: 'few',
+      split: 'test',
+      mode: 'max',
+    });
+    expect(bestSelection(validated, { metric: 'test/many', mode: 'min' })).toEqual({
+      metric: 'many',
+      split: 'val',
+      mode: 'min',
+    });
+    // The evaluations do not report a training loss: top-1, higher is better.
+    expect(bestSelection(plain, { metric: 'train/loss', mode: 'min' })).toEqual({
+      metric: 'top1',
+      split: 'test',
+      mode: 'max',
+    });
+  });
+});
+
+describe('improves', () => {
+  const best = { metric: 'top1' as const, split: 'test' as const, mode: 'max' as const, value: 0.5, epoch: 2 };
+  it('compares in the selection direction; an empty shot group never improves', () => {
+    expect(improves(null, 0.1, 'max')).toBe(true);
+    expect(improves(best, 0.6, 'max')).toBe(true);
+    expect(improves(best, 0.5, 'max')).toBe(false);
+    expect(improves(best, 0.4, 'min')).toBe(true);
+    expect(improves(null, null, 'max')).toBe(false);
+    expect(sameSelection(best, { metric: 'top1', split: 'val', mode: 'max' })).toBe(false);
+  });
+});
