@@ -40,18 +40,34 @@ export const tableQuerySchema = scopeSchema
   .strict();
 export type TableQueryParams = z.output<typeof tableQuerySchema>;
 
+/**
+ * Group keys: "everything except seed" can name every swept leaf (8 for the main job's
+ * methods). Each key is a join, and SQLite allows 64 tables in one query. No key: one group.
+ */
+const groupKeys = csv(z.string().min(1).max(300), 24).default([]);
+
 export const groupQuerySchema = scopeSchema
   .extend({
-    groupBy: csv(z.string().min(1).max(300), 5).refine((keys) => keys.length > 0, 'name at least one key'),
+    groupBy: groupKeys,
     metrics: csv(columnRef, 20).refine((refs) => refs.length > 0, 'name at least one metric column'),
   })
   .strict();
 
+/** Aggregated curves: one metric series (`metric:<split>:<name>`) per group, mean ± std per epoch. */
+export const groupCurvesQuerySchema = scopeSchema
+  .extend({
+    groupBy: groupKeys,
+    series: columnRef.regex(/^metric:[^:]+:.+$/, 'name a metric series as metric:<split>:<name>'),
+  })
+  .strict();
+
+export const varyingQuerySchema = scopeSchema.strict();
+
+/** The export is the `ltlab runs export` table, so it takes the view's scope and order, not its columns. */
 export const exportQuerySchema = scopeSchema
   .extend({
     sort: columnRef.optional(),
     dir: z.enum(['asc', 'desc']).default('asc'),
-    columns: csv(columnRef, 200).default([]),
   })
   .strict();
 

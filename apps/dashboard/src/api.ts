@@ -1,17 +1,29 @@
 import { open, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { LtlabError, parseOrThrow } from '@ltlab/core';
-import type { RunExplorer, RunStore, RunTableQuery, RunTableScope } from '@ltlab/store';
+import {
+  checkpointsOnDisk,
+  epochAxis,
+  type RunExplorer,
+  type RunStore,
+  type RunTableQuery,
+  type RunTableScope,
+} from '@ltlab/store';
 import {
   columnsQuerySchema,
   compareQuerySchema,
   exportQuerySchema,
+  groupCurvesQuerySchema,
   groupQuerySchema,
   type scopeSchema,
   tableQuerySchema,
+  varyingQuerySchema,
 } from './api-schemas.js';
 import { configDiff } from './config-diff.js';
+import { groupCurves, type RunSeries } from './group-curves.js';
 import { parameterImportance } from './importance.js';
+import { VaryingKeys } from './varying-keys.js';
+import { type WideScope, widePages } from './wide-pages.js';
 
 export type DashboardStore = RunStore & RunExplorer;
 
@@ -52,23 +64,66 @@ export async function groupRunsTable(ctx: ApiContext, params: Params) {
   return { groups: await ctx.store.groupRuns({ ...scope(q), groupBy: q.groupBy, metrics: q.metrics }) };
 }
 
-/** Every matching run, written page by page so 10,000 runs never sit in memory at once. */
-export async function* exportRows(ctx: ApiContext, params: Params) {
+/** The runs of a table view to export (`runsExportCsv`): its scope and order. */
+export function exportScope(params: Params): WideScope {
   const q = parseOrThrow(exportQuerySchema, params, 'export query');
-  const base = {
-    ...scope(q),
-    columns: q.columns,
-    ...(q.sort === undefined ? {} : { sort: { column: q.sort, direction: q.dir } }),
-  };
-  yield ['id', 'label', 'status', 'objective', ...q.columns];
-  const pageSize = 1000;
-  for (let offset = 0; ; offset += pageSize) {
-    const page = await ctx.store.queryRunTable({ ...base, limit: pageSize, offset });
-    for (const row of page.rows) {
-      yield [row.run.id, row.run.label, row.run.status, row.run.objective, ...q.columns.map((c) => row.values[c])];
-    }
-    if (offset + pageSize >= page.total || page.rows.length === 0) return;
+  return { ...scope(q), ...(q.sort === undefined ? {} : { sort: { column: q.sort, direction: q.dir } }) };
+}
+
+/**
+ * The hyperparameters that differ between the runs of a view (a key one run lacks included):
+ * what "group by everything except seed" groups by, across sweeps too.
+ */
+export async function varyingColumns(ctx: ApiContext, params: Params) {
+  const q = parseOrThrow(varyingQuerySchema, params, 'varying columns query');
+  const keys = (await ctx.store.listColumns(q.sweep)).hyperparameters.map((param) => param.key);
+  const tracker = new VaryingKeys(keys);
+  let runs = 0;
+  for await (const page of widePages(ctx.store, scope(q), keys)) {
+    for (const row of page) tracker.add(Object.fromEntries(keys.map((key) => [key, row.values[`hp:${key}`]])));
+    runs += page.length;
+    if (tracker.undecided.length === 0) break;
   }
+  return { keys: tracker.varying, runs };
+}
+
+/** More runs than this and the aggregated curves ask for a narrower view (one detail read per run). */
+export const MAX_CURVE_RUNS = 2000;
+
+/**
+ * Aggregated curves of a grouped view: one metric series, mean ± sample std per epoch over the
+ * runs of each group (the seeds of a configuration), n per epoch.
+ */
+export async function groupCurvesOf(ctx: ApiContext, params: Params) {
+  const q = parseOrThrow(groupCurvesQuerySchema, params, 'group curves query');
+  const [, split = '', name = ''] = /^metric:([^:]+):(.+)$/.exec(q.series) ?? [];
+  const page = await ctx.store.queryRunTable({
+    ...scope(q),
+    columns: q.groupBy.map((key) => `hp:${key}`),
+    limit: MAX_CURVE_RUNS,
+  });
+  if (page.total > MAX_CURVE_RUNS) {
+    throw new LtlabError(
+      'CONFIG.INVALID',
+      `Aggregated curves cover at most ${MAX_CURVE_RUNS} runs; this view has ${page.total}.`,
+      { fix: 'Narrow the view with a filter or a status first.' },
+    );
+  }
+  // Eight detail reads at a time; results keep the view's order, so groups appear in it.
+  const runs: RunSeries[] = new Array(page.rows.length);
+  let next = 0;
+  const worker = async () => {
+    for (let index = next++; index < page.rows.length; index = next++) {
+      const row = page.rows[index] as (typeof page.rows)[number];
+      const detail = await ctx.store.getRunDetail(row.run.id);
+      runs[index] = {
+        key: Object.fromEntries(q.groupBy.map((key) => [key, row.values[`hp:${key}`] ?? null])),
+        points: (detail?.metrics ?? []).filter((p) => p.split === split && p.name === name),
+      };
+    }
+  };
+  await Promise.all(Array.from({ length: 8 }, worker));
+  return { series: q.series, groupBy: q.groupBy, runs: page.total, groups: groupCurves(runs, q.groupBy) };
 }
 
 export async function listColumns(ctx: ApiContext, params: Params) {
@@ -153,10 +208,19 @@ async function consoleTail(root: string | undefined, runId: string): Promise<str
   }
 }
 
+/**
+ * The run page: the stored detail, the epoch axis of its charts (1..planned epochs), the
+ * checkpoints on disk (best.ckpt with what chose it) and the console tail.
+ */
 export async function runDetail(ctx: ApiContext, id: string) {
   const detail = await ctx.store.getRunDetail(id);
   if (detail === null) throw new LtlabError('RUN.NOT_FOUND', `No run '${id}'.`, { fix: 'Find run ids at /api/runs.' });
-  return { ...detail, console: await consoleTail(ctx.artifactRoot, id) };
+  return {
+    ...detail,
+    epochs: epochAxis(detail),
+    checkpoints: checkpointsOnDisk(detail.artifacts),
+    console: await consoleTail(ctx.artifactRoot, id),
+  };
 }
 
 export async function compareRuns(ctx: ApiContext, params: Params) {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { correlationRatio, parameterImportance } from './importance.js';
+import { correlationRatio, ONE_RUN_PER_VALUE, ONE_VALUE, parameterImportance } from './importance.js';
 
 describe('hyperparameter importance (η²)', () => {
   it('is 1 when the parameter explains everything and 0 when groups share a mean', () => {
@@ -33,9 +33,43 @@ describe('hyperparameter importance (η²)', () => {
 
   it('bins numeric parameters with many values into quantiles instead of one group per run', () => {
     const points = Array.from({ length: 100 }, (_, i) => ({ value: i / 100, objective: (i * 37) % 11 }));
-    const { eta2, groups } = correlationRatio(points);
+    const { eta2, groups, perGroup } = correlationRatio(points);
     expect(groups).toBe(10);
     expect(eta2).toBeLessThan(0.3);
+    expect(perGroup.map((g) => g.n)).toEqual(Array.from({ length: 10 }, () => 10));
+    expect(perGroup[0]?.value).toBe('0–0.09');
+  });
+
+  it('refuses to estimate η² with one run per value (it would be 1 whatever the data)', () => {
+    const result = correlationRatio([
+      { value: 'ce', objective: 0.5 },
+      { value: 'ldam', objective: 0.6 },
+      { value: 'reslt', objective: 0.7 },
+    ]);
+    expect(result).toMatchObject({ eta2: null, note: ONE_RUN_PER_VALUE, groups: 3 });
+    expect(result.perGroup.map((g) => [g.value, g.n])).toEqual([
+      ['ce', 1],
+      ['ldam', 1],
+      ['reslt', 1],
+    ]);
+    expect(correlationRatio([{ value: 2, objective: 1 }]).note).toBe(ONE_VALUE);
+    expect(correlationRatio([]).eta2).toBeNull();
+  });
+
+  it('groups runs without the leaf as "—" and reports n and the mean per group', () => {
+    const result = correlationRatio([
+      { value: 0.99, objective: 0.7 },
+      { value: null, objective: 0.5 },
+      { value: null, objective: 0.6 },
+      { value: 0.9, objective: 0.8 },
+    ]);
+    expect(result.perGroup).toEqual([
+      { value: '—', n: 2, mean: 0.55 },
+      { value: '0.9', n: 1, mean: 0.8 },
+      { value: '0.99', n: 1, mean: 0.7 },
+    ]);
+    // Grand mean 0.65; between = 2*0.1^2 + 0.15^2 + 0.05^2 = 0.045; total = 0.05.
+    expect(result.eta2).toBeCloseTo(0.045 / 0.05, 12);
   });
 
   it('ranks parameters and ignores runs without an objective', () => {
@@ -49,5 +83,19 @@ describe('hyperparameter importance (η²)', () => {
     const ranked = parameterImportance(['seed', 'loss'], rows);
     expect(ranked.map((p) => p.key)).toEqual(['loss', 'seed']);
     expect(ranked[0]?.n).toBe(4);
+    expect(ranked[0]?.perGroup.map((g) => g.n)).toEqual([2, 2]);
+  });
+
+  it('ranks parameters it cannot estimate last, with the reason', () => {
+    const rows = [
+      { values: { loss: 'ce', beta: null }, objective: 0.5 },
+      { values: { loss: 'bs', beta: null }, objective: 0.6 },
+      { values: { loss: 'reslt', beta: 0.99 }, objective: 0.7 },
+    ];
+    const ranked = parameterImportance(['loss', 'beta'], rows);
+    expect(ranked.map((p) => [p.key, p.importance === null ? p.note : 'η²'])).toEqual([
+      ['beta', 'η²'],
+      ['loss', ONE_RUN_PER_VALUE],
+    ]);
   });
 });

@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { extname, join, normalize, resolve, sep } from 'node:path';
@@ -10,7 +10,8 @@ import {
   type ApiContext,
   compareRuns,
   type DashboardStore,
-  exportRows,
+  exportScope,
+  groupCurvesOf,
   groupRunsTable,
   listColumns,
   listRunsTable,
@@ -19,10 +20,12 @@ import {
   runDetail,
   statusOf,
   sweepDetail,
+  varyingColumns,
 } from './api.js';
 import { runIdsBodySchema } from './api-schemas.js';
-import { csvLine } from './csv.js';
+import { runsExportCsv } from './csv.js';
 import { LiveUpdates } from './live-updates.js';
+import { CompressedFiles, chooseEncoding, isCompressible } from './static-compression.js';
 
 /** Cancels or retries runs through the queue; `ltlab serve` passes the orchestrator's. */
 export interface QueueControl {
@@ -46,6 +49,8 @@ export interface DashboardOptions {
   /** How often live pages poll the store for changes (default 1000 ms). */
   pollMs?: number;
   staleAfterMs?: number;
+  /** Refuse every change (403): a viewer of a store that nothing may write (`ltlab serve --read-only`). */
+  readOnly?: boolean;
 }
 
 export interface DashboardHandle {
@@ -79,6 +84,7 @@ export async function startDashboard(options: DashboardOptions): Promise<Dashboa
   };
   const uiDir = resolve(options.uiDir ?? DEFAULT_UI_DIR);
   const live = new LiveUpdates(() => options.store.changeStamp(), options.pollMs ?? 1000);
+  const compressed = new CompressedFiles();
 
   const server = createServer((request, response) => {
     handle(request, response).catch((error: unknown) => sendError(response, error));
@@ -101,18 +107,25 @@ export async function startDashboard(options: DashboardOptions): Promise<Dashboa
       return;
     }
     if (!path.startsWith('/api/')) {
-      await serveStatic(response, path);
+      await serveStatic(request, response, path);
       return;
     }
     const runMatch = /^\/api\/runs\/([^/]+)$/.exec(path);
     const sweepMatch = /^\/api\/sweeps\/([^/]+)$/.exec(path);
     if (path === '/api/health')
-      sendJson(response, 200, { ok: true, tokenRequired: token !== undefined, queue: options.control !== undefined });
+      sendJson(response, 200, {
+        ok: true,
+        tokenRequired: token !== undefined,
+        queue: options.control !== undefined,
+        readOnly: options.readOnly === true,
+      });
     else if (path === '/api/events') live.attach(response);
     else if (path === '/api/sweeps') sendJson(response, 200, await listSweeps(ctx));
     else if (path === '/api/columns') sendJson(response, 200, await listColumns(ctx, params));
+    else if (path === '/api/columns/varying') sendJson(response, 200, await varyingColumns(ctx, params));
     else if (path === '/api/runs') sendJson(response, 200, await listRunsTable(ctx, params));
     else if (path === '/api/runs/groups') sendJson(response, 200, await groupRunsTable(ctx, params));
+    else if (path === '/api/runs/groups/curves') sendJson(response, 200, await groupCurvesOf(ctx, params));
     else if (path === '/api/runs/export.csv') await sendCsv(response, params);
     else if (path === '/api/compare') sendJson(response, 200, await compareRuns(ctx, params));
     else if (path === '/api/workers') sendJson(response, 200, await listWorkers(ctx));
@@ -124,6 +137,16 @@ export async function startDashboard(options: DashboardOptions): Promise<Dashboa
   }
 
   async function mutate(request: IncomingMessage, response: ServerResponse, path: string): Promise<void> {
+    if (options.readOnly === true) {
+      sendJson(response, 403, {
+        error: {
+          code: 'READ_ONLY',
+          message: 'This dashboard only browses the store.',
+          fix: 'Make changes through `ltlab serve` (without --read-only) or the ltlab CLI.',
+        },
+      });
+      return;
+    }
     if (token !== undefined && !tokenMatches(token, presentedToken(request))) {
       sendJson(response, 401, {
         error: {
@@ -166,19 +189,20 @@ export async function startDashboard(options: DashboardOptions): Promise<Dashboa
     }
   }
 
+  /** The `ltlab runs export` CSV of the view; the header comes first, so errors still answer JSON. */
   async function sendCsv(response: ServerResponse, params: Record<string, string>): Promise<void> {
-    const rows = exportRows(ctx, params);
-    const first = await rows.next();
+    const chunks = runsExportCsv(options.store, exportScope(params));
+    const header = await chunks.next();
     response.writeHead(200, {
       'content-type': 'text/csv; charset=utf-8',
       'content-disposition': 'attachment; filename="runs.csv"',
     });
-    if (!first.done) response.write(csvLine(first.value));
-    for await (const row of rows) response.write(csvLine(row));
+    if (!header.done) response.write(header.value);
+    for await (const chunk of chunks) response.write(chunk);
     response.end();
   }
 
-  async function serveStatic(response: ServerResponse, path: string): Promise<void> {
+  async function serveStatic(request: IncomingMessage, response: ServerResponse, path: string): Promise<void> {
     if (!existsSync(join(uiDir, 'index.html'))) {
       response.writeHead(503, { 'content-type': 'text/plain; charset=utf-8' });
       response.end('The dashboard UI is not built. Run `npm run build:ui -w @ltlab/dashboard`.\n');
@@ -188,12 +212,26 @@ export async function startDashboard(options: DashboardOptions): Promise<Dashboa
     const inside = target.startsWith(uiDir + sep);
     const file = inside && extname(target) !== '' && existsSync(target) ? target : join(uiDir, 'index.html');
     const body = await readFile(file);
-    response.writeHead(200, {
+    const headers: Record<string, string> = {
       'content-type': CONTENT_TYPES[extname(file)] ?? 'application/octet-stream',
       'cache-control': file.includes(`${sep}assets${sep}`) ? 'public, max-age=31536000, immutable' : 'no-cache',
       'x-content-type-options': 'nosniff',
+    };
+    if (!isCompressible(extname(file), body.length)) {
+      response.writeHead(200, headers);
+      response.end(body);
+      return;
+    }
+    // The bundle is ~1 MB of JavaScript and ~300 kB gzipped: send it compressed when the client takes it.
+    const encoding = chooseEncoding(request.headers['accept-encoding']);
+    const sent = encoding === null ? body : await compressed.get(file, (await stat(file)).mtimeMs, body, encoding);
+    response.writeHead(200, {
+      ...headers,
+      vary: 'accept-encoding',
+      'content-length': String(sent.length),
+      ...(encoding === null ? {} : { 'content-encoding': encoding }),
     });
-    response.end(body);
+    response.end(sent);
   }
 
   await new Promise<void>((resolveListen, reject) => {

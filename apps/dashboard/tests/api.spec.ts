@@ -139,13 +139,16 @@ describe('dashboard HTTP API over a seeded store', () => {
     expect((body.runs as unknown[]).length).toBe(2);
   });
 
-  it('exports the filtered table as CSV', async () => {
-    const response = await fetch(new URL('/api/runs/export.csv?status=failed&columns=hp:method.loss', open.url));
+  it('exports the filtered table as CSV, the columns of `ltlab runs export` (tests/export-matches-cli.spec.ts)', async () => {
+    const response = await fetch(new URL('/api/runs/export.csv?status=failed', open.url));
     expect(response.headers.get('content-type')).toMatch(/text\/csv/);
-    const lines = (await response.text()).trim().split('\r\n');
-    expect(lines[0]).toBe('id,label,status,objective,hp:method.loss');
+    const lines = (await response.text()).trim().split('\n');
+    expect(lines[0]).toMatch(
+      /^id,label,status,attempt,epoch,top1,top5,many,medium,few,objective,error,dataset\.imbalanceRatio,/,
+    );
+    expect(lines[0]).toContain(',method.loss,');
     expect(lines).toHaveLength(2);
-    expect(lines[1]).toMatch(/^sw-fmnist-lt-r05,ce T=0.2 seed=2,failed,[0-9.]+,ce$/);
+    expect(lines[1]).toMatch(/^sw-fmnist-lt-r05,ce T=0.2 seed=2,failed,1,3,,,,,,[0-9.]+,TRAIN\.NAN_LOSS: .*,ce,/);
   });
 
   it('lists workers with their current job', async () => {

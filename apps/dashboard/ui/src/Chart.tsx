@@ -3,6 +3,7 @@ import {
   DataZoomComponent,
   GridComponent,
   LegendComponent,
+  MarkAreaComponent,
   ParallelComponent,
   TitleComponent,
   TooltipComponent,
@@ -10,7 +11,8 @@ import {
 } from 'echarts/components';
 import * as echarts from 'echarts/core';
 import { CanvasRenderer } from 'echarts/renderers';
-import { useEffect, useRef } from 'react';
+import { useEffect, useMemo, useRef } from 'react';
+import { fitLegend } from './legend-layout.js';
 
 echarts.use([
   LineChart,
@@ -21,6 +23,7 @@ echarts.use([
   GridComponent,
   TooltipComponent,
   LegendComponent,
+  MarkAreaComponent,
   ParallelComponent,
   VisualMapComponent,
   DataZoomComponent,
@@ -54,9 +57,11 @@ export function Chart({ option, testId, height = 320, onEvent }: ChartProps) {
       chart.current = null;
     };
   }, []);
+  // Every chart's legend gets the same layout: under the title, one scrolling row, never overflowing.
+  const laidOut = useMemo(() => fitLegend(option as Record<string, unknown>) as ChartOption, [option]);
   useEffect(() => {
-    chart.current?.setOption(option, true);
-  }, [option]);
+    chart.current?.setOption(laidOut, true);
+  }, [laidOut]);
   useEffect(() => {
     const instance = chart.current;
     if (instance === null || onEvent === undefined) return;

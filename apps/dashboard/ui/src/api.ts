@@ -59,13 +59,38 @@ export interface Evaluation {
   confusion?: number[][];
 }
 
+export interface CheckpointFile {
+  path: string;
+  /** `epoch`: a file checkpoint.keepLast kept; `best`: best.ckpt. */
+  file: 'epoch' | 'best';
+  epoch: number | null;
+  sizeBytes: number | null;
+}
+
 export interface RunDetail {
   run: Run;
   hyperparameters: Array<{ key: string; value: unknown; swept: boolean }>;
   metrics: MetricPoint[];
   evaluations: Evaluation[];
-  artifacts: Array<{ path: string; kind: string; epoch?: number; sizeBytes?: number }>;
+  /** Every artifact ever recorded, deleted files included (`removedAt`). */
+  artifacts: Array<{ path: string; kind: string; epoch?: number; sizeBytes?: number; removedAt?: string }>;
   console?: string[] | null;
+}
+
+/** `GET /api/runs/<id>`: the detail, plus what the run page shows beside it. */
+export interface RunPageData extends RunDetail {
+  /** The epochs the charts span, from 1 (1..8 for an 8-epoch run). */
+  epochs: { min: number; max: number };
+  /** The checkpoint files on disk, and best.ckpt with what chose it ("best by top1 on validation"). */
+  checkpoints: {
+    files: CheckpointFile[];
+    best:
+      | (CheckpointFile & {
+          selection: { metric: string; split: string; mode: string; value: number | null } | null;
+          basis: string;
+        })
+      | null;
+  };
 }
 
 export class ApiError extends Error {

@@ -1,18 +1,24 @@
 import { useMemo, useState } from 'react';
 import { type Evaluation, type RunDetail, useFetch, useLiveVersion } from '../api.js';
 import { Chart } from '../Chart.js';
+import { classLabels, sharedClassLabels } from '../class-names.js';
+import { confusionOption, rowNormalise } from './confusion.js';
 import { curveOption, curveSeries, type XAxis } from './curves.js';
+import { longTailOverlayOption, SHOT_THRESHOLDS, shotGroupSizes } from './long-tail-overlay.js';
 
 interface Comparison {
   runs: RunDetail[];
   diff: Array<{ key: string; values: unknown[] }>;
 }
 
-function lastEvaluation(detail: RunDetail): Evaluation | undefined {
-  return (
-    detail.evaluations.filter((e) => e.split === 'val' || e.split === 'test').sort((a, b) => b.epoch - a.epoch)[0] ??
-    detail.evaluations.at(-1)
-  );
+/** The latest evaluation of a run on a split (the highest epoch). */
+function latestOn(detail: RunDetail, split: string): Evaluation | undefined {
+  return detail.evaluations.filter((e) => e.split === split).sort((a, b) => b.epoch - a.epoch)[0];
+}
+
+/** Test when any run has it (the balanced test set is what long-tail papers report), else val. */
+function defaultSplit(splits: readonly string[]): string {
+  return splits.includes('test') ? 'test' : splits.includes('val') ? 'val' : (splits[0] ?? 'test');
 }
 
 export function ComparePage({ ids }: { ids: string[] }) {
@@ -24,15 +30,40 @@ export function ComparePage({ ids }: { ids: string[] }) {
   const [smoothing, setSmoothing] = useState(0);
   const [xAxis, setXAxis] = useState<XAxis>('epoch');
   const [klass, setKlass] = useState(0);
+  const [chosenSplit, setChosenSplit] = useState<string | null>(null);
+  const [confusionRun, setConfusionRun] = useState<string | null>(null);
   const metricNames = useMemo(
     () => [...new Set((data?.runs ?? []).flatMap((r) => r.metrics.map((p) => p.name)))].sort(),
+    [data],
+  );
+  const splits = useMemo(
+    () => [...new Set((data?.runs ?? []).flatMap((r) => r.evaluations.map((e) => e.split)))].sort(),
     [data],
   );
   if (ids.length < 2) return <p>Select 2 to 20 runs in the runs table to compare them.</p>;
   if (error !== null) return <p className="error">{error}</p>;
   if (data === null) return <p>Loading…</p>;
+  const split = chosenSplit !== null && splits.includes(chosenSplit) ? chosenSplit : defaultSplit(splits);
   const name = (r: RunDetail) => r.run.label || r.run.id;
-  const classes = Math.max(0, ...data.runs.map((r) => lastEvaluation(r)?.perClass?.accuracy?.length ?? 0));
+  const latest = data.runs.map((r) => ({ detail: r, evaluation: latestOn(r, split) }));
+  const perClass = latest.flatMap(({ detail, evaluation }) => {
+    const accuracy = evaluation?.perClass?.accuracy;
+    const trainCounts = evaluation?.perClass?.trainCounts;
+    if (accuracy === undefined || trainCounts === undefined) return [];
+    return [{ detail, accuracy, trainCounts, classNames: classLabels(detail.run.config, accuracy.length) }];
+  });
+  const withoutPerClass = latest.filter(({ detail }) => !perClass.some((p) => p.detail === detail));
+  // The shaded ranges are counted on the first run's classes (runs of one data set share them).
+  const reference = perClass[0];
+  const sizes = reference === undefined ? null : shotGroupSizes(reference.trainCounts);
+  const classes = Math.max(0, ...perClass.map((p) => p.accuracy.length));
+  const overClasses = sharedClassLabels(
+    data.runs.map((r) => r.run.config),
+    classes,
+  );
+  const withConfusion = latest.filter(({ evaluation }) => Array.isArray(evaluation?.confusion));
+  const confusion = withConfusion.find(({ detail }) => detail.run.id === confusionRun) ?? withConfusion[0] ?? undefined;
+  const matrix = confusion?.evaluation?.confusion;
   return (
     <>
       <section className="card">
@@ -57,6 +88,16 @@ export function ComparePage({ ids }: { ids: string[] }) {
               <option value="time">time</option>
             </select>
           </label>
+          <label>
+            evaluation{' '}
+            <select data-testid="eval-split" value={split} onChange={(e) => setChosenSplit(e.target.value)}>
+              {splits.map((s) => (
+                <option key={s} value={s}>
+                  {s} (latest epoch)
+                </option>
+              ))}
+            </select>
+          </label>
         </div>
       </section>
       <div className="grid2">
@@ -75,80 +116,154 @@ export function ComparePage({ ids }: { ids: string[] }) {
           </section>
         ))}
       </div>
+      <section className="card">
+        <h2>Per-class accuracy vs training count ({split})</h2>
+        {perClass.length === 0 ? (
+          <p>No run has a per-class evaluation on {split}.</p>
+        ) : (
+          <>
+            <Chart
+              testId="compare-longtail"
+              height={380}
+              option={longTailOverlayOption(
+                perClass.map((p) => ({
+                  name: name(p.detail),
+                  accuracy: p.accuracy,
+                  trainCounts: p.trainCounts,
+                  classNames: p.classNames,
+                })),
+              )}
+            />
+            {sizes !== null && (
+              <p className="caption" data-testid="shot-bands">
+                Shaded: many-shot (more than {SHOT_THRESHOLDS.many} training images, {sizes.many} classes), medium (
+                {SHOT_THRESHOLDS.few}–{SHOT_THRESHOLDS.many}, {sizes.medium}), few-shot (fewer than{' '}
+                {SHOT_THRESHOLDS.few}, {sizes.few})
+                {reference !== undefined && perClass.length > 1 ? `, counted on ${name(reference.detail)}` : ''}.
+              </p>
+            )}
+            {withoutPerClass.length > 0 && (
+              <p className="caption">
+                No per-class evaluation on {split}: {withoutPerClass.map(({ detail }) => name(detail)).join(', ')}.
+              </p>
+            )}
+          </>
+        )}
+      </section>
       <div className="grid2">
         <section className="card">
-          <h2>Many / medium / few</h2>
+          <h2>Many / medium / few ({split})</h2>
           <Chart
             testId="compare-mmf"
-            height={280}
+            height={300}
             option={{
               tooltip: {},
-              legend: { type: 'scroll' },
+              legend: {},
               grid: { top: 50 },
               xAxis: { type: 'category', data: ['many', 'medium', 'few', 'top1'] },
               yAxis: { type: 'value', min: 0, max: 1 },
-              series: data.runs.map((r) => {
-                const e = lastEvaluation(r);
-                return {
-                  name: name(r),
-                  type: 'bar',
-                  data: e === undefined ? [] : [e.many ?? null, e.medium ?? null, e.few ?? null, e.top1],
-                };
-              }),
+              series: latest.map(({ detail, evaluation: e }) => ({
+                name: name(detail),
+                type: 'bar',
+                data: e === undefined ? [] : [e.many ?? null, e.medium ?? null, e.few ?? null, e.top1],
+              })),
             }}
           />
         </section>
         <section className="card">
           <h2>
             Per-class accuracy over epochs, class{' '}
-            <select value={klass} onChange={(e) => setKlass(Number(e.target.value))}>
-              {Array.from({ length: classes }, (_, c) => `class-${c}`).map((optionKey, c) => (
-                <option key={optionKey} value={c}>
-                  {c}
-                </option>
-              ))}
+            <select data-testid="compare-class" value={klass} onChange={(e) => setKlass(Number(e.target.value))}>
+              {overClasses.map((label, c) => {
+                const text = label === String(c) ? label : `${c} · ${label}`;
+                return (
+                  <option key={text} value={c}>
+                    {text}
+                  </option>
+                );
+              })}
             </select>
           </h2>
           <Chart
             testId="compare-perclass"
-            height={280}
+            height={300}
             option={curveOption(
               data.runs.map((r) => ({
                 name: name(r),
                 type: 'line',
                 data: r.evaluations
-                  .filter((e) => e.split === (lastEvaluation(r)?.split ?? 'val') && e.perClass?.accuracy !== undefined)
+                  .filter((e) => e.split === split && e.perClass?.accuracy !== undefined)
                   .sort((a, b) => a.epoch - b.epoch)
                   .map((e) => [e.epoch, e.perClass?.accuracy?.[klass] ?? null]),
               })),
-              `class ${klass} accuracy`,
+              `${overClasses[klass] ?? klass} accuracy (${split})`,
               'epoch',
             )}
           />
         </section>
       </div>
       <section className="card">
-        <h2>Config differences ({data.diff.length} keys differ)</h2>
-        <table className="diff" data-testid="config-diff">
-          <thead>
-            <tr>
-              <th>key</th>
-              {data.runs.map((r) => (
-                <th key={r.run.id}>{name(r)}</th>
+        <h2>
+          Confusion matrix, rows normalised ({split}){' '}
+          {withConfusion.length > 0 && (
+            <select
+              data-testid="confusion-run"
+              value={confusion?.detail.run.id ?? ''}
+              onChange={(e) => setConfusionRun(e.target.value)}
+            >
+              {withConfusion.map(({ detail }) => (
+                <option key={detail.run.id} value={detail.run.id}>
+                  {name(detail)}
+                </option>
               ))}
-            </tr>
-          </thead>
-          <tbody>
-            {data.diff.map((d) => (
-              <tr key={d.key} data-testid="diff-row">
-                <td>{d.key}</td>
-                {data.runs.map((r, i) => (
-                  <td key={r.run.id}>{d.values[i] === undefined ? '(absent)' : JSON.stringify(d.values[i])}</td>
+            </select>
+          )}
+        </h2>
+        {matrix === undefined || confusion === undefined ? (
+          <p>No run has a confusion matrix on {split}.</p>
+        ) : (
+          <div
+            className="confusion"
+            data-row-sums={rowNormalise(matrix)
+              .map((row) => row.reduce((s, v) => s + v, 0).toFixed(3))
+              .join(',')}
+          >
+            <Chart
+              testId="compare-confusion"
+              height={Math.min(720, 160 + 34 * matrix.length)}
+              option={confusionOption(matrix, classLabels(confusion.detail.run.config, matrix.length))}
+            />
+            <p className="caption">
+              Each row is a true class; a cell is the share of that class's {split} images predicted as the column's
+              class, so head and tail classes read on one scale.
+            </p>
+          </div>
+        )}
+      </section>
+      <section className="card">
+        <h2>Config differences ({data.diff.length} keys differ)</h2>
+        <div className="scroll-x">
+          <table className="diff" data-testid="config-diff">
+            <thead>
+              <tr>
+                <th>key</th>
+                {data.runs.map((r) => (
+                  <th key={r.run.id}>{name(r)}</th>
                 ))}
               </tr>
-            ))}
-          </tbody>
-        </table>
+            </thead>
+            <tbody>
+              {data.diff.map((d) => (
+                <tr key={d.key} data-testid="diff-row">
+                  <td>{d.key}</td>
+                  {data.runs.map((r, i) => (
+                    <td key={r.run.id}>{d.values[i] === undefined ? '(absent)' : JSON.stringify(d.values[i])}</td>
+                  ))}
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
       </section>
     </>
   );

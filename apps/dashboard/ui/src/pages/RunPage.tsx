@@ -1,6 +1,8 @@
 import { useMemo } from 'react';
-import { type Evaluation, formatCell, type RunDetail, useFetch, useLiveVersion } from '../api.js';
+import { type Evaluation, formatCell, type RunPageData, useFetch, useLiveVersion } from '../api.js';
 import { Chart } from '../Chart.js';
+import { classLabels } from '../class-names.js';
+import { confusionOption } from './confusion.js';
 import { curveOption, curveSeries } from './curves.js';
 
 function latestBySplit(evaluations: readonly Evaluation[]): Evaluation[] {
@@ -9,7 +11,8 @@ function latestBySplit(evaluations: readonly Evaluation[]): Evaluation[] {
   return [...bySplit.values()];
 }
 
-export function longTailOption(evaluation: Evaluation) {
+/** Per-class accuracy against training count; `labels` names the classes (numbers where unknown). */
+export function longTailOption(evaluation: Evaluation, labels: readonly string[] = []) {
   const accuracy = evaluation.perClass?.accuracy ?? [];
   const counts = evaluation.perClass?.trainCounts ?? [];
   // Classes ordered from head to tail by training count, the usual long-tail picture.
@@ -23,7 +26,7 @@ export function longTailOption(evaluation: Evaluation) {
       name: 'class (head → tail)',
       nameLocation: 'middle',
       nameGap: 25,
-      data: order.map(String),
+      data: order.map((c) => labels[c] ?? String(c)),
     },
     yAxis: [
       { type: 'value', name: 'accuracy', min: 0, max: 1 },
@@ -38,12 +41,14 @@ export function longTailOption(evaluation: Evaluation) {
 
 export function RunPage({ id }: { id: string }) {
   const version = useLiveVersion();
-  const { data, error } = useFetch<RunDetail>(`api/runs/${encodeURIComponent(id)}`, version);
+  const { data, error } = useFetch<RunPageData>(`api/runs/${encodeURIComponent(id)}`, version);
   const metricNames = useMemo(() => [...new Set((data?.metrics ?? []).map((p) => p.name))].sort(), [data]);
   const latest = useMemo(() => latestBySplit(data?.evaluations ?? []), [data]);
   if (error !== null) return <p className="error">{error}</p>;
   if (data === null) return <p>Loading…</p>;
-  const { run } = data;
+  const { run, epochs, checkpoints } = data;
+  const best = checkpoints.best;
+  const bestValue = best?.selection?.value ?? null;
   const withPerClass = latest.find((e) => e.perClass?.accuracy !== undefined);
   const withConfusion = latest.find((e) => Array.isArray(e.confusion));
   const timeline = [
@@ -68,7 +73,9 @@ export function RunPage({ id }: { id: string }) {
           <span className="chip">
             {run.node ?? '—'} / {run.slot ?? '—'}
           </span>
-          <span className="chip">epoch {formatCell(run.lastEpoch)}</span>
+          <span className="chip" data-testid="run-epoch">
+            epoch {formatCell(run.lastEpoch)} of {epochs.max}
+          </span>
         </div>
         {run.errorCode !== null && (
           <p className="error" data-testid="run-error">
@@ -77,15 +84,16 @@ export function RunPage({ id }: { id: string }) {
         )}
       </section>
       <div className="grid2">
-        {metricNames.map((name) => (
-          <section className="card" key={name}>
-            <Chart
-              testId={`curve-${name}`}
-              option={curveOption(curveSeries(data.metrics, name, '', 'epoch', 0), name, 'epoch', name === 'lr')}
-              height={260}
-            />
-          </section>
-        ))}
+        {metricNames.map((name) => {
+          const option = curveOption(curveSeries(data.metrics, name, '', 'epoch', 0), name, 'epoch', name === 'lr');
+          // Epochs count from 1: the axis spans the run's planned epochs, 1..8 for an 8-epoch run.
+          const xAxis = { ...option.xAxis, min: epochs.min, max: epochs.max, minInterval: 1 };
+          return (
+            <section className="card" key={name} data-testid="curve-card" data-x-range={`${epochs.min}-${epochs.max}`}>
+              <Chart testId={`curve-${name}`} option={{ ...option, xAxis }} height={260} />
+            </section>
+          );
+        })}
       </div>
       <div className="grid2">
         <section className="card">
@@ -111,7 +119,14 @@ export function RunPage({ id }: { id: string }) {
           {withPerClass === undefined ? (
             <p>No per-class evaluation yet.</p>
           ) : (
-            <Chart testId="perclass-chart" height={260} option={longTailOption(withPerClass)} />
+            <Chart
+              testId="perclass-chart"
+              height={260}
+              option={longTailOption(
+                withPerClass,
+                classLabels(run.config, withPerClass.perClass?.accuracy?.length ?? 0),
+              )}
+            />
           )}
         </section>
         <section className="card">
@@ -122,32 +137,7 @@ export function RunPage({ id }: { id: string }) {
             <Chart
               testId="confusion"
               height={320}
-              option={{
-                tooltip: {},
-                xAxis: { type: 'category', name: 'predicted', data: withConfusion.confusion.map((_, i) => String(i)) },
-                yAxis: {
-                  type: 'category',
-                  name: 'true',
-                  inverse: true,
-                  data: withConfusion.confusion.map((_, i) => String(i)),
-                },
-                visualMap: {
-                  min: 0,
-                  max: Math.max(...withConfusion.confusion.flat()),
-                  calculable: true,
-                  orient: 'horizontal',
-                  left: 'center',
-                  bottom: 0,
-                },
-                grid: { top: 30, bottom: 70 },
-                series: [
-                  {
-                    name: 'confusion',
-                    type: 'heatmap',
-                    data: withConfusion.confusion.flatMap((row, t) => row.map((v, p) => [p, t, v])),
-                  },
-                ],
-              }}
+              option={confusionOption(withConfusion.confusion, classLabels(run.config, withConfusion.confusion.length))}
             />
           )}
         </section>
@@ -168,18 +158,25 @@ export function RunPage({ id }: { id: string }) {
         </section>
         <section className="card">
           <h2>Checkpoints</h2>
+          {/* Only files on disk: those checkpoint.keepLast deleted are left out; best.ckpt is marked. */}
           <table data-testid="checkpoints">
             <tbody>
-              {data.artifacts.map((a) => (
-                <tr key={a.path}>
-                  <td>{a.path}</td>
-                  <td>{a.kind}</td>
-                  <td className="num">{formatCell(a.epoch ?? null)}</td>
-                  <td className="num">{a.sizeBytes === undefined ? '—' : `${(a.sizeBytes / 1e6).toFixed(1)} MB`}</td>
+              {checkpoints.files.map((f) => (
+                <tr key={f.path} data-testid="checkpoint-row" data-file={f.file}>
+                  <td>{f.path}</td>
+                  <td>{f.file === 'best' ? <strong>best</strong> : 'epoch'}</td>
+                  <td className="num">epoch {formatCell(f.epoch)}</td>
+                  <td className="num">{f.sizeBytes === null ? '—' : `${(f.sizeBytes / 1e6).toFixed(1)} MB`}</td>
                 </tr>
               ))}
             </tbody>
           </table>
+          {best !== null && (
+            <p data-testid="best-basis">
+              best.ckpt holds epoch {formatCell(best.epoch)}: {best.basis}
+              {bestValue === null ? '' : ` (${formatCell(bestValue)})`}
+            </p>
+          )}
           <h2>Console</h2>
           <pre className="console" data-testid="console">
             {data.console?.join('\n') ?? run.errorMessage ?? 'No console log recorded for this run.'}

@@ -1,4 +1,4 @@
-import { useEffect, useMemo, useState } from 'react';
+import { useCallback, useEffect, useState } from 'react';
 import {
   type Cell,
   type Columns,
@@ -12,6 +12,9 @@ import {
   useFetch,
   useLiveVersion,
 } from '../api.js';
+import { Chart } from '../Chart.js';
+import { ALL_BUT_SEEDS, groupKeys, isSeedKey, type RunsView, readRunsView, runsViewParams } from '../runs-view.js';
+import { bandOption, type GroupCurve, groupColor } from './group-bands.js';
 
 interface Page {
   total: number;
@@ -21,6 +24,10 @@ interface Group {
   key: Record<string, Cell>;
   n: number;
   stats: Record<string, { mean: number | null; std: number | null; n: number }>;
+}
+interface Curves {
+  runs: number;
+  groups: Array<{ key: Record<string, Cell>; n: number; points: GroupCurve['points'] }>;
 }
 
 const PAGE_SIZE = 50;
@@ -48,6 +55,12 @@ function defaultColumns(columns: Columns): string[] {
   return ['run:status', ...swept, ...evals, 'run:objective'];
 }
 
+/** The metric series the grouped curves start with: validation top-1, else test top-1, else the first. */
+function defaultCurve(columns: Columns): string | null {
+  const refs = columns.metrics.map((m) => `metric:${m.split}:${m.name}`);
+  return refs.find((r) => r === 'metric:val:top1') ?? refs.find((r) => r === 'metric:test:top1') ?? refs[0] ?? null;
+}
+
 function isNumeric(ref: string, columns: Columns): boolean {
   if (ref.startsWith('hp:')) return columns.hyperparameters.find((p) => `hp:${p.key}` === ref)?.numeric ?? false;
   if (ref.startsWith('run:')) return ['run:objective', 'run:lastEpoch', 'run:attempt', 'run:ordinal'].includes(ref);
@@ -67,28 +80,56 @@ function describeFilter(filter: Filter): string {
     .join(', ');
 }
 
-export function RunsPage({ sweep }: { sweep?: string | undefined }) {
+function groupLabel(key: Record<string, Cell>, keys: readonly string[]): string {
+  return keys.length === 0 ? 'all runs' : keys.map((k) => formatCell(key[k] ?? null)).join(' · ');
+}
+
+function hashParams(): URLSearchParams {
+  const hash = window.location.hash;
+  const at = hash.indexOf('?');
+  return new URLSearchParams(at < 0 ? '' : hash.slice(at + 1));
+}
+
+/**
+ * The view lives in the URL: read from it (and again when a link changes it), written back on
+ * every change with replaceState, so the back button leaves the page rather than undoing a filter.
+ * The sweep is part of the view, read with the rest, so a link to another sweep starts afresh.
+ */
+function useRunsView(): [RunsView, (change: Partial<RunsView>) => void] {
+  const [view, setView] = useState<RunsView>(() => readRunsView(hashParams()));
+  useEffect(() => {
+    const onHashChange = () => {
+      if (window.location.hash.startsWith('#/runs?') || window.location.hash === '#/runs')
+        setView(readRunsView(hashParams()));
+    };
+    window.addEventListener('hashchange', onHashChange);
+    return () => window.removeEventListener('hashchange', onHashChange);
+  }, []);
+  useEffect(() => {
+    const params = runsViewParams(view).toString();
+    const target = params === '' ? '#/runs' : `#/runs?${params}`;
+    if (window.location.hash !== target) window.history.replaceState(null, '', target);
+  }, [view]);
+  const change = useCallback((patch: Partial<RunsView>) => setView((current) => ({ ...current, ...patch })), []);
+  return [view, change];
+}
+
+/** `#/runs?sweep=…&…`: the router's `sweep` is the URL's, which the view reads itself. */
+export function RunsPage(_route: { sweep?: string | undefined }) {
   const version = useLiveVersion();
+  const [view, change] = useRunsView();
+  const { sweep } = view;
   const { data: columns } = useFetch<Columns>(`api/columns?${query({ sweep })}`);
-  const [chosen, setChosen] = useState<string[] | null>(null);
-  const [filters, setFilters] = useState<Filter[]>([]);
-  const [status, setStatus] = useState<string>('');
-  const [sort, setSort] = useState<{ column: string; dir: 'asc' | 'desc' } | null>(null);
-  const [offset, setOffset] = useState(0);
-  const [groupBy, setGroupBy] = useState('');
   const [selected, setSelected] = useState<Set<string>>(new Set());
   const [showChooser, setShowChooser] = useState(false);
   const [message, setMessage] = useState<string | null>(null);
   const [draft, setDraft] = useState({ column: '', op: '=', value: '' });
+  const { filters, sort, offset } = view;
 
-  useEffect(() => {
-    if (columns !== null && chosen === null) setChosen(defaultColumns(columns));
-  }, [columns, chosen]);
-  const shownColumns = chosen ?? [];
-
+  const shownColumns = view.columns ?? (columns === null ? [] : defaultColumns(columns));
   const scope = {
     sweep,
-    status: status === '' ? undefined : status,
+    status: view.status === '' ? undefined : view.status,
     filters: filters.length === 0 ? undefined : JSON.stringify(filters),
   };
   const tableQuery = query({
@@ -99,16 +140,28 @@ export function RunsPage({ sweep }: { sweep?: string | undefined }) {
     limit: PAGE_SIZE,
     offset,
   });
-  const { data: page, error } = useFetch<Page>(chosen === null ? null : `api/runs?${tableQuery}`, version);
-  const numericShown = useMemo(
-    () => (columns === null ? [] : shownColumns.filter((c) => isNumeric(c, columns) && c !== groupBy)),
-    [columns, shownColumns, groupBy],
+  const { data: page, error } = useFetch<Page>(columns === null ? null : `api/runs?${tableQuery}`, version);
+
+  const { data: varying } = useFetch<{ keys: string[] }>(
+    view.group === ALL_BUT_SEEDS ? `api/columns/varying?${query(scope)}` : null,
+    version,
   );
+  const keys = groupKeys(view.group, varying?.keys ?? null);
+  // Group keys are the rows' names, and a mean of seeds means nothing: neither is summarised.
+  const keyColumns = new Set((keys ?? []).map((k) => `hp:${k}`));
+  const summarised = (c: string) => !keyColumns.has(c) && !(c.startsWith('hp:') && isSeedKey(c.slice(3)));
+  const numericShown = columns === null ? [] : shownColumns.filter((c) => isNumeric(c, columns) && summarised(c));
+  const groupBy = keys?.join(',');
   const groupQuery =
-    groupBy === '' || numericShown.length === 0
+    keys === null || numericShown.length === 0
       ? null
-      : `api/runs/groups?${query({ ...scope, groupBy: groupBy.slice(3), metrics: numericShown.join(',') })}`;
+      : `api/runs/groups?${query({ ...scope, groupBy, metrics: numericShown.join(',') })}`;
   const { data: groups } = useFetch<{ groups: Group[] }>(groupQuery, version);
+  const curve = view.curve ?? (columns === null ? null : defaultCurve(columns));
+  const { data: curves, error: curvesError } = useFetch<Curves>(
+    keys === null || curve === null ? null : `api/runs/groups/curves?${query({ ...scope, groupBy, series: curve })}`,
+    version,
+  );
 
   const addFilter = () => {
     if (draft.column === '' || draft.value === '' || columns === null) return;
@@ -132,14 +185,15 @@ export function RunsPage({ sweep }: { sweep?: string | undefined }) {
           : draft.op === 'contains'
             ? { column: draft.column, contains: draft.value }
             : { column: draft.column, equals: value };
-    setFilters([...filters, filter]);
-    setOffset(0);
+    change({ filters: [...filters, filter], offset: 0 });
     setDraft({ ...draft, value: '' });
   };
 
   const toggleSort = (column: string) => {
-    setSort(sort?.column === column ? { column, dir: sort.dir === 'asc' ? 'desc' : 'asc' } : { column, dir: 'asc' });
-    setOffset(0);
+    change({
+      sort: sort?.column === column ? { column, dir: sort.dir === 'asc' ? 'desc' : 'asc' } : { column, dir: 'asc' },
+      offset: 0,
+    });
   };
 
   const act = async (action: 'cancel' | 'retry') => {
@@ -159,6 +213,18 @@ export function RunsPage({ sweep }: { sweep?: string | undefined }) {
   };
 
   const available = columns === null ? [] : allColumns(columns);
+  // Curves follow the table's group order, so a group keeps its colour in both.
+  const groupOrder = (groups?.groups ?? []).map((g) => JSON.stringify((keys ?? []).map((k) => g.key[k] ?? null)));
+  const curveGroups = [...(curves?.groups ?? [])].sort((a, b) => {
+    const rank = (key: Record<string, Cell>) => {
+      const index = groupOrder.indexOf(JSON.stringify((keys ?? []).map((k) => key[k] ?? null)));
+      return index < 0 ? Number.MAX_SAFE_INTEGER : index;
+    };
+    return rank(a.key) - rank(b.key);
+  });
+  const colorOf = (key: Record<string, Cell>) =>
+    groupColor(Math.max(0, groupOrder.indexOf(JSON.stringify((keys ?? []).map((k) => key[k] ?? null)))));
+  const curveColumns = columns?.metrics.map((m) => `metric:${m.split}:${m.name}`) ?? [];
   return (
     <>
       <section className="card">
@@ -193,11 +259,8 @@ export function RunsPage({ sweep }: { sweep?: string | undefined }) {
           </button>
           <select
             data-testid="status-filter"
-            value={status}
-            onChange={(e) => {
-              setStatus(e.target.value);
-              setOffset(0);
-            }}
+            value={view.status}
+            onChange={(e) => change({ status: e.target.value, offset: 0 })}
           >
             <option value="">any status</option>
             {STATUSES.map((s) => (
@@ -207,7 +270,11 @@ export function RunsPage({ sweep }: { sweep?: string | undefined }) {
           {filters.map((f, i) => (
             <span className="chip" key={JSON.stringify(f)} data-testid="filter-chip">
               {describeFilter(f)}{' '}
-              <button type="button" onClick={() => setFilters(filters.filter((_, j) => j !== i))}>
+              <button
+                type="button"
+                aria-label={`remove filter ${describeFilter(f)}`}
+                onClick={() => change({ filters: filters.filter((_, j) => j !== i), offset: 0 })}
+              >
                 ×
               </button>
             </span>
@@ -216,8 +283,9 @@ export function RunsPage({ sweep }: { sweep?: string | undefined }) {
         <div className="toolbar">
           <label>
             Group by{' '}
-            <select data-testid="group-by" value={groupBy} onChange={(e) => setGroupBy(e.target.value)}>
+            <select data-testid="group-by" value={view.group} onChange={(e) => change({ group: e.target.value })}>
               <option value="">none</option>
+              <option value={ALL_BUT_SEEDS}>everything except seeds</option>
               {(columns?.hyperparameters ?? []).map((p) => (
                 <option key={p.key} value={`hp:${p.key}`}>
                   {p.key}
@@ -225,7 +293,7 @@ export function RunsPage({ sweep }: { sweep?: string | undefined }) {
               ))}
             </select>
           </label>
-          <button type="button" onClick={() => setShowChooser(!showChooser)}>
+          <button type="button" data-testid="columns-button" onClick={() => setShowChooser(!showChooser)}>
             Columns…
           </button>
           <a
@@ -246,8 +314,10 @@ export function RunsPage({ sweep }: { sweep?: string | undefined }) {
             Retry
           </button>
           <a
-            href={`api/runs/export.csv?${query({ ...scope, columns: shownColumns.join(','), sort: sort?.column, dir: sort?.dir })}`}
+            data-testid="export-csv"
+            href={`api/runs/export.csv?${query({ ...scope, sort: sort?.column, dir: sort?.dir })}`}
             download="runs.csv"
+            title="The runs of this view as `ltlab runs export` writes them: summary, then every hyperparameter"
           >
             Export CSV
           </a>
@@ -261,7 +331,9 @@ export function RunsPage({ sweep }: { sweep?: string | undefined }) {
                   type="checkbox"
                   checked={shownColumns.includes(c)}
                   onChange={() =>
-                    setChosen(shownColumns.includes(c) ? shownColumns.filter((x) => x !== c) : [...shownColumns, c])
+                    change({
+                      columns: shownColumns.includes(c) ? shownColumns.filter((x) => x !== c) : [...shownColumns, c],
+                    })
                   }
                 />{' '}
                 {columnLabel(c)}
@@ -270,45 +342,95 @@ export function RunsPage({ sweep }: { sweep?: string | undefined }) {
           </div>
         )}
       </section>
-      {groups !== null && groupQuery !== null && (
+      {keys !== null && groups !== null && groupQuery !== null && (
         <section className="card">
-          <h2>Grouped by {groupBy.slice(3)} (mean ± std over runs)</h2>
-          <table data-testid="groups-table">
-            <thead>
-              <tr>
-                <th>{groupBy.slice(3)}</th>
-                <th>n</th>
-                {numericShown.map((c) => (
-                  <th key={c}>{columnLabel(c)}</th>
-                ))}
-              </tr>
-            </thead>
-            <tbody>
-              {groups.groups.map((g) => (
-                <tr key={JSON.stringify(g.key)} data-testid="group-row">
-                  <td>{formatCell(g.key[groupBy.slice(3)] ?? null)}</td>
-                  <td className="num">{g.n}</td>
-                  {numericShown.map((c) => {
-                    const s = g.stats[c];
-                    return (
-                      <td key={c} className="num">
-                        {s === undefined || s.mean === null
-                          ? '—'
-                          : `${formatCell(s.mean)} ± ${s.std === null ? '—' : formatCell(s.std)} (n=${s.n})`}
-                      </td>
-                    );
-                  })}
+          <h2 data-testid="group-title">
+            Grouped by{' '}
+            {view.group === ALL_BUT_SEEDS
+              ? `everything except seeds (${keys.length === 0 ? 'nothing else differs' : keys.join(', ')})`
+              : keys.join(', ')}{' '}
+            — mean ± std over the runs of each group
+          </h2>
+          <div className="scroll-x">
+            <table data-testid="groups-table">
+              <thead>
+                <tr>
+                  {keys.length === 0 ? <th>group</th> : keys.map((k) => <th key={k}>{k}</th>)}
+                  <th>n</th>
+                  {numericShown.map((c) => (
+                    <th key={c}>{columnLabel(c)}</th>
+                  ))}
                 </tr>
-              ))}
-            </tbody>
-          </table>
+              </thead>
+              <tbody>
+                {groups.groups.map((g) => (
+                  <tr key={JSON.stringify(g.key)} data-testid="group-row">
+                    {(keys.length === 0 ? [''] : keys).map((k, i) => (
+                      <td key={k}>
+                        {i === 0 && <span className="swatch" style={{ background: colorOf(g.key) }} />}
+                        {k === '' ? 'all runs' : formatCell(g.key[k] ?? null)}
+                      </td>
+                    ))}
+                    <td className="num">{g.n}</td>
+                    {numericShown.map((c) => {
+                      const s = g.stats[c];
+                      return (
+                        <td key={c} className="num">
+                          {s === undefined || s.mean === null
+                            ? '—'
+                            : `${formatCell(s.mean)} ± ${s.std === null ? '—' : formatCell(s.std)} (n=${s.n})`}
+                        </td>
+                      );
+                    })}
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+          {curve !== null && (
+            <div data-testid="group-curves-card">
+              <div className="toolbar" style={{ marginTop: '0.8rem' }}>
+                <label>
+                  Curves of{' '}
+                  <select
+                    data-testid="group-curve-series"
+                    value={curve}
+                    onChange={(e) => change({ curve: e.target.value })}
+                  >
+                    {curveColumns.map((c) => (
+                      <option key={c} value={c}>
+                        {columnLabel(c)}
+                      </option>
+                    ))}
+                  </select>
+                </label>
+                <span className="caption">band: mean ± sample std per epoch; none where a group has one run</span>
+              </div>
+              {curvesError !== null && <p className="error">{curvesError}</p>}
+              {curves !== null && (
+                <Chart
+                  testId="group-curves"
+                  height={360}
+                  option={bandOption(
+                    curveGroups.map((g) => ({ label: groupLabel(g.key, keys), points: g.points })),
+                    columnLabel(curve),
+                    curveGroups.map((g) => colorOf(g.key)),
+                  )}
+                />
+              )}
+            </div>
+          )}
         </section>
       )}
       <section className="card">
         {error !== null && <p className="error">{error}</p>}
         <div className="toolbar">
           <span data-testid="runs-total">{page?.total ?? 0} runs</span>
-          <button type="button" disabled={offset === 0} onClick={() => setOffset(Math.max(0, offset - PAGE_SIZE))}>
+          <button
+            type="button"
+            disabled={offset === 0}
+            onClick={() => change({ offset: Math.max(0, offset - PAGE_SIZE) })}
+          >
             ‹ Prev
           </button>
           <span>
@@ -317,7 +439,7 @@ export function RunsPage({ sweep }: { sweep?: string | undefined }) {
           <button
             type="button"
             disabled={page === null || offset + PAGE_SIZE >= page.total}
-            onClick={() => setOffset(offset + PAGE_SIZE)}
+            onClick={() => change({ offset: offset + PAGE_SIZE })}
           >
             Next ›
           </button>

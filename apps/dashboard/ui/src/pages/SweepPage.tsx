@@ -2,11 +2,23 @@ import { useMemo, useState } from 'react';
 import { type Cell, formatCell, type RunStatus, useFetch, useLiveVersion } from '../api.js';
 import { Chart, type ChartOption } from '../Chart.js';
 import { Progress } from './SweepsPage.js';
+import { axisOf, orderSwept, plotted } from './sweep-axes.js';
+
+interface Importance {
+  key: string;
+  /** η², or null when it cannot be estimated (one run per value): `note` says why. */
+  importance: number | null;
+  note: string | null;
+  groups: number;
+  n: number;
+  perGroup: Array<{ value: string; n: number; mean: number }>;
+}
 
 interface SweepDetail {
   sweep: { id: string; name: string; objectiveMetric: string; objectiveMode: 'max' | 'min' };
   counts: Record<RunStatus, number>;
   best: { id: string; label: string; objective: number | null } | null;
+  /** Config leaves that differ between runs; a run without a leaf has null there. */
   swept: string[];
   points: Array<{
     id: string;
@@ -15,7 +27,7 @@ interface SweepDetail {
     objective: number | null;
     values: Record<string, Cell>;
   }>;
-  importance: Array<{ key: string; importance: number; groups: number; n: number }>;
+  importance: Importance[];
 }
 
 export function SweepPage({ id }: { id: string }) {
@@ -24,26 +36,30 @@ export function SweepPage({ id }: { id: string }) {
   const [brushed, setBrushed] = useState<Set<string> | null>(null);
   const [scatterKey, setScatterKey] = useState<string | null>(null);
 
+  const swept = useMemo(() => (data === null ? [] : orderSwept(data.swept, data.points)), [data]);
+  const scored = useMemo(() => (data?.points ?? []).filter((p) => p.objective !== null), [data]);
+
   const parallel = useMemo<ChartOption | null>(() => {
-    if (data === null) return null;
-    const axes = [...data.swept, 'objective'];
-    const categories = axes.map((key) =>
-      key === 'objective' || data.points.every((p) => typeof p.values[key] === 'number' || p.values[key] === null)
-        ? null
-        : [...new Set(data.points.map((p) => String(p.values[key])))],
-    );
-    const objectives = data.points.flatMap((p) => (p.objective === null ? [] : [p.objective]));
+    if (data === null || swept.length === 0) return null;
+    const axes = swept.map((key) => axisOf(key, data.points));
+    const objectives = scored.map((p) => p.objective ?? 0);
     return {
-      parallelAxis: axes.map((key, dim) => ({
-        dim,
-        name: key,
-        ...(categories[dim] === null ? { type: 'value', scale: true } : { type: 'category', data: categories[dim] }),
-      })),
+      parallelAxis: [
+        ...swept.map((key, dim) => {
+          const axis = axes[dim] ?? { kind: 'value' };
+          return {
+            dim,
+            name: key,
+            ...(axis.kind === 'value' ? { type: 'value', scale: true } : { type: 'category', data: axis.categories }),
+          };
+        }),
+        { dim: swept.length, name: 'objective', type: 'value', scale: true },
+      ],
       animation: false,
       parallel: { left: 60, right: 90, top: 40, bottom: 30 },
       visualMap: {
         show: true,
-        dimension: axes.length - 1,
+        dimension: swept.length,
         min: Math.min(...objectives, 0),
         max: Math.max(...objectives, 1),
         inRange: { color: ['#d94e5d', '#eac736', '#50a3ba'].reverse() },
@@ -56,20 +72,15 @@ export function SweepPage({ id }: { id: string }) {
           type: 'parallel',
           lineStyle: { width: 1.5, opacity: 0.7 },
           inactiveOpacity: 0.05,
-          data: data.points
-            .filter((p) => p.objective !== null)
-            .map((p) => [
-              ...data.swept.map((key) =>
-                categories[data.swept.indexOf(key)] === null ? p.values[key] : String(p.values[key]),
-              ),
-              p.objective,
-            ]),
+          data: scored.map((p) => [
+            ...swept.map((key, dim) => plotted(axes[dim] ?? { kind: 'value' }, p.values[key])),
+            p.objective,
+          ]),
         },
       ],
     };
-  }, [data]);
+  }, [data, swept, scored]);
 
-  const scored = useMemo(() => (data?.points ?? []).filter((p) => p.objective !== null), [data]);
   const onBrush = useMemo(
     () => ({
       name: 'axisareaselected',
@@ -85,42 +96,56 @@ export function SweepPage({ id }: { id: string }) {
     [scored],
   );
 
+  // Only estimable parameters get a bar; the table below lists every one with n per group.
+  const estimated = useMemo(
+    () => (data?.importance ?? []).filter((p): p is Importance & { importance: number } => p.importance !== null),
+    [data],
+  );
   const importance = useMemo<ChartOption | null>(
     () =>
-      data === null
+      estimated.length === 0
         ? null
         : {
             grid: { left: 180, right: 20, top: 10, bottom: 30 },
             xAxis: { type: 'value', max: 1, name: 'η² of objective' },
-            yAxis: { type: 'category', data: data.importance.map((p) => p.key).reverse() },
-            tooltip: {},
+            yAxis: { type: 'category', data: estimated.map((p) => p.key).reverse() },
+            tooltip: {
+              formatter: (item: { dataIndex: number }) => {
+                const p = estimated[estimated.length - 1 - item.dataIndex];
+                return p === undefined ? '' : `${p.key}: η² ${p.importance.toFixed(3)}<br>${groupSizes(p)}`;
+              },
+            },
             series: [
               {
                 name: 'importance',
                 type: 'bar',
-                data: data.importance.map((p) => Number(p.importance.toFixed(4))).reverse(),
+                data: estimated.map((p) => Number(p.importance.toFixed(4))).reverse(),
               },
             ],
           },
-    [data],
+    [estimated],
   );
 
-  const key = scatterKey ?? data?.importance[0]?.key ?? null;
+  // The most important leaf that every scored run has, else the first axis (method.loss in a
+  // variants sweep, whose importance one run per method cannot estimate).
+  const key =
+    scatterKey ?? estimated.find((p) => scored.every((point) => point.values[p.key] != null))?.key ?? swept[0] ?? null;
   const scatter = useMemo<ChartOption | null>(() => {
     if (data === null || key === null) return null;
-    const numeric = scored.every((p) => typeof p.values[key] === 'number');
+    const axis = axisOf(key, scored);
     return {
       grid: { left: 60, right: 20, top: 20, bottom: 40 },
       tooltip: { formatter: (p: { data: [Cell, number, string] }) => `${p.data[2]}: ${formatCell(p.data[1])}` },
-      xAxis: numeric
-        ? { type: 'value', name: key, scale: true }
-        : { type: 'category', name: key, data: [...new Set(scored.map((p) => String(p.values[key])))] },
+      xAxis:
+        axis.kind === 'value'
+          ? { type: 'value', name: key, scale: true }
+          : { type: 'category', name: key, data: axis.categories },
       yAxis: { type: 'value', name: data.sweep.objectiveMetric, scale: true },
       series: [
         {
           name: key,
           type: 'scatter',
-          data: scored.map((p) => [numeric ? p.values[key] : String(p.values[key]), p.objective, p.label]),
+          data: scored.map((p) => [plotted(axis, p.values[key]), p.objective, p.label]),
         },
       ],
     };
@@ -155,20 +180,47 @@ export function SweepPage({ id }: { id: string }) {
       </section>
       <section className="card">
         <h2>Hyperparameters vs objective (drag on an axis to filter the table below)</h2>
+        {swept.length === 0 && <p data-testid="no-swept">No config value differs between this sweep's runs.</p>}
         {parallel !== null && <Chart option={parallel} testId="parallel-coordinates" height={360} onEvent={onBrush} />}
       </section>
       <div className="grid2">
         <section className="card">
           <h2>Importance</h2>
           {importance !== null && (
-            <Chart option={importance} testId="importance" height={Math.max(140, 40 * data.importance.length)} />
+            <Chart option={importance} testId="importance" height={Math.max(140, 40 * estimated.length)} />
           )}
+          <table data-testid="importance-table">
+            <thead>
+              <tr>
+                <th>parameter</th>
+                <th>η²</th>
+                <th>runs per value (n)</th>
+              </tr>
+            </thead>
+            <tbody>
+              {data.importance.map((p) => (
+                <tr key={p.key} data-testid="importance-row">
+                  <td>{p.key}</td>
+                  <td
+                    className={p.importance === null ? undefined : 'num'}
+                    style={p.importance === null ? { color: '#5b6475', whiteSpace: 'normal' } : undefined}
+                    data-testid="importance-value"
+                  >
+                    {p.importance === null ? p.note : p.importance.toFixed(3)}
+                  </td>
+                  <td data-testid="importance-groups" style={{ whiteSpace: 'normal' }}>
+                    {groupSizes(p)}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
         </section>
         <section className="card">
           <h2>
             Objective vs{' '}
-            <select value={key ?? ''} onChange={(e) => setScatterKey(e.target.value)}>
-              {data.swept.map((k) => (
+            <select data-testid="scatter-key" value={key ?? ''} onChange={(e) => setScatterKey(e.target.value)}>
+              {swept.map((k) => (
                 <option key={k}>{k}</option>
               ))}
             </select>
@@ -178,33 +230,41 @@ export function SweepPage({ id }: { id: string }) {
       </div>
       <section className="card">
         <h2>Runs {brushed === null ? '' : `(brushed: ${shown.length})`}</h2>
-        <table data-testid="sweep-runs">
-          <thead>
-            <tr>
-              <th>Run</th>
-              <th>Status</th>
-              {data.swept.map((k) => (
-                <th key={k}>{k}</th>
-              ))}
-              <th>objective</th>
-            </tr>
-          </thead>
-          <tbody>
-            {shown.slice(0, 500).map((p) => (
-              <tr key={p.id}>
-                <td>
-                  <a href={`#/runs/${encodeURIComponent(p.id)}`}>{p.label}</a>
-                </td>
-                <td className={`status-${p.status}`}>{p.status}</td>
-                {data.swept.map((k) => (
-                  <td key={k}>{formatCell(p.values[k])}</td>
+        {/* A variants sweep has many leaf columns: scroll them rather than overflow the card. */}
+        <div style={{ overflow: 'auto' }}>
+          <table data-testid="sweep-runs">
+            <thead>
+              <tr>
+                <th>Run</th>
+                <th>Status</th>
+                {swept.map((k) => (
+                  <th key={k}>{k}</th>
                 ))}
-                <td className="num">{formatCell(p.objective)}</td>
+                <th>objective</th>
               </tr>
-            ))}
-          </tbody>
-        </table>
+            </thead>
+            <tbody>
+              {shown.slice(0, 500).map((p) => (
+                <tr key={p.id}>
+                  <td>
+                    <a href={`#/runs/${encodeURIComponent(p.id)}`}>{p.label}</a>
+                  </td>
+                  <td className={`status-${p.status}`}>{p.status}</td>
+                  {swept.map((k) => (
+                    <td key={k}>{formatCell(p.values[k])}</td>
+                  ))}
+                  <td className="num">{formatCell(p.objective)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
       </section>
     </>
   );
+}
+
+/** `ce n=1 · ldam n=1`: how many scored runs each value (or bin) of a parameter has. */
+function groupSizes(p: Importance): string {
+  return p.perGroup.map((g) => `${g.value} n=${g.n}`).join(' · ');
 }
