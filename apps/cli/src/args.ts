@@ -1,12 +1,29 @@
 import { type ParseArgsConfig, parseArgs } from 'node:util';
-import { LtlabError, parseOrThrow } from '@ltlab/core';
+import { issuesOf, LtlabError, parseOrThrow } from '@ltlab/core';
 import type { z } from 'zod';
+import type { CommandInput } from './command-spec.js';
+
+/**
+ * Validates the flags commander parsed with the command's zod schema; every bad flag is named
+ * (`--port: ...`) with the usage line as the fix.
+ */
+export function validateFlags<S extends z.ZodType>(schema: S, input: CommandInput): z.output<S> {
+  const result = schema.safeParse(input.flags);
+  if (result.success) return result.data;
+  const issues = issuesOf(result.error);
+  const lines = issues.map((issue) => `  - --${issue.path}: ${issue.message}`).join('\n');
+  throw new LtlabError('CONFIG.INVALID', `Invalid flag${issues.length === 1 ? '' : 's'}:\n${lines}`, {
+    fix: `Usage: ${input.usage}`,
+    details: { issues },
+    cause: result.error,
+  });
+}
 
 type Options = NonNullable<ParseArgsConfig['options']>;
 
 /**
- * Parses a command's flags with node:util, then validates them with zod so every bad flag is
- * reported with its name and the fix. Unknown flags are usage errors.
+ * For a command that still parses its own argv (`runs`; the others get commander's parse through
+ * `validateFlags`): node:util's parser, then zod. Unknown flags are usage errors.
  */
 export function parseCommand<S extends z.ZodType>(
   argv: readonly string[],

@@ -31,9 +31,14 @@ export async function withProducer<T>(action: (ctx: ProducerContext) => Promise<
   }
 }
 
-/** The command that starts a trainer child: this CLI's bin again (built or from source). */
-export function trainerCommand(): { command: string; args: string[] } {
-  return cliChildCommand('train-child');
+/**
+ * The command that starts a trainer child: this CLI's bin again (built or from source). With
+ * `logRuns` the child also writes a line when its run starts and ends (`ltlab worker` shows them;
+ * `ltlab up` logs the same from the recorder, with labels).
+ */
+export function trainerCommand(options: { logRuns?: boolean } = {}): { command: string; args: string[] } {
+  const child = cliChildCommand('train-child');
+  return options.logRuns === true ? { ...child, args: [...child.args, '--log-runs'] } : child;
 }
 
 /** This CLI's bin again (built or from source) with an internal command that loads TF.js. */

@@ -133,8 +133,10 @@ describe.each(['sqlite', 'postgresql'] as const)('a sweep over two worker proces
     for (const run of (await store.listRuns({ sweepId })).runs) {
       const detail = await store.getRunDetail(run.id);
       const losses = detail?.metrics.filter((m) => m.name === 'loss' && m.split === 'train') ?? [];
-      expect(losses.map((m) => m.epoch)).toEqual([0, 1, 2]);
-      expect(detail?.evaluations.map((e) => e.epoch)).toEqual([0, 1, 2]);
+      // Epochs count from 1, the resumed run's included.
+      expect(losses.map((m) => m.epoch)).toEqual([1, 2, 3]);
+      expect(detail?.evaluations.map((e) => e.epoch)).toEqual([1, 2, 3]);
+      expect(detail?.run.lastEpoch).toBe(3);
     }
 
     const status = spawnSync(process.execPath, [BIN, 'sweep', 'status', sweepId, '--json'], { env, encoding: 'utf8' });

@@ -1,21 +1,15 @@
 import { applyMigrations, migrationStatus, redactUrl, resolveDatabase } from '@ltlab/store';
 import { z } from 'zod';
-import { parseCommand } from '../args.js';
-import { EXIT, usageExit } from '../exit-codes.js';
+import { validateFlags } from '../args.js';
+import type { CommandInput } from '../command-spec.js';
+import { EXIT } from '../exit-codes.js';
 import { createOutput } from '../output.js';
 
-const USAGE = 'ltlab db migrate [--status] [--json]';
+const flagSchema = z.object({ status: z.boolean().default(false), json: z.boolean().default(false) });
 
 /** `ltlab db migrate`: applies the committed migrations to DATABASE_URL (or the SQLite default). */
-export async function dbCommand(argv: readonly string[]): Promise<number> {
-  const [sub, ...rest] = argv;
-  if (sub !== 'migrate') return usageExit(USAGE);
-  const { values } = parseCommand(
-    rest,
-    { status: { type: 'boolean' }, json: { type: 'boolean' } },
-    z.object({ status: z.boolean().default(false), json: z.boolean().default(false) }),
-    USAGE,
-  );
+export async function dbCommand(input: CommandInput): Promise<number> {
+  const values = validateFlags(flagSchema, input);
   const out = createOutput(values.json);
   const target = resolveDatabase();
   if (values.status) {

@@ -2,13 +2,12 @@ import { spawnSync } from 'node:child_process';
 import { LtlabError } from '@ltlab/core';
 import type { BackendReport } from '@ltlab/runtime';
 import { z } from 'zod';
-import { parseCommand } from '../args.js';
+import { validateFlags } from '../args.js';
+import type { CommandInput } from '../command-spec.js';
 import { cliChildCommand } from '../context.js';
 import { EXIT } from '../exit-codes.js';
 import { createOutput } from '../output.js';
 import { formatDoctorReport } from './doctor-report.js';
-
-const USAGE = 'ltlab doctor [--json]';
 
 /** Loading tfjs-node(-gpu) in the grandchild can take a while; Dawn takes about a second. */
 const PROBE_TIMEOUT_MS = 300_000;
@@ -19,13 +18,8 @@ const PROBE_TIMEOUT_MS = 300_000;
  * in a `doctor-child` process; this process (control plane) only prints. Exit 0 when a backend
  * loads (cpu always does), 1 when none does.
  */
-export async function doctorCommand(argv: readonly string[]): Promise<number> {
-  const { values } = parseCommand(
-    argv,
-    { json: { type: 'boolean' } },
-    z.object({ json: z.boolean().default(false) }),
-    USAGE,
-  );
+export async function doctorCommand(input: CommandInput): Promise<number> {
+  const values = validateFlags(z.object({ json: z.boolean().default(false) }), input);
   const report = probeInChild();
   const out = createOutput(values.json);
   if (out.json) out.data(report);

@@ -6,6 +6,7 @@ export interface RunSummary {
   label: string;
   status: string;
   attempt: number;
+  /** The last epoch completed, counted from 1 as stored (8 when an 8-epoch run is done). */
   epoch: number | null;
   top1: number | null;
   top5: number | null;
@@ -26,7 +27,7 @@ export async function summarizeRuns(store: RunStore, runs: readonly RunRecord[])
       label: run.label,
       status: run.status,
       attempt: run.attempt,
-      epoch: run.lastEpoch === null ? null : run.lastEpoch + 1,
+      epoch: run.lastEpoch,
       top1: last?.top1 ?? null,
       top5: last?.top5 ?? null,
       many: last?.many ?? null,

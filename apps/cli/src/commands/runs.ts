@@ -1,6 +1,14 @@
 import { writeFileSync } from 'node:fs';
 import { LtlabError } from '@ltlab/core';
-import { type HyperparameterFilter, RUN_STATUSES, type RunStatus } from '@ltlab/store';
+import {
+  checkpointsOnDisk,
+  epochAxis,
+  type HyperparameterFilter,
+  RUN_STATUSES,
+  type RunDetail,
+  type RunStatus,
+  runsCsv,
+} from '@ltlab/store';
 import { z } from 'zod';
 import { parseCommand } from '../args.js';
 import { withStore } from '../context.js';
@@ -65,19 +73,35 @@ export async function runsCommand(argv: readonly string[]): Promise<number> {
         const detail = await store.getRunDetail(id);
         if (detail === null)
           throw new LtlabError('RUN.NOT_FOUND', `No run '${id}'.`, { fix: 'List runs with: ltlab runs list' });
-        if (out.json) out.data(detail);
+        const shown = showRun(detail);
+        if (out.json) out.data(shown);
         else {
           const { run } = detail;
           out.print(
             `${run.id}  ${run.label}\nstatus ${run.status} (attempt ${run.attempt}) on ${run.node ?? '-'}/${run.slot ?? '-'} ${run.backend ?? ''}`,
           );
+          out.print(`epoch ${run.lastEpoch ?? '-'} of ${shown.epochs.max}`);
           if (run.errorCode !== null) out.print(`error ${run.errorCode}: ${run.errorMessage ?? ''}`);
           out.print('\nhyperparameters:');
           out.table(detail.hyperparameters.map((h) => ({ key: h.key, value: h.value, swept: h.swept ? 'yes' : '' })));
           out.print('\nevaluations:');
           out.table(detail.evaluations.map(({ perClass: _p, confusion: _c, runId: _r, ...e }) => e));
-          out.print('\ncheckpoints:');
-          out.table(detail.artifacts.map(({ runId: _r, ...a }) => a));
+          out.print('\ncheckpoints on disk:');
+          out.table(
+            shown.checkpoints.files.map((f) => ({
+              epoch: f.epoch,
+              file: f.file === 'best' ? 'best' : 'epoch',
+              path: f.path,
+              MB: f.sizeBytes === null ? null : (f.sizeBytes / 1e6).toFixed(1),
+            })),
+          );
+          const best = shown.checkpoints.best;
+          if (best !== null) {
+            const value = best.selection?.value;
+            out.print(
+              `best: epoch ${best.epoch ?? '-'}, ${best.basis}${value === undefined || value === null ? '' : ` (${value.toFixed(4)})`}`,
+            );
+          }
         }
         return EXIT.ok;
       }
@@ -105,7 +129,7 @@ export async function runsCommand(argv: readonly string[]): Promise<number> {
             ...Object.fromEntries((detail?.hyperparameters ?? []).map((h) => [h.key, h.value])),
           });
         }
-        const text = values.format === 'json' ? `${JSON.stringify(withParams, null, 2)}\n` : toCsv(withParams);
+        const text = values.format === 'json' ? `${JSON.stringify(withParams, null, 2)}\n` : runsCsv(withParams);
         if (values.output === undefined) process.stdout.write(text);
         else writeFileSync(values.output, text);
         return EXIT.ok;
@@ -114,6 +138,14 @@ export async function runsCommand(argv: readonly string[]): Promise<number> {
         return usageExit(USAGE);
     }
   });
+}
+
+/**
+ * What `runs show` reports: the stored detail, the epochs its curves span (1..planned), and the
+ * checkpoints on disk (files keepLast deleted left out) with best.ckpt and what chose it.
+ */
+export function showRun(detail: RunDetail) {
+  return { ...detail, epochs: epochAxis(detail), checkpoints: checkpointsOnDisk(detail.artifacts) };
 }
 
 /** `method.loss=paco`, `optimizer.lr>=0.05`, `optimizer.lr<=0.1`. */
@@ -130,16 +162,6 @@ export function parseWhere(text: string): HyperparameterFilter {
     return { key, equals: raw === 'true' || raw === 'false' ? raw === 'true' : Number.isFinite(number) ? number : raw };
   if (!Number.isFinite(number)) throw new LtlabError('CONFIG.INVALID', `--where '${text}': ${op} needs a number.`);
   return op === '>=' ? { key, min: number } : { key, max: number };
-}
-
-export function toCsv(rows: ReadonlyArray<Record<string, unknown>>): string {
-  const keys = [...new Set(rows.flatMap((row) => Object.keys(row)))];
-  const cell = (value: unknown): string => {
-    if (value === null || value === undefined) return '';
-    const text = typeof value === 'object' ? JSON.stringify(value) : String(value);
-    return /[",\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
-  };
-  return `${[keys.join(','), ...rows.map((row) => keys.map((key) => cell(row[key])).join(','))].join('\n')}\n`;
 }
 
 export type { RunSummary };

@@ -1,3 +1,5 @@
+import { existsSync } from 'node:fs';
+import { LtlabError } from '@ltlab/core';
 import { startDashboard } from '@ltlab/dashboard';
 import {
   cancelRuns,
@@ -9,33 +11,43 @@ import {
   reapStaleRuns,
   retryRuns,
 } from '@ltlab/orchestrator';
-import { openRunStore, type PrismaRunStore } from '@ltlab/store';
+import {
+  type DatabaseTarget,
+  openRunStore,
+  type PrismaRunStore,
+  parseDatabaseUrl,
+  redactUrl,
+  resolveDatabase,
+} from '@ltlab/store';
 import { z } from 'zod';
-import { parseCommand } from '../args.js';
+import { validateFlags } from '../args.js';
+import { coloursFor } from '../colours.js';
+import type { CommandInput } from '../command-spec.js';
 import { artifactRoot } from '../context.js';
 import { EXIT } from '../exit-codes.js';
+import { logRecordedRuns } from './run-log.js';
 import { untilSignal } from './worker.js';
-
-const USAGE = 'ltlab serve [--host 127.0.0.1] [--port 7420] [--token T] [--stale-after SECONDS]';
-
-export const serveFlags = {
-  host: { type: 'string' },
-  port: { type: 'string' },
-  token: { type: 'string' },
-  'stale-after': { type: 'string' },
-} as const;
 
 export const serveFlagSchema = z.object({
   host: z.string().default('127.0.0.1'),
   port: z.coerce.number().int().min(0).max(65535).default(7420),
   token: z.string().optional(),
   'stale-after': z.coerce.number().positive().default(120),
+  database: z.string().min(1).optional(),
 });
+
+const serveCommandSchema = serveFlagSchema.extend({ 'read-only': z.boolean().default(false) });
 
 export interface ServeHandle {
   store: PrismaRunStore;
   url: string;
   close(): Promise<void>;
+}
+
+/** --database, else DATABASE_URL, else SQLite in $LTLAB_HOME; a bare path is a SQLite file. */
+export function storeTarget(database: string | undefined): DatabaseTarget {
+  if (database === undefined) return resolveDatabase();
+  return parseDatabaseUrl(/^[a-z][a-z0-9+.-]*:/i.test(database) ? database : `file:${database}`);
 }
 
 /**
@@ -47,7 +59,7 @@ export async function startServe(
   options: z.output<typeof serveFlagSchema> & { log: (line: string) => void },
 ): Promise<ServeHandle> {
   const settings = queueSettingsFromEnv();
-  const store = await openRunStore();
+  const store = await openRunStore({ target: storeTarget(options.database) });
   const redis = await connectRedis(settings);
   const runs = openRunsQueue(settings, redis);
   const ctx: ProducerContext = { store, runs, redis, settings };
@@ -61,7 +73,15 @@ export async function startServe(
     control: { cancel: (ids) => cancelRuns(ctx, ids), retry: (ids) => retryRuns(ctx, ids) },
     staleAfterMs: options['stale-after'] * 1000,
   });
-  const recorder = Recorder.start({ settings, store, onRecorded: () => dashboard.notify() });
+  const logRun = logRecordedRuns(store, options.log, coloursFor(process.stderr));
+  const recorder = Recorder.start({
+    settings,
+    store,
+    onRecorded: (envelope) => {
+      dashboard.notify();
+      logRun(envelope);
+    },
+  });
   await recorder.ready();
   const staleAfterMs = options['stale-after'] * 1000;
   const reaper = setInterval(
@@ -88,10 +108,60 @@ export async function startServe(
   };
 }
 
-export async function serveCommand(argv: readonly string[]): Promise<number> {
-  const { values } = parseCommand(argv, serveFlags, serveFlagSchema, USAGE);
-  const handle = await startServe({ ...values, log: (line) => process.stderr.write(`${line}\n`) });
-  process.stderr.write(`serve: dashboard ${handle.url}; recording events into the store. Ctrl-C stops.\n`);
+/**
+ * A viewer of a store (`serve --read-only`): the dashboard only, refusing changes. No Redis, no
+ * recorder or reaper, no migrations, and no new database file where none is.
+ */
+export async function startViewer(
+  options: z.output<typeof serveFlagSchema>,
+): Promise<ServeHandle & { database: string }> {
+  const target = storeTarget(options.database);
+  const file = target.provider === 'sqlite' ? target.url.slice('file:'.length) : null;
+  if (file !== null && file !== ':memory:' && !existsSync(file)) {
+    throw new LtlabError('STORE.UNAVAILABLE', `There is no database at ${file}.`, {
+      fix: 'Point --database (or DATABASE_URL) at an existing store; a read-only viewer creates none.',
+      retryable: false,
+    });
+  }
+  const store = await openRunStore({ target, migrate: false });
+  const token = options.token ?? (process.env.LTLAB_TOKEN || undefined);
+  try {
+    const dashboard = await startDashboard({
+      store,
+      host: options.host,
+      port: options.port,
+      ...(token === undefined ? {} : { token }),
+      artifactRoot: artifactRoot(),
+      staleAfterMs: options['stale-after'] * 1000,
+      readOnly: true,
+    });
+    return {
+      store,
+      url: dashboard.url,
+      database: redactUrl(target.url),
+      async close() {
+        await dashboard.close();
+        await store.close();
+      },
+    };
+  } catch (error) {
+    await store.close();
+    throw error;
+  }
+}
+
+export async function serveCommand(input: CommandInput): Promise<number> {
+  const values = validateFlags(serveCommandSchema, input);
+  const log = (line: string) => process.stderr.write(`${line}\n`);
+  if (values['read-only']) {
+    const viewer = await startViewer(values);
+    log(`serve: dashboard ${viewer.url}, read-only over ${viewer.database} (no Redis, no writes). Ctrl-C stops.`);
+    await untilSignal();
+    await viewer.close();
+    return EXIT.ok;
+  }
+  const handle = await startServe({ ...values, log });
+  log(`serve: dashboard ${handle.url}; recording events into the store. Ctrl-C stops.`);
   await untilSignal();
   await handle.close();
   return EXIT.ok;

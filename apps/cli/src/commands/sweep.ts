@@ -1,121 +1,130 @@
 import { LtlabError, parseOrThrow } from '@ltlab/core';
 import { cancelRuns, expandSweep, loadSweepFile, submitSweep, sweepSpecSchema } from '@ltlab/orchestrator';
-import type { RunStore } from '@ltlab/store';
+import type { RunStatus, RunStore } from '@ltlab/store';
 import { z } from 'zod';
-import { parseCommand } from '../args.js';
+import { validateFlags } from '../args.js';
+import type { CommandInput } from '../command-spec.js';
 import { withProducer, withStore } from '../context.js';
-import { EXIT, usageExit } from '../exit-codes.js';
+import { EXIT } from '../exit-codes.js';
+import { LiveLines } from '../live-lines.js';
 import { createOutput } from '../output.js';
 import { percentRows, summarizeRuns } from './run-summary.js';
+import { dryRun, dryRunRows } from './sweep-dry-run.js';
+import { watchLine } from './sweep-watch.js';
 
-const USAGE = `ltlab sweep submit <sweep.yaml> [--json]
-       ltlab sweep status <sweep-id> [--wait] [--json]
-       ltlab sweep list [--json]
-       ltlab sweep cancel <sweep-id> [--json]
-       ltlab sweep resume <sweep-id> [--retry-failed] [--json]`;
+const json = z.boolean().default(false);
 
-const flags = { json: { type: 'boolean' }, wait: { type: 'boolean' }, 'retry-failed': { type: 'boolean' } } as const;
-const flagSchema = z.object({
-  json: z.boolean().default(false),
-  wait: z.boolean().default(false),
-  'retry-failed': z.boolean().default(false),
-});
+/** At most this many live lines in `status --wait`; the rest are counted. */
+const MAX_LIVE_RUNS = 20;
 
-export async function sweepCommand(argv: readonly string[]): Promise<number> {
-  const [sub, ...rest] = argv;
-  const { values, positionals } = parseCommand(rest, flags, flagSchema, USAGE);
+/** `sweep submit`: everything is validated before anything reaches Redis or the store. */
+export async function sweepSubmit(input: CommandInput): Promise<number> {
+  const values = validateFlags(z.object({ 'dry-run': z.boolean().default(false), json }), input);
   const out = createOutput(values.json);
-  const target = positionals[0];
-  switch (sub) {
-    case 'submit': {
-      if (target === undefined) return usageExit(USAGE);
-      // Everything is validated before anything reaches Redis or the store.
-      const loaded = await loadSweepFile(target);
-      const result = await withProducer((ctx) => submitSweep(ctx, loaded));
-      if (out.json) out.data(result);
-      else {
-        out.print(
-          `Sweep ${result.sweepId}: ${result.runs} runs (${result.created} new), ${result.queued} queued, ${result.alreadySucceeded} already done.`,
-        );
-        out.print(`Follow it with: ltlab sweep status ${result.sweepId} --wait   (workers: ltlab worker --slots all)`);
-      }
-      return EXIT.ok;
+  const loaded = await loadSweepFile(input.args[0] as string);
+  if (values['dry-run']) {
+    const report = dryRun(loaded.spec.name, loaded.expanded);
+    if (out.json) out.data(report);
+    else {
+      out.print(`Sweep ${report.sweepId}: ${report.runs} run(s); dry run, nothing stored or queued.`);
+      out.print(
+        report.sweptKeys.length === 0
+          ? 'No value differs between runs.'
+          : `They differ in ${report.sweptKeys.join(', ')}:`,
+      );
+      out.table(dryRunRows(report));
     }
-    case 'status': {
-      if (target === undefined) return usageExit(USAGE);
-      return withStore(async (store) => {
-        const sweep = await store.getSweep(target);
-        if (sweep === null) throw notFound(target);
-        if (values.wait) await waitForSweep(store, target, (line) => out.print(line));
-        const counts = await store.countRunsByStatus(target);
-        const { runs } = await store.listRuns({ sweepId: target });
-        const rows = await summarizeRuns(store, runs);
-        const best = bestRun(rows, sweep.objectiveMode);
-        if (out.json) out.data({ sweep, counts, best, runs: rows });
-        else {
-          out.print(
-            `${sweep.name} (${sweep.id}): ${formatCounts(counts)}; objective ${sweep.objectiveMetric} (${sweep.objectiveMode})`,
-          );
-          out.table(percentRows(rows));
-          if (best !== null)
-            out.print(`best: ${best.label || best.id} (${sweep.objectiveMetric} ${best.objective?.toFixed(4)})`);
-        }
-        return counts.failed > 0 ? EXIT.failed : EXIT.ok;
-      });
-    }
-    case 'list':
-      return withStore(async (store) => {
-        const sweeps = await store.listSweeps();
-        const rows = [];
-        for (const sweep of sweeps)
-          rows.push({
-            id: sweep.id,
-            name: sweep.name,
-            created: sweep.createdAt,
-            runs: formatCounts(await store.countRunsByStatus(sweep.id)),
-          });
-        out.table(rows);
-        return EXIT.ok;
-      });
-    case 'cancel': {
-      if (target === undefined) return usageExit(USAGE);
-      const cancelled = await withProducer(async (ctx) => {
-        const { runs } = await ctx.store.listRuns({ sweepId: target, status: ['queued', 'running'] });
-        if ((await ctx.store.getSweep(target)) === null) throw notFound(target);
-        await ctx.store.setSweepStatus(target, 'cancelled');
-        return cancelRuns(
-          ctx,
-          runs.map((run) => run.id),
-        );
-      });
-      if (out.json) out.data({ sweepId: target, cancelled });
-      else out.print(`Cancelled ${cancelled} run(s) of ${target}.`);
-      return EXIT.ok;
-    }
-    case 'resume': {
-      if (target === undefined) return usageExit(USAGE);
-      const result = await withProducer(async (ctx) => {
-        const sweep = await ctx.store.getSweep(target);
-        if (sweep === null) throw notFound(target);
-        const spec = parseOrThrow(sweepSpecSchema, sweep.spec, `stored spec of sweep ${target}`);
-        const base = spec.base as Record<string, unknown>;
-        await ctx.store.setSweepStatus(target, 'active');
-        return submitSweep(
-          ctx,
-          { spec, base, expanded: expandSweep(spec, base) },
-          { retryFailed: values['retry-failed'] },
-        );
-      });
-      if (out.json) out.data(result);
-      else
-        out.print(
-          `Sweep ${result.sweepId}: ${result.queued} run(s) queued again, ${result.alreadySucceeded} already done, ${result.skippedFailed} failed left alone${result.skippedFailed > 0 ? ' (use --retry-failed)' : ''}.`,
-        );
-      return EXIT.ok;
-    }
-    default:
-      return usageExit(USAGE);
+    return EXIT.ok;
   }
+  const result = await withProducer((ctx) => submitSweep(ctx, loaded));
+  if (out.json) out.data(result);
+  else {
+    out.print(
+      `Sweep ${result.sweepId}: ${result.runs} runs (${result.created} new), ${result.queued} queued, ${result.alreadySucceeded} already done.`,
+    );
+    out.print(`Follow it with: ltlab sweep status ${result.sweepId} --wait   (workers: ltlab worker --slots all)`);
+  }
+  return EXIT.ok;
+}
+
+export async function sweepStatus(input: CommandInput): Promise<number> {
+  const values = validateFlags(z.object({ wait: z.boolean().default(false), json }), input);
+  const out = createOutput(values.json);
+  const target = input.args[0] as string;
+  return withStore(async (store) => {
+    const sweep = await store.getSweep(target);
+    if (sweep === null) throw notFound(target);
+    if (values.wait) await waitForSweep(store, target, values.json);
+    const counts = await store.countRunsByStatus(target);
+    const { runs } = await store.listRuns({ sweepId: target });
+    const rows = await summarizeRuns(store, runs);
+    const best = bestRun(rows, sweep.objectiveMode);
+    if (out.json) out.data({ sweep, counts, best, runs: rows });
+    else {
+      out.print(
+        `${sweep.name} (${sweep.id}): ${formatCounts(counts)}; objective ${sweep.objectiveMetric} (${sweep.objectiveMode})`,
+      );
+      out.table(percentRows(rows));
+      if (best !== null)
+        out.print(`best: ${best.label || best.id} (${sweep.objectiveMetric} ${best.objective?.toFixed(4)})`);
+    }
+    return counts.failed > 0 ? EXIT.failed : EXIT.ok;
+  });
+}
+
+/** `sweep list`: the JSON gives each sweep's counts by status as numbers and its dates as ISO strings. */
+export async function sweepList(input: CommandInput): Promise<number> {
+  const values = validateFlags(z.object({ json }), input);
+  const out = createOutput(values.json);
+  return withStore(async (store) => {
+    const sweeps = [];
+    for (const sweep of await store.listSweeps()) {
+      const counts = await store.countRunsByStatus(sweep.id);
+      const runs = Object.values(counts).reduce((sum, n) => sum + n, 0);
+      sweeps.push({ id: sweep.id, name: sweep.name, status: sweep.status, createdAt: sweep.createdAt, runs, counts });
+    }
+    if (out.json) out.data(sweeps);
+    else out.table(sweeps.map((s) => ({ id: s.id, name: s.name, created: s.createdAt, runs: formatCounts(s.counts) })));
+    return EXIT.ok;
+  });
+}
+
+export async function sweepCancel(input: CommandInput): Promise<number> {
+  const values = validateFlags(z.object({ json }), input);
+  const out = createOutput(values.json);
+  const target = input.args[0] as string;
+  const cancelled = await withProducer(async (ctx) => {
+    const { runs } = await ctx.store.listRuns({ sweepId: target, status: ['queued', 'running'] });
+    if ((await ctx.store.getSweep(target)) === null) throw notFound(target);
+    await ctx.store.setSweepStatus(target, 'cancelled');
+    return cancelRuns(
+      ctx,
+      runs.map((run) => run.id),
+    );
+  });
+  if (out.json) out.data({ sweepId: target, cancelled });
+  else out.print(`Cancelled ${cancelled} run(s) of ${target}.`);
+  return EXIT.ok;
+}
+
+export async function sweepResume(input: CommandInput): Promise<number> {
+  const values = validateFlags(z.object({ 'retry-failed': z.boolean().default(false), json }), input);
+  const out = createOutput(values.json);
+  const target = input.args[0] as string;
+  const result = await withProducer(async (ctx) => {
+    const sweep = await ctx.store.getSweep(target);
+    if (sweep === null) throw notFound(target);
+    const spec = parseOrThrow(sweepSpecSchema, sweep.spec, `stored spec of sweep ${target}`);
+    const base = spec.base as Record<string, unknown>;
+    await ctx.store.setSweepStatus(target, 'active');
+    return submitSweep(ctx, { spec, base, expanded: expandSweep(spec, base) }, { retryFailed: values['retry-failed'] });
+  });
+  if (out.json) out.data(result);
+  else
+    out.print(
+      `Sweep ${result.sweepId}: ${result.queued} run(s) queued again, ${result.alreadySucceeded} already done, ${result.skippedFailed} failed left alone${result.skippedFailed > 0 ? ' (use --retry-failed)' : ''}.`,
+    );
+  return EXIT.ok;
 }
 
 function notFound(id: string): LtlabError {
@@ -144,14 +153,52 @@ function bestRun<T extends { objective: number | null }>(rows: readonly T[], mod
   return best;
 }
 
-async function waitForSweep(store: RunStore, sweepId: string, log: (line: string) => void): Promise<void> {
+/**
+ * Polls until nothing is queued or running: a line whenever the counts change and, on a
+ * terminal, a live line per running run. With --json it waits silently.
+ */
+async function waitForSweep(store: RunStore, sweepId: string, json: boolean): Promise<void> {
+  const lines = new LiveLines(process.stdout, { live: !json && process.stdout.isTTY === true });
   let last = '';
-  for (;;) {
-    const counts = await store.countRunsByStatus(sweepId);
-    const line = formatCounts(counts);
-    if (line !== last) log(`${new Date().toISOString().slice(11, 19)}  ${line}`);
-    last = line;
-    if (counts.queued === 0 && counts.running === 0) return;
-    await new Promise((resolve) => setTimeout(resolve, 2_000));
+  let shown = new Set<string>();
+  try {
+    for (;;) {
+      const counts = await store.countRunsByStatus(sweepId);
+      const line = formatCounts(counts);
+      if (line !== last && !json) lines.log(`${new Date().toISOString().slice(11, 19)}  ${line}`);
+      last = line;
+      if (lines.live) shown = await showRunning(store, sweepId, lines, shown, counts.running);
+      if (counts.queued === 0 && counts.running === 0) return;
+      await new Promise((resolve) => setTimeout(resolve, 2_000));
+    }
+  } finally {
+    lines.close();
   }
+}
+
+/** Updates the live lines to the running runs; returns the keys now shown. */
+async function showRunning(
+  store: RunStore,
+  sweepId: string,
+  lines: LiveLines,
+  shown: ReadonlySet<string>,
+  running: number,
+): Promise<Set<string>> {
+  const status: RunStatus[] = ['running'];
+  const { runs } = await store.listRuns({ sweepId, status, limit: MAX_LIVE_RUNS });
+  const now = Date.now();
+  const live = runs.map((run) => ({ id: run.id, line: watchLine(run, now) }));
+  const width = Math.max(0, ...live.map(({ line }) => line.label.length));
+  const next = new Set<string>();
+  for (const { id, line } of live) {
+    lines.set(id, { ...line, label: line.label.padEnd(width) });
+    next.add(id);
+  }
+  const more = running - live.length;
+  if (more > 0) {
+    lines.set('more', { label: `+${more} more running`, fraction: 0, suffix: '' });
+    next.add('more');
+  }
+  for (const key of shown) if (!next.has(key)) lines.drop(key);
+  return next;
 }

@@ -2,33 +2,32 @@ import { resolve } from 'node:path';
 import { BACKEND_CHOICES } from '@ltlab/core';
 import { loadConfigFile } from '@ltlab/train/config';
 import { z } from 'zod';
-import { parseCommand } from '../args.js';
-import { EXIT, usageExit } from '../exit-codes.js';
-import { ProgressBar } from '../progress-bar.js';
+import { validateFlags } from '../args.js';
+import { coloursFor } from '../colours.js';
+import type { CommandInput } from '../command-spec.js';
+import { EXIT } from '../exit-codes.js';
+import { LiveLines } from '../live-lines.js';
+import { type BatchProgress, TrainProgress } from './train-progress.js';
 
-const USAGE = `ltlab train <config.yaml> [--out DIR] [--resume] [--backend ${BACKEND_CHOICES.join('|')}] [--run-id ID]`;
+const flagSchema = z.object({
+  out: z.string().optional(),
+  resume: z.boolean().default(false),
+  backend: z.enum(BACKEND_CHOICES).optional(),
+  'run-id': z
+    .string()
+    .regex(/^[\w.-]+$/, 'letters, digits, _, . and - only')
+    .optional(),
+  json: z.boolean().default(false),
+});
 
 /**
- * `ltlab train`: one run on this machine, no queue or database. Events go to stdout as JSON
- * lines; a progress bar goes to stderr when it is a terminal.
+ * `ltlab train`: one run on this machine, no queue or database. stdout carries the JSON event
+ * stream with --json or when it is not a terminal (a pipe, a file); otherwise it gets the lines
+ * for people, which then go to stderr instead.
  */
-export async function trainCommand(argv: readonly string[]): Promise<number> {
-  const { values, positionals } = parseCommand(
-    argv,
-    { out: { type: 'string' }, resume: { type: 'boolean' }, backend: { type: 'string' }, 'run-id': { type: 'string' } },
-    z.object({
-      out: z.string().optional(),
-      resume: z.boolean().default(false),
-      backend: z.enum(BACKEND_CHOICES).optional(),
-      'run-id': z
-        .string()
-        .regex(/^[\w.-]+$/)
-        .optional(),
-    }),
-    USAGE,
-  );
-  const file = positionals[0];
-  if (file === undefined) return usageExit(USAGE);
+export async function trainCommand(input: CommandInput): Promise<number> {
+  const values = validateFlags(flagSchema, input);
+  const file = input.args[0] as string;
   // TensorFlow.js loads only here, in the command that trains.
   const { initRuntime } = await import('@ltlab/runtime');
   const { parseRunConfig, trainRun } = await import('@ltlab/train');
@@ -37,42 +36,31 @@ export async function trainCommand(argv: readonly string[]): Promise<number> {
   process.stderr.write(`backend: ${runtime.backend} (${runtime.reason})\n`);
   const runId = values['run-id'] ?? (config.name || 'run');
   const runDir = resolve(values.out ?? `runs/${runId}`);
-  const bar = process.stderr.isTTY ? new ProgressBar(process.stderr) : null;
+
+  const json = values.json || !process.stdout.isTTY;
+  const people = json ? process.stderr : process.stdout;
+  // JSON on a terminal's stdout beside a bar redrawn on its stderr would tear both.
+  const lines = new LiveLines(people, { live: people.isTTY === true && !(json && process.stdout.isTTY) });
+  const progress = new TrainProgress({ colours: coloursFor(people), runDir });
   const controller = new AbortController();
   process.once('SIGINT', () => controller.abort());
   process.once('SIGTERM', () => controller.abort());
   try {
-    const result = await trainRun({
+    await trainRun({
       config,
       runId,
       runDir,
       resume: values.resume,
       signal: controller.signal,
       onEvent: (event) => {
-        bar?.clear();
-        process.stdout.write(`${JSON.stringify(event)}\n`);
+        if (json) process.stdout.write(`${JSON.stringify(event)}\n`);
+        if (event.type === 'epoch') lines.drop('epoch');
+        for (const line of progress.lines(event)) lines.log(line);
       },
-      ...(bar === null
-        ? {}
-        : {
-            onBatch: (p: { epoch: number; totalEpochs: number; batch: number; batches: number; loss: number }) =>
-              bar.update(`epoch ${p.epoch}/${p.totalEpochs}`, p.batch / p.batches, `loss ${p.loss.toFixed(4)}`),
-          }),
+      ...(lines.live ? { onBatch: (p: BatchProgress) => lines.set('epoch', progress.batch(p)) } : {}),
     });
-    bar?.clear();
-    if (result.final !== null) {
-      const f = result.final;
-      process.stderr.write(
-        `done: top-1 ${percent(f.top1)}  many ${percent(f.many)}  medium ${percent(f.medium)}  few ${percent(f.few)}  (${runDir})\n`,
-      );
-    }
     return EXIT.ok;
   } finally {
-    bar?.clear();
+    lines.close();
   }
-}
-
-/** A share as a percentage; `–` for a shot group without classes. */
-function percent(value: number | null): string {
-  return value === null ? '–' : `${(100 * value).toFixed(2)}%`;
 }

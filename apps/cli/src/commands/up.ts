@@ -1,18 +1,15 @@
-import { parseCommand } from '../args.js';
+import { validateFlags } from '../args.js';
+import type { CommandInput } from '../command-spec.js';
 import { EXIT } from '../exit-codes.js';
-import { serveFlagSchema, serveFlags, startServe } from './serve.js';
-import { startWorker, untilSignal, workerFlagSchema, workerFlags } from './worker.js';
+import { serveFlagSchema, startServe } from './serve.js';
+import { startWorker, untilSignal, workerFlagSchema } from './worker.js';
 
-const USAGE = 'ltlab up [--slots N|all | --gpus ...] [--artifacts DIR] [--host H] [--port P] [--token T]';
-
-/** `ltlab up`: serve (recorder, reaper, dashboard) and a worker in one process, for one machine. */
-export async function upCommand(argv: readonly string[]): Promise<number> {
-  const { values } = parseCommand(
-    argv,
-    { ...workerFlags, ...serveFlags },
-    workerFlagSchema.extend(serveFlagSchema.shape),
-    USAGE,
-  );
+/**
+ * `ltlab up`: serve (recorder, reaper, dashboard) and a worker in one process, for one machine.
+ * The recorder logs each run's start and end with its label, so the trainers need not.
+ */
+export async function upCommand(input: CommandInput): Promise<number> {
+  const values = validateFlags(workerFlagSchema.extend(serveFlagSchema.shape), input);
   const log = (line: string) => process.stderr.write(`${line}\n`);
   const serve = await startServe({ ...values, log });
   const { supervisor, root } = await startWorker(values, log);

@@ -3,18 +3,10 @@ import { mkdirSync } from 'node:fs';
 import { BACKEND_CHOICES, LtlabError } from '@ltlab/core';
 import { parseSlots, queueSettingsFromEnv, WorkerSupervisor } from '@ltlab/orchestrator';
 import { z } from 'zod';
-import { parseCommand } from '../args.js';
+import { validateFlags } from '../args.js';
+import type { CommandInput } from '../command-spec.js';
 import { artifactRoot, gitInfo, trainerCommand } from '../context.js';
 import { EXIT } from '../exit-codes.js';
-
-const USAGE = `ltlab worker [--gpus 0,1,...|all | --slots N|all] [--artifacts DIR] [--backend ${BACKEND_CHOICES.join('|')}]`;
-
-export const workerFlags = {
-  gpus: { type: 'string' },
-  slots: { type: 'string' },
-  artifacts: { type: 'string' },
-  backend: { type: 'string' },
-} as const;
 
 export const workerFlagSchema = z.object({
   gpus: z.string().optional(),
@@ -27,6 +19,7 @@ export const workerFlagSchema = z.object({
 export async function startWorker(
   values: z.output<typeof workerFlagSchema>,
   log: (line: string) => void,
+  options: { logRuns?: boolean } = {},
 ): Promise<{ supervisor: WorkerSupervisor; root: string }> {
   if (values.gpus !== undefined && values.slots !== undefined) {
     throw new LtlabError('CONFIG.INVALID', '--gpus and --slots exclude each other.', {
@@ -44,7 +37,7 @@ export async function startWorker(
   const supervisor = await WorkerSupervisor.start({
     settings: queueSettingsFromEnv(),
     slots,
-    trainer: trainerCommand(),
+    trainer: trainerCommand(options),
     artifactRoot: root,
     backend: process.env.LTLAB_BACKEND ?? 'auto',
     ...(process.env.LTLAB_LOCK_DURATION_MS === undefined
@@ -58,9 +51,12 @@ export async function startWorker(
   return { supervisor, root };
 }
 
-export async function workerCommand(argv: readonly string[]): Promise<number> {
-  const { values } = parseCommand(argv, workerFlags, workerFlagSchema, USAGE);
-  const { supervisor, root } = await startWorker(values, (line) => process.stderr.write(`${line}\n`));
+/** `ltlab worker`: trainers for queued runs; each run's start and end is logged by its trainer. */
+export async function workerCommand(input: CommandInput): Promise<number> {
+  const values = validateFlags(workerFlagSchema, input);
+  const { supervisor, root } = await startWorker(values, (line) => process.stderr.write(`${line}\n`), {
+    logRuns: true,
+  });
   process.stderr.write(
     `worker: slots ${supervisor.slotNames.join(', ')}; artifacts ${root}; Ctrl-C stops after checkpointing.\n`,
   );
