@@ -1,42 +1,28 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { type Browser, chromium, type Page } from 'playwright-core';
-import { build } from 'vite';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type DashboardHandle, startDashboard } from '../src/index.js';
-import { CHROMIUM_ARGS, ensureChromium } from './chromium.js';
+import type { DashboardHandle } from '../src/index.js';
+import { type BrowserSession, openBrowserSession } from './browser-helpers.js';
 import { openTempStore, PRUNED_RUN, seedPrunedRun } from './seed-store.js';
-
-const UI_CONFIG = fileURLToPath(new URL('../ui/vite.config.ts', import.meta.url));
 
 /** The run page of an 8-epoch run after checkpoint.keepLast pruned its files, in headless Chromium. */
 describe('run page checkpoints and epochs in headless Chromium', () => {
   let temp: Awaited<ReturnType<typeof openTempStore>>;
+  let session: BrowserSession;
   let dashboard: DashboardHandle;
-  let browser: Browser;
   let page: Page;
-  let uiDir: string;
-  const pageErrors: string[] = [];
+  let pageErrors: string[];
 
   beforeAll(async () => {
-    const executablePath = ensureChromium();
-    uiDir = mkdtempSync(join(tmpdir(), 'ltlab-ui-'));
-    await build({ configFile: UI_CONFIG, logLevel: 'warn', build: { outDir: uiDir, emptyOutDir: true } });
     temp = await openTempStore();
     await seedPrunedRun(temp.store);
-    dashboard = await startDashboard({ store: temp.store, port: 0, uiDir, pollMs: 500 });
-    browser = await chromium.launch({ executablePath, args: CHROMIUM_ARGS });
-    page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
-    page.on('pageerror', (error) => pageErrors.push(error.message));
+    session = await openBrowserSession(temp.store);
+    ({ dashboard, page, pageErrors } = session);
   }, 120_000);
 
   afterAll(async () => {
-    await browser?.close();
-    await dashboard?.close();
+    await session?.close();
     await temp?.cleanup();
-    if (uiDir !== undefined) rmSync(uiDir, { recursive: true, force: true });
   });
 
   it('lists only the checkpoints on disk, best.ckpt marked with what chose it', async () => {

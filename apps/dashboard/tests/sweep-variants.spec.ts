@@ -1,16 +1,11 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { PrismaRunStore } from '@ltlab/store';
-import { type Browser, chromium, type Page } from 'playwright-core';
-import { build } from 'vite';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type DashboardHandle, startDashboard } from '../src/index.js';
-import { CHROMIUM_ARGS, ensureChromium } from './chromium.js';
+import type { DashboardHandle } from '../src/index.js';
+import { type BrowserSession, openBrowserSession } from './browser-helpers.js';
 import { openTempStore, seedVariantsSweep, VARIANT_SWEPT_KEYS } from './seed-store.js';
 
-const UI_CONFIG = fileURLToPath(new URL('../ui/vite.config.ts', import.meta.url));
 const SWEEP = 'sw-variants';
 
 interface SweepBody {
@@ -42,29 +37,21 @@ async function inkedPixels(page: Page, testId: string): Promise<number> {
 
 describe('sweep page of a sweep built from variants (the main job), in headless Chromium', () => {
   let temp: { store: PrismaRunStore; cleanup(): Promise<void> };
+  let session: BrowserSession;
   let dashboard: DashboardHandle;
-  let browser: Browser;
   let page: Page;
-  let uiDir: string;
-  const pageErrors: string[] = [];
+  let pageErrors: string[];
 
   beforeAll(async () => {
-    const executablePath = ensureChromium();
-    uiDir = mkdtempSync(join(tmpdir(), 'ltlab-ui-'));
-    await build({ configFile: UI_CONFIG, logLevel: 'warn', build: { outDir: uiDir, emptyOutDir: true } });
     temp = await openTempStore();
     await seedVariantsSweep(temp.store, SWEEP);
-    dashboard = await startDashboard({ store: temp.store, port: 0, uiDir, pollMs: 500 });
-    browser = await chromium.launch({ executablePath, args: CHROMIUM_ARGS });
-    page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
-    page.on('pageerror', (error) => pageErrors.push(error.message));
+    session = await openBrowserSession(temp.store);
+    ({ dashboard, page, pageErrors } = session);
   }, 120_000);
 
   afterAll(async () => {
-    await browser?.close();
-    await dashboard?.close();
+    await session?.close();
     await temp?.cleanup();
-    if (uiDir !== undefined) rmSync(uiDir, { recursive: true, force: true });
   });
 
   it('serves the swept leaves, and says importance cannot be estimated with one run per method', async () => {
