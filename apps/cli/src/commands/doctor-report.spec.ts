@@ -1,6 +1,6 @@
 import type { BackendReport } from '@ltlab/runtime';
 import { describe, expect, it } from 'vitest';
-import { formatDoctorReport, wrap } from './doctor-report.js';
+import { formatDoctorReport } from './doctor-report.js';
 
 const INSTALL_TFJS_NODE = 'npm install --no-save @tensorflow/tfjs-node@4.22.0  # at the repository root';
 
@@ -72,13 +72,5 @@ describe('formatDoctorReport', () => {
     });
     expect(text).toContain('LTLAB_BACKEND=tensorflow, which does not load here.');
     expect(text).toMatch(/training uses none \(see above\)\.$/);
-  });
-});
-
-describe('wrap', () => {
-  it('wraps at word boundaries and keeps an over-long word whole', () => {
-    expect(wrap('aa bb cc dd', 5)).toEqual(['aa bb', 'cc dd']);
-    expect(wrap('a verylongword b', 4)).toEqual(['a', 'verylongword', 'b']);
-    expect(wrap('', 10)).toEqual(['']);
   });
 });

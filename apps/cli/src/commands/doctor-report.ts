@@ -1,4 +1,5 @@
 import type { BackendDiagnosis, BackendReport } from '@ltlab/runtime';
+import { wrap } from '../help-format.js';
 
 const BACKEND_COLUMN = 16;
 const LOADS_COLUMN = 7;
@@ -73,20 +74,4 @@ function describeAdapter(adapter: NonNullable<BackendDiagnosis['adapters']>[numb
       ? `cannot be opened: ${adapter.problem}${adapter.fix === null ? '' : ` Fix: ${adapter.fix}`}`
       : `${adapter.kind}; vendor ${adapter.vendor || '?'}, architecture ${adapter.architecture || '?'}, "${adapter.description}"`;
   return `adapter ${adapter.index}: ${adapter.name}, ${what}`;
-}
-
-/** Greedy word wrap; a word longer than the width gets a line of its own. */
-export function wrap(text: string, width: number): string[] {
-  const lines: string[] = [];
-  let line = '';
-  for (const word of text.split(/\s+/).filter((w) => w !== '')) {
-    if (line !== '' && line.length + 1 + word.length > width) {
-      lines.push(line);
-      line = word;
-    } else {
-      line = line === '' ? word : `${line} ${word}`;
-    }
-  }
-  if (line !== '' || lines.length === 0) lines.push(line);
-  return lines;
 }

@@ -26,6 +26,31 @@ export function tinyConfig(overrides: Partial<RunConfigInput> = {}): RunConfigIn
 }
 
 /** Every tensor of the run's newest intact checkpoint (weights, BN statistics, SGD buffers), by name. */
+const tiny8 = [{ name: 'resize', size: 8 }, { name: 'horizontalFlip' }, normalize];
+
+/**
+ * PaCo on 8 x 8 Fashion-MNIST, 8 images of the largest class down to 2: two steps of 16, an
+ * evaluation and a checkpoint, with the momentum encoder, queue and SGD buffers all exercised.
+ */
+export function tinyPacoConfig(): RunConfigInput {
+  return tinyConfig({
+    epochs: 1,
+    batchSize: 16,
+    data: {
+      source: 'fashion-mnist',
+      longTail: { imbalanceFactor: 4, imgMax: 8 },
+      transforms: { train: { views: [tiny8, tiny8] }, test: tiny8 },
+    },
+    method: {
+      loss: 'paco',
+      options: { alpha: 0.05, temperature: 0.2 },
+      projection: { dim: 16 },
+      momentumEncoder: { queueSize: 32 },
+    },
+    evaluation: { maxPerClass: 4, batchSize: 16 },
+  });
+}
+
 export function weightsOf(runDir: string): Record<string, number[]> {
   const found = latestValidCheckpoint(join(runDir, 'checkpoints'));
   if (found === null) throw new Error(`no checkpoint in ${runDir}`);

@@ -5,7 +5,7 @@ import { initRuntime } from '@ltlab/runtime';
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { forbidSyncReads } from '../__fixtures__/forbid-sync-reads.js';
-import { normalize, tinyConfig, weightsOf } from '../__fixtures__/tiny-run-config.js';
+import { tinyPacoConfig, weightsOf } from '../__fixtures__/tiny-run-config.js';
 import { parseRunConfig } from '../config/run-config.js';
 import type { TrainerEvent } from '../config/trainer-events.js';
 import { trainRun } from './trainer.js';
@@ -15,7 +15,6 @@ import { trainRun } from './trainer.js';
  * trains, evaluates and checkpoints: the engine reads every tensor with `await data()`. PaCo, so
  * that the momentum encoder, the queue and the SGD buffers are read for the checkpoint too.
  */
-const small = [{ name: 'resize', size: 8 }, { name: 'horizontalFlip' }, normalize];
 
 describe('trainRun on a backend without synchronous reads', () => {
   beforeAll(async () => {
@@ -26,25 +25,7 @@ describe('trainRun on a backend without synchronous reads', () => {
 
   it('trains a few steps, evaluates and writes a checkpoint reading tensors only with data()', async () => {
     const root = mkdtempSync(join(tmpdir(), 'ltlab-no-sync-'));
-    const config = parseRunConfig(
-      tinyConfig({
-        epochs: 1,
-        batchSize: 16,
-        // 8 images of the largest class down to 2, at 8 x 8: 2 steps of 16 (cpu is slow).
-        data: {
-          source: 'fashion-mnist',
-          longTail: { imbalanceFactor: 4, imgMax: 8 },
-          transforms: { train: { views: [small, small] }, test: small },
-        },
-        method: {
-          loss: 'paco',
-          options: { alpha: 0.05, temperature: 0.2 },
-          projection: { dim: 16 },
-          momentumEncoder: { queueSize: 32 },
-        },
-        evaluation: { maxPerClass: 4, batchSize: 16 },
-      }),
-    );
+    const config = parseRunConfig(tinyPacoConfig());
     const before = tf.memory().numTensors;
     const events: TrainerEvent[] = [];
     const guard = forbidSyncReads();

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { initRuntime, webgpuForTests } from '@ltlab/runtime';
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
-import { normalize, tinyConfig, weightsOf } from '../__fixtures__/tiny-run-config.js';
+import { tinyPacoConfig, weightsOf } from '../__fixtures__/tiny-run-config.js';
 import { parseRunConfig } from '../config/run-config.js';
 import type { TrainerEvent } from '../config/trainer-events.js';
 import { trainRun } from './trainer.js';
@@ -16,28 +16,10 @@ import { trainRun } from './trainer.js';
  * softmax). Skipped, with the reason printed, where no Vulkan adapter exists; CI has lavapipe.
  */
 const webgpu = await webgpuForTests();
-const small = [{ name: 'resize', size: 8 }, { name: 'horizontalFlip' }, normalize];
 
 async function runOn(backend: 'cpu' | 'webgpu', root: string): Promise<{ events: TrainerEvent[]; runDir: string }> {
   await initRuntime({ backend, allowSoftwareAdapter: true });
-  const config = parseRunConfig(
-    tinyConfig({
-      epochs: 1,
-      batchSize: 16,
-      data: {
-        source: 'fashion-mnist',
-        longTail: { imbalanceFactor: 4, imgMax: 8 },
-        transforms: { train: { views: [small, small] }, test: small },
-      },
-      method: {
-        loss: 'paco',
-        options: { alpha: 0.05, temperature: 0.2 },
-        projection: { dim: 16 },
-        momentumEncoder: { queueSize: 32 },
-      },
-      evaluation: { maxPerClass: 4, batchSize: 16 },
-    }),
-  );
+  const config = parseRunConfig(tinyPacoConfig());
   const events: TrainerEvent[] = [];
   const runDir = join(root, backend);
   await trainRun({ config, runId: `webgpu-${backend}`, runDir, onEvent: (e) => events.push(e) });
