@@ -104,7 +104,7 @@ describe('ltlab runs list / runs show after keepLast pruning, epochs counted fro
     expect((JSON.parse(list.stdout) as { runs: Array<{ id: string; epoch: number }> }).runs).toEqual([
       expect.objectContaining({ id: 'real', epoch: 8 }),
     ]);
-    expect(ltlab('runs', 'list').stdout).toMatch(/^real\s+succeeded\s+8\s/m);
+    expect(ltlab('runs', 'list').stdout).toMatch(/^real\s+real\s+succeeded\s+8\s/m);
 
     const show = ltlab('runs', 'show', 'real', '--json');
     expect(show.status, show.stderr).toBe(0);

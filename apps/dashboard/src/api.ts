@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { LtlabError, parseOrThrow } from '@ltlab/core';
 import {
   checkpointsOnDisk,
+  configDiff,
   epochAxis,
   type RunExplorer,
   type RunStore,
@@ -19,7 +20,6 @@ import {
   tableQuerySchema,
   varyingQuerySchema,
 } from './api-schemas.js';
-import { configDiff } from './config-diff.js';
 import { groupCurves, type RunSeries } from './group-curves.js';
 import { parameterImportance } from './importance.js';
 import { VaryingKeys } from './varying-keys.js';

@@ -1,4 +1,5 @@
-import { flattenConfig, type JsonObject } from '@ltlab/store';
+import { flattenConfig } from './flatten-config.js';
+import type { JsonObject } from './run-store.js';
 
 export interface ConfigDifference {
   key: string;
@@ -6,7 +7,10 @@ export interface ConfigDifference {
   values: Array<string | number | boolean | null | undefined>;
 }
 
-/** The flattened keys whose values are not the same in every config (missing counts as different). */
+/**
+ * The flattened keys whose values are not the same in every config (missing counts as different).
+ * Here so the dashboard's compare page and `ltlab runs compare` apply the same rules.
+ */
 export function configDiff(configs: readonly JsonObject[]): ConfigDifference[] {
   const flat = configs.map(
     (config) =>

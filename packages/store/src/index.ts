@@ -1,4 +1,5 @@
 export { type CheckpointFile, type CheckpointView, checkpointsOnDisk, describeSelection } from './checkpoint-view.js';
+export { type ConfigDifference, configDiff } from './config-diff.js';
 export {
   type DatabaseProvider,
   type DatabaseTarget,

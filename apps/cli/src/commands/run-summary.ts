@@ -40,11 +40,17 @@ export async function summarizeRuns(store: RunStore, runs: readonly RunRecord[])
   return out;
 }
 
-/** Percentages for humans; the JSON keeps fractions. */
-export function percentRows(rows: readonly RunSummary[]): Array<Record<string, unknown>> {
+/**
+ * Percentages for humans; the JSON keeps fractions. With `ids` (`runs list`, `runs compare`) the
+ * id is a column of its own, what `runs show` and `runs compare` take, and the label stands beside it.
+ */
+export function percentRows(
+  rows: readonly RunSummary[],
+  options: { ids?: boolean } = {},
+): Array<Record<string, unknown>> {
   const pct = (v: number | null) => (v === null ? null : `${(100 * v).toFixed(2)}`);
   return rows.map((r) => ({
-    run: r.label || r.id,
+    ...(options.ids === true ? { id: r.id, label: r.label || null } : { run: r.label || r.id }),
     status: r.status,
     epoch: r.epoch,
     'top-1 %': pct(r.top1),

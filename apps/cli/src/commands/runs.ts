@@ -3,10 +3,12 @@ import { LtlabError } from '@ltlab/core';
 import {
   checkpointsOnDisk,
   epochAxis,
-  type HyperparameterFilter,
+  type PrismaRunStore,
   RUN_STATUSES,
   type RunDetail,
+  type RunRecord,
   type RunStatus,
+  type RunTableScope,
   runsCsv,
 } from '@ltlab/store';
 import { z } from 'zod';
@@ -14,11 +16,14 @@ import { parseCommand } from '../args.js';
 import { withStore } from '../context.js';
 import { EXIT, usageExit } from '../exit-codes.js';
 import { createOutput } from '../output.js';
+import { diffRows, runsConfigDiff } from './compare-runs.js';
+import { resolveRun } from './run-ref.js';
 import { percentRows, type RunSummary, summarizeRuns } from './run-summary.js';
+import { parseWhere } from './where-filter.js';
 
-const USAGE = `ltlab runs list [--sweep ID] [--status S[,S]] [--where KEY=VALUE|KEY>=N|KEY<=N]... [--limit N] [--json]
-       ltlab runs show <run-id> [--json]
-       ltlab runs compare <run-id> <run-id>... [--json]
+const USAGE = `ltlab runs list [--sweep ID] [--status S[,S]] [--where KEY=VALUE|KEY>=N|KEY<=N|SPLIT/METRIC>=N]... [--limit N] [--json]
+       ltlab runs show <run-id|label> [--sweep ID] [--json]
+       ltlab runs compare <run-id|label> <run-id|label>... [--sweep ID] [--json]
        ltlab runs export [--sweep ID] [--where ...] [--format csv|json] [--output FILE]`;
 
 const flags = {
@@ -38,7 +43,11 @@ const flagSchema = z.object({
     .transform((s) => s.split(','))
     .pipe(z.array(z.enum(RUN_STATUSES)))
     .optional(),
-  where: z.array(z.string()).default([]),
+  // Each term becomes a runs-table filter; a bad one throws naming itself and the fix.
+  where: z
+    .array(z.string())
+    .default([])
+    .transform((terms) => terms.map(parseWhere)),
   limit: z.coerce.number().int().positive().optional(),
   json: z.boolean().default(false),
   format: z.enum(['csv', 'json']).default('csv'),
@@ -50,26 +59,26 @@ export async function runsCommand(argv: readonly string[]): Promise<number> {
   const { values, positionals } = parseCommand(rest, flags, flagSchema, USAGE);
   const out = createOutput(values.json);
   return withStore(async (store) => {
-    const query = {
+    const scope: RunTableScope = {
       ...(values.sweep === undefined ? {} : { sweepId: values.sweep }),
       ...(values.status === undefined ? {} : { status: values.status as RunStatus[] }),
-      hyperparameters: values.where.map(parseWhere),
-      ...(values.limit === undefined ? {} : { limit: values.limit }),
+      filters: values.where,
     };
     switch (sub) {
       case 'list': {
-        const { runs, total } = await store.listRuns(query);
+        const { runs, total } = await findRuns(store, scope, values.limit);
         const rows = await summarizeRuns(store, runs);
         if (out.json) out.data({ total, runs: rows });
         else {
-          out.table(percentRows(rows));
+          out.table(percentRows(rows, { ids: true }));
           out.print(`${rows.length} of ${total} run(s)`);
         }
         return EXIT.ok;
       }
       case 'show': {
-        const id = positionals[0];
-        if (id === undefined) return usageExit(USAGE);
+        const ref = positionals[0];
+        if (ref === undefined) return usageExit(USAGE);
+        const { id } = await resolveRun(store, ref, values.sweep);
         const detail = await store.getRunDetail(id);
         if (detail === null)
           throw new LtlabError('RUN.NOT_FOUND', `No run '${id}'.`, { fix: 'List runs with: ltlab runs list' });
@@ -107,19 +116,22 @@ export async function runsCommand(argv: readonly string[]): Promise<number> {
       }
       case 'compare': {
         if (positionals.length < 2) return usageExit(USAGE);
-        const runs = [];
-        for (const id of positionals) {
-          const run = await store.getRun(id);
-          if (run === null) throw new LtlabError('RUN.NOT_FOUND', `No run '${id}'.`);
-          runs.push(run);
-        }
+        const runs: RunRecord[] = [];
+        for (const ref of positionals) runs.push(await resolveRun(store, ref, values.sweep));
         const rows = await summarizeRuns(store, runs);
-        if (out.json) out.data(rows);
-        else out.table(percentRows(rows));
+        const diff = runsConfigDiff(runs);
+        // The same { runs, diff } as the dashboard's compare API.
+        if (out.json) out.data({ runs: rows, diff });
+        else {
+          out.table(percentRows(rows, { ids: true }));
+          out.print('\nconfig differences:');
+          if (diff.length === 0) out.print('(none: the configs are the same)');
+          else out.table(diffRows(diff, runs));
+        }
         return EXIT.ok;
       }
       case 'export': {
-        const { runs } = await store.listRuns(query);
+        const { runs } = await findRuns(store, scope, values.limit);
         const rows = await summarizeRuns(store, runs);
         const withParams = [];
         for (const row of rows) {
@@ -148,20 +160,21 @@ export function showRun(detail: RunDetail) {
   return { ...detail, epochs: epochAxis(detail), checkpoints: checkpointsOnDisk(detail.artifacts) };
 }
 
-/** `method.loss=paco`, `optimizer.lr>=0.05`, `optimizer.lr<=0.1`. */
-export function parseWhere(text: string): HyperparameterFilter {
-  const match = /^([\w.-]+)\s*(>=|<=|=)\s*(.+)$/.exec(text);
-  if (match === null) {
-    throw new LtlabError('CONFIG.INVALID', `--where '${text}' is not KEY=VALUE, KEY>=N or KEY<=N.`, {
-      fix: 'Example: --where method.loss=paco --where optimizer.lr>=0.05',
-    });
-  }
-  const [, key, op, raw] = match as unknown as [string, string, string, string];
-  const number = Number(raw);
-  if (op === '=')
-    return { key, equals: raw === 'true' || raw === 'false' ? raw === 'true' : Number.isFinite(number) ? number : raw };
-  if (!Number.isFinite(number)) throw new LtlabError('CONFIG.INVALID', `--where '${text}': ${op} needs a number.`);
-  return op === '>=' ? { key, min: number } : { key, max: number };
+/** Nothing caps a list without --limit; the runs table needs a number. */
+const NO_LIMIT = 2_147_483_647;
+
+/**
+ * Runs in scope, in sweep order, through the runs table: its SQL filters hyperparameters and the
+ * latest evaluation's metrics alike without loading every run.
+ */
+async function findRuns(
+  store: PrismaRunStore,
+  scope: RunTableScope,
+  limit: number | undefined,
+): Promise<{ runs: RunRecord[]; total: number }> {
+  const { rows, total } = await store.queryRunTable({ ...scope, limit: limit ?? NO_LIMIT });
+  return { runs: rows.map((row) => row.run), total };
 }
 
 export type { RunSummary };
+export { parseWhere };

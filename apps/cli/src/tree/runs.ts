@@ -10,10 +10,15 @@ const status: FlagSpec = {
 };
 const where: FlagSpec = {
   name: 'where',
-  value: 'KEY=V',
+  value: 'TERM',
   multiple: true,
-  description: 'a hyperparameter filter: KEY=VALUE, KEY>=N or KEY<=N, KEY a dotted config path',
+  description:
+    'a filter: KEY=VALUE, KEY>=N or KEY<=N on a hyperparameter (KEY a dotted config path), ' +
+    'or SPLIT/METRIC>=N, SPLIT/METRIC<=N on the latest evaluation (METRIC top1, top5, many, medium or few, ' +
+    'a fraction from 0 to 1: test/few>=0.5)',
 };
+/** `show` and `compare` take labels too; a label repeated across sweeps is picked within one. */
+const labelSweep: FlagSpec = { name: 'sweep', value: 'ID', description: 'look labels up in this sweep only' };
 const limit: FlagSpec = { name: 'limit', value: 'N', description: 'at most N runs' };
 
 /**
@@ -30,30 +35,39 @@ function runs(leaf: Omit<LeafSpec, 'run'>): LeafSpec {
 
 export const runsSpec: GroupSpec = {
   name: 'runs',
-  summary: 'find and compare runs by any hyperparameter',
+  summary: 'find and compare runs by any hyperparameter or metric',
   commands: [
     runs({
       name: 'list',
-      summary: 'runs with status, epoch, top-1 and many/medium/few accuracy',
+      summary: 'runs with id, label, status, epoch, top-1 and many/medium/few accuracy',
       flags: [sweep, status, where, limit, jsonFlag],
       examples: [
         'ltlab runs list --sweep fmnist-lt-small-methods-1a2b3c4d --status succeeded',
         'ltlab runs list --where method.loss=paco --where optimizer.lr>=0.05 --json',
+        'ltlab runs list --where test/few>=0.5 --where test/top1<=0.7',
       ],
     }),
     runs({
       name: 'show',
       summary: 'one run: hyperparameters, evaluations, checkpoints on disk and what chose best.ckpt',
-      args: [{ name: 'run-id', description: 'the run (`ltlab runs list` shows ids)' }],
-      flags: [jsonFlag],
-      examples: ['ltlab runs show fmnist-lt-small-methods-1a2b3c4d-0123456789ab'],
+      args: [
+        {
+          name: 'run',
+          description: 'a run id (`ltlab runs list` shows them) or a label that names one run',
+        },
+      ],
+      flags: [labelSweep, jsonFlag],
+      examples: [
+        'ltlab runs show fmnist-lt-small-methods-1a2b3c4d-0123456789ab',
+        'ltlab runs show --sweep fmnist-lt-small-methods-1a2b3c4d <label>',
+      ],
     }),
     runs({
       name: 'compare',
-      summary: 'two or more runs side by side',
-      args: [{ name: 'run-id', description: 'the runs to compare (two or more)', variadic: true }],
-      flags: [jsonFlag],
-      examples: ['ltlab runs compare <run-id> <run-id>'],
+      summary: 'two or more runs side by side: metrics, and the config keys that differ (as the dashboard)',
+      args: [{ name: 'run', description: 'the runs to compare (two or more), by id or label', variadic: true }],
+      flags: [labelSweep, jsonFlag],
+      examples: ['ltlab runs compare <run-id> <run-id>', 'ltlab runs compare <run-id> <run-id> --json'],
     }),
     runs({
       name: 'export',

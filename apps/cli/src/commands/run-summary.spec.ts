@@ -1,0 +1,38 @@
+import { describe, expect, it } from 'vitest';
+import { percentRows, type RunSummary } from './run-summary.js';
+
+const row: RunSummary = {
+  id: 'sweep-0123456789ab',
+  label: 'loss=paco',
+  status: 'succeeded',
+  attempt: 1,
+  epoch: 8,
+  top1: 0.7125,
+  top5: null,
+  many: 0.9,
+  medium: 0.6,
+  few: 0.5,
+  objective: null,
+  error: null,
+};
+
+describe('percentRows', () => {
+  it('names a run by label, else id (sweep status)', () => {
+    expect(percentRows([row])[0]).toEqual({
+      run: 'loss=paco',
+      status: 'succeeded',
+      epoch: 8,
+      'top-1 %': '71.25',
+      'many %': '90.00',
+      'medium %': '60.00',
+      'few %': '50.00',
+    });
+    expect(percentRows([{ ...row, label: '' }])[0]?.run).toBe('sweep-0123456789ab');
+  });
+
+  it('with ids, puts the id in a column of its own beside the label (runs list, runs compare)', () => {
+    const [shown] = percentRows([row], { ids: true });
+    expect(Object.keys(shown ?? {}).slice(0, 3)).toEqual(['id', 'label', 'status']);
+    expect(shown).toMatchObject({ id: 'sweep-0123456789ab', label: 'loss=paco' });
+  });
+});
