@@ -300,12 +300,15 @@ describe('docker/worker-gpu.Dockerfile versions', () => {
 
 describe('docs/deploy.md', () => {
   const doc = read('docs/deploy.md');
-  const commandsDir = join(root, 'apps/cli/src/commands');
-  const sources = Object.fromEntries(
-    readdirSync(commandsDir)
-      .filter((file) => file.endsWith('.ts') && !file.endsWith('.spec.ts'))
-      .map((file) => [file.replace(/\.ts$/, ''), readFileSync(join(commandsDir, file), 'utf8')]),
-  );
+  // A command's flags are declared in its command tree entry (apps/cli/src/tree) and read in its
+  // implementation (apps/cli/src/commands): either counts as defining them.
+  const sources: Record<string, string> = {};
+  for (const dir of ['apps/cli/src/commands', 'apps/cli/src/tree']) {
+    for (const file of readdirSync(join(root, dir)).filter((f) => f.endsWith('.ts') && !f.endsWith('.spec.ts'))) {
+      const command = file.replace(/\.ts$/, '');
+      sources[command] = `${sources[command] ?? ''}\n${readFileSync(join(root, dir, file), 'utf8')}`;
+    }
+  }
   const help = execFileSync(process.execPath, [join(root, 'apps/cli/bin/ltlab.mjs'), '--help'], {
     encoding: 'utf8',
   });
@@ -330,7 +333,8 @@ describe('docs/deploy.md', () => {
           source.includes(`'${name}'`) ||
           new RegExp(`\\b${name}: \\{`).test(source) ||
           // worker flags are shared with `up`.
-          (command === 'up' && (sources.worker ?? '').includes(`${name}: {`));
+          (command === 'up' &&
+            ((sources.worker ?? '').includes(`${name}: {`) || (sources.worker ?? '').includes(`'${name}'`)));
         expect(defined || name === 'json' || name === 'help', `ltlab ${command} ${flag}`).toBe(true);
       }
     }
