@@ -19,9 +19,3 @@ export function exitCodeFor(code: ErrorCode): number {
   if (code === 'INTERNAL') return EXIT.internal;
   return EXIT.failed;
 }
-
-/** Prints a command's usage line to stderr and gives the usage exit code. */
-export function usageExit(usage: string): number {
-  process.stderr.write(`Usage: ${usage}\n`);
-  return EXIT.usage;
-}

@@ -5,7 +5,14 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { configDiff, type JsonObject, openRunStore, type PrismaRunStore } from '@ltlab/store';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { runsCommand } from '../src/commands/runs.js';
+import { runProgram } from '../src/program.js';
+import { PROGRAM } from '../src/tree/index.js';
+
+/** `ltlab runs ...` in this process, through the same command tree as the binary. */
+function runsInProcess(args: readonly string[]): Promise<number> {
+  const io = { out: () => {}, err: () => {}, error: (text: string) => text, width: 100 };
+  return runProgram(PROGRAM, '0.0.0', ['runs', ...args], io);
+}
 
 const BIN = fileURLToPath(new URL('../bin/ltlab.mjs', import.meta.url));
 
@@ -62,7 +69,7 @@ describe('ltlab runs list / show / compare: ids, labels, metric filters, config 
       return true;
     });
     try {
-      expect(await runsCommand([...args, '--json'])).toBe(0);
+      expect(await runsInProcess([...args, '--json'])).toBe(0);
     } finally {
       write.mockRestore();
     }
@@ -161,7 +168,7 @@ describe('ltlab runs list / show / compare: ids, labels, metric filters, config 
     expect(ambiguous.stderr).toContain('- sb-paco (sweep sb)');
     expect(ambiguous.stderr).toContain('--sweep ID');
 
-    await expect(runsCommand(['show', 'nope'])).rejects.toThrow("No run has the id or label 'nope'.");
+    await expect(runsInProcess(['show', 'nope'])).rejects.toThrow("No run has the id or label 'nope'.");
   });
 
   it('runs compare prints the config keys that differ beside the metrics; --json has the diff', async () => {

@@ -12,29 +12,15 @@ import {
   runsCsv,
 } from '@ltlab/store';
 import { z } from 'zod';
-import { parseCommand } from '../args.js';
+import { validateFlags } from '../args.js';
+import type { CommandInput } from '../command-spec.js';
 import { withStore } from '../context.js';
-import { EXIT, usageExit } from '../exit-codes.js';
+import { EXIT } from '../exit-codes.js';
 import { createOutput } from '../output.js';
 import { diffRows, runsConfigDiff } from './compare-runs.js';
 import { resolveRun } from './run-ref.js';
 import { percentRows, type RunSummary, summarizeRuns } from './run-summary.js';
 import { parseWhere } from './where-filter.js';
-
-const USAGE = `ltlab runs list [--sweep ID] [--status S[,S]] [--where KEY=VALUE|KEY>=N|KEY<=N|SPLIT/METRIC>=N]... [--limit N] [--json]
-       ltlab runs show <run-id|label> [--sweep ID] [--json]
-       ltlab runs compare <run-id|label> <run-id|label>... [--sweep ID] [--json]
-       ltlab runs export [--sweep ID] [--where ...] [--format csv|json] [--output FILE]`;
-
-const flags = {
-  sweep: { type: 'string' },
-  status: { type: 'string' },
-  where: { type: 'string', multiple: true },
-  limit: { type: 'string' },
-  json: { type: 'boolean' },
-  format: { type: 'string' },
-  output: { type: 'string' },
-} as const;
 
 const flagSchema = z.object({
   sweep: z.string().optional(),
@@ -54,9 +40,10 @@ const flagSchema = z.object({
   output: z.string().optional(),
 });
 
-export async function runsCommand(argv: readonly string[]): Promise<number> {
-  const [sub, ...rest] = argv;
-  const { values, positionals } = parseCommand(rest, flags, flagSchema, USAGE);
+/** `ltlab runs <sub>` with commander's parse of its arguments and flags (apps/cli/src/tree/runs.ts). */
+export async function runsCommand(sub: 'list' | 'show' | 'compare' | 'export', input: CommandInput): Promise<number> {
+  const values = validateFlags(flagSchema, input);
+  const positionals = input.args;
   const out = createOutput(values.json);
   return withStore(async (store) => {
     const scope: RunTableScope = {
@@ -77,7 +64,7 @@ export async function runsCommand(argv: readonly string[]): Promise<number> {
       }
       case 'show': {
         const ref = positionals[0];
-        if (ref === undefined) return usageExit(USAGE);
+        if (ref === undefined) throw usageError('runs show needs a run id or label.', input);
         const { id } = await resolveRun(store, ref, values.sweep);
         const detail = await store.getRunDetail(id);
         if (detail === null)
@@ -115,7 +102,7 @@ export async function runsCommand(argv: readonly string[]): Promise<number> {
         return EXIT.ok;
       }
       case 'compare': {
-        if (positionals.length < 2) return usageExit(USAGE);
+        if (positionals.length < 2) throw usageError('runs compare needs two or more runs.', input);
         const runs: RunRecord[] = [];
         for (const ref of positionals) runs.push(await resolveRun(store, ref, values.sweep));
         const rows = await summarizeRuns(store, runs);
@@ -146,10 +133,12 @@ export async function runsCommand(argv: readonly string[]): Promise<number> {
         else writeFileSync(values.output, text);
         return EXIT.ok;
       }
-      default:
-        return usageExit(USAGE);
     }
   });
+}
+
+function usageError(message: string, input: CommandInput): LtlabError {
+  return new LtlabError('CONFIG.INVALID', message, { fix: `Usage: ${input.usage}` });
 }
 
 /**

@@ -1,5 +1,4 @@
 import type { FlagSpec, GroupSpec, LeafSpec } from '../command-spec.js';
-import { flagsToArgv } from '../flags-to-argv.js';
 import { jsonFlag, RUN_STATUSES } from './flags.js';
 
 const sweep: FlagSpec = { name: 'sweep', value: 'ID', description: 'only the runs of this sweep' };
@@ -21,16 +20,9 @@ const where: FlagSpec = {
 const labelSweep: FlagSpec = { name: 'sweep', value: 'ID', description: 'look labels up in this sweep only' };
 const limit: FlagSpec = { name: 'limit', value: 'N', description: 'at most N runs' };
 
-/**
- * `runs` parses its own argv (commands/runs.ts); commander parses first for help and
- * suggestions, and the parse is handed over as an argv again.
- */
-function runs(leaf: Omit<LeafSpec, 'run'>): LeafSpec {
-  return {
-    ...leaf,
-    run: async (input) =>
-      (await import('../commands/runs.js')).runsCommand([leaf.name, ...flagsToArgv(input, leaf.flags ?? [])]),
-  };
+/** A `runs` subcommand, run by commands/runs.ts (loaded only when it runs). */
+function runs(leaf: Omit<LeafSpec, 'run'> & { name: 'list' | 'show' | 'compare' | 'export' }): LeafSpec {
+  return { ...leaf, run: async (input) => (await import('../commands/runs.js')).runsCommand(leaf.name, input) };
 }
 
 export const runsSpec: GroupSpec = {
