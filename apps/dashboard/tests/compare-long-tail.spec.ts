@@ -130,11 +130,12 @@ describe('compare page long-tail views in headless Chromium', () => {
     const { page, dashboard } = session;
     // The seeded loss × temperature sweep records `dataset.name`, not `data.source`.
     await page.goto(`${dashboard.url}#/compare?ids=sw-fmnist-lt-r00,sw-fmnist-lt-r01`);
-    await page.getByTestId('compare-longtail').waitFor();
+    // A hash change keeps the page: wait until the previous comparison's chart is replaced.
+    await expect.poll(() => page.getByTestId('compare-longtail').getAttribute('data-series-count')).toBe('2');
+    await expect
+      .poll(() => page.getByTestId('compare-class').locator('option').allTextContents())
+      .toEqual(Array.from({ length: CLASSES }, (_, c) => String(c)));
     expect(await page.getByTestId('eval-split').inputValue()).toBe('val');
-    expect(await page.getByTestId('compare-class').locator('option').allTextContents()).toEqual(
-      Array.from({ length: CLASSES }, (_, c) => String(c)),
-    );
     expect(await hoverCell(page, 0, 0)).toMatch(/^0 → 0: \d+\.\d% \(\d+ of 100\)$/);
     expect(session.pageErrors).toEqual([]);
   });
