@@ -15,6 +15,74 @@ export {
   longTailSubset,
 } from './long-tail.js';
 export { frequencyRelabelMap } from './relabel.js';
+export {
+  BACKGROUND_CLASS,
+  FASHION_MNIST_SEG_LT_CLASSES,
+  type FashionMnistSegLt,
+  type FashionMnistSegLtOptions,
+  fashionMnistSegLt,
+  fashionMnistSegLtOptionsSchema,
+  MIN_ITEM_FOREGROUND,
+} from './segmentation/fashion-mnist-seg/fashion-mnist-seg-lt.js';
+export {
+  classesPresent,
+  type ImageClassCounts,
+  type ImageClassCountsOptions,
+  imageClassCounts,
+} from './segmentation/image-class-counts.js';
+export {
+  describeLut,
+  type LabelLut,
+  NOT_A_LABEL,
+  reduceZeroLabelLut,
+  tableLut,
+  trainIdLut,
+} from './segmentation/label-lut.js';
+export { createLabelMap, IGNORE_INDEX, type LabelMap, type SegmentationSample } from './segmentation/label-map.js';
+export type { SegmentationBatchData } from './segmentation/loader/segmentation-batch-builder.js';
+export {
+  type SegmentationBatch,
+  SegmentationBatchLoader,
+  type SegmentationLoaderOptions,
+  segmentationLoaderOptionsSchema,
+} from './segmentation/loader/segmentation-batch-loader.js';
+export {
+  openSegmentationSource,
+  SEGMENTATION_SOURCE_NAMES,
+  type SegmentationSourceSpec,
+  type SegmentationSplits,
+  segmentationSourceSpecSchema,
+} from './segmentation/segmentation-sources.js';
+export { ade20kOptionsSchema, ade20kSource } from './segmentation/sources/ade20k.js';
+export { cityscapesOptionsSchema, cityscapesSource } from './segmentation/sources/cityscapes.js';
+export { cocoStuffOptionsSchema, cocoStuffSource, stuffThingMapsLut } from './segmentation/sources/coco-stuff.js';
+export { decodeLabelFile } from './segmentation/sources/decode-label.js';
+export {
+  ADE20K_CLASSES,
+  CITYSCAPES_CLASSES,
+  COCO_STUFF_CLASSES,
+} from './segmentation/sources/segmentation-class-names.js';
+export { SegmentationFileSource } from './segmentation/sources/segmentation-file-source.js';
+export { SegmentationPixelSource } from './segmentation/sources/segmentation-pixel-source.js';
+export type {
+  SegmentationFileRef,
+  SegmentationPixelRef,
+  SegmentationRef,
+  SegmentationSource,
+} from './segmentation/sources/segmentation-source.js';
+export {
+  compileSegmentationPipeline,
+  SegmentationPipeline,
+} from './segmentation/transforms/segmentation-pipeline.js';
+export type {
+  PadSpec,
+  SegmentationTransform,
+  SegmentationTransformEntry,
+} from './segmentation/transforms/segmentation-transform.js';
+export {
+  SEGMENTATION_TRANSFORMS,
+  segmentationTransformEntry,
+} from './segmentation/transforms/segmentation-transform-registry.js';
 export { type CifarSplits, cifar10, cifar100, readCifarBinary } from './sources/cifar-binary.js';
 export { decodeImageFile } from './sources/decode-image.js';
 export { FileSource } from './sources/file-source.js';

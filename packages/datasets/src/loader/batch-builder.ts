@@ -4,14 +4,7 @@ import { decodeImageFile } from '../sources/decode-image.js';
 import { pixelImage } from '../sources/pixel-source.js';
 import type { ImageRef } from '../sources/source.js';
 import { type Pipeline, sampleRng } from '../transforms/pipeline.js';
-
-/** One batch to build: dataset `indices` found at positions start.. of the epoch's order. */
-export interface BatchJob {
-  epoch: number;
-  seed: number;
-  start: number;
-  indices: Int32Array;
-}
+import type { BatchJob } from './ordered-prefetch.js';
 
 /** The float32 NHWC tensor data of each view of a batch. */
 export interface BuiltViews {

@@ -1,8 +1,9 @@
-import { LtlabError, parseOrThrow } from '@ltlab/core';
+import { parseOrThrow } from '@ltlab/core';
 import { z } from 'zod';
 import type { DatasetSource } from '../sources/source.js';
 import { compileViews, type Pipeline } from '../transforms/pipeline.js';
-import { type BatchJob, type BuiltViews, buildBatch } from './batch-builder.js';
+import { type BuiltViews, buildBatch } from './batch-builder.js';
+import { type BatchJob, planBatches, runInOrder } from './ordered-prefetch.js';
 import { WorkerPool } from './worker-pool.js';
 
 /**
@@ -69,7 +70,7 @@ export class BatchLoader {
   readonly #pipelines: Pipeline[];
   readonly #options: z.output<typeof loaderOptionsSchema>;
   readonly #onProgress: ((progress: LoaderProgress) => void) | undefined;
-  #pool: Promise<WorkerPool> | undefined;
+  #pool: Promise<WorkerPool<BuiltViews>> | undefined;
 
   constructor(source: DatasetSource, options: LoaderOptions) {
     const { sampler, transform, onProgress, ...rest } = options;
@@ -91,62 +92,41 @@ export class BatchLoader {
 
   /** The batches of `epoch`, from `startPosition` of its order when resuming mid-epoch. */
   async *epoch(epoch: number, options: { startPosition?: number } = {}): AsyncGenerator<Batch> {
-    const order = this.#sampler.indices(epoch);
-    const startPosition = options.startPosition ?? 0;
-    const { batchSize, seed } = this.#options;
-    if (startPosition % batchSize !== 0 || startPosition < 0 || startPosition > order.length) {
-      throw new LtlabError('CONFIG.INVALID', `startPosition ${startPosition} is not a batch boundary of this epoch.`);
-    }
-    const count = this.batchCount(order.length, startPosition);
-    const firstBatch = startPosition / batchSize;
-    const jobs: BatchJob[] = Array.from({ length: count }, (_, k) => {
-      const start = startPosition + k * batchSize;
-      return { epoch, seed, start, indices: order.slice(start, Math.min(start + batchSize, order.length)) };
+    const { batchSize, seed, dropLast } = this.#options;
+    const jobs = planBatches(this.#sampler.indices(epoch), {
+      epoch,
+      seed,
+      batchSize,
+      dropLast,
+      startPosition: options.startPosition ?? 0,
     });
     const run = await this.#runner();
     const prefetch = this.#options.prefetch ?? Math.max(2, 2 * this.#options.workers);
-    const inFlight: Array<Promise<BuiltViews>> = [];
-    let submitted = 0;
-    const submit = () => {
-      while (submitted < jobs.length && inFlight.length < prefetch) {
-        const promise = run(jobs[submitted] as BatchJob);
-        // Observed here so a rejection that is never awaited (early exit) is not "unhandled".
-        promise.catch(() => undefined);
-        inFlight.push(promise);
-        submitted++;
-      }
-    };
     const started = performance.now();
     let samples = 0;
-    try {
-      for (let k = 0; k < jobs.length; k++) {
-        submit();
-        const built = await (inFlight.shift() as Promise<BuiltViews>);
-        submit();
-        const job = jobs[k] as BatchJob;
-        samples += job.indices.length;
-        const elapsedMs = performance.now() - started;
-        this.#onProgress?.({
-          epoch,
-          batch: k + 1,
-          batches: jobs.length,
-          samples,
-          elapsedMs,
-          imagesPerSecond: elapsedMs > 0 ? (samples * 1000) / elapsedMs : 0,
-        });
-        yield {
-          epoch,
-          index: firstBatch + k,
-          start: job.start,
-          indices: job.indices,
-          labels: Int32Array.from(job.indices, (i) => this.#source.labels[i] as number),
-          views: built.views,
-          shape: built.shape,
-        };
-      }
-    } finally {
-      // Let the work already handed out finish before returning or rethrowing.
-      await Promise.allSettled(inFlight);
+    let k = 0;
+    for await (const built of runInOrder(jobs, run, prefetch)) {
+      const job = jobs[k] as BatchJob;
+      samples += job.indices.length;
+      const elapsedMs = performance.now() - started;
+      this.#onProgress?.({
+        epoch,
+        batch: k + 1,
+        batches: jobs.length,
+        samples,
+        elapsedMs,
+        imagesPerSecond: elapsedMs > 0 ? (samples * 1000) / elapsedMs : 0,
+      });
+      k++;
+      yield {
+        epoch,
+        index: job.start / batchSize,
+        start: job.start,
+        indices: job.indices,
+        labels: Int32Array.from(job.indices, (i) => this.#source.labels[i] as number),
+        views: built.views,
+        shape: built.shape,
+      };
     }
   }
 
@@ -160,7 +140,11 @@ export class BatchLoader {
   async #runner(): Promise<(job: BatchJob) => Promise<BuiltViews>> {
     const ref = this.#source.imageRef;
     if (this.#options.workers === 0) return (job) => buildBatch(ref, this.#pipelines, job);
-    this.#pool ??= WorkerPool.create(this.#options.workers, ref, this.#transform);
+    this.#pool ??= WorkerPool.create<BuiltViews>(this.#options.workers, {
+      task: 'classification',
+      ref,
+      transform: this.#transform,
+    });
     const pool = await this.#pool;
     return (job) => pool.run(job);
   }

@@ -3,18 +3,17 @@ import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { LtlabError } from '@ltlab/core';
 import { loadSharp } from '../sources/decode-image.js';
-import type { ImageRef } from '../sources/source.js';
-import type { BatchJob, BuiltViews } from './batch-builder.js';
 import type { LoaderWorkerData, WorkerReply, WorkerRequest } from './loader-worker.js';
+import type { BatchJob } from './ordered-prefetch.js';
 
-interface Pending {
-  resolve(views: BuiltViews): void;
+interface Pending<R> {
+  resolve(result: R): void;
   reject(error: unknown): void;
 }
 
-interface Slot {
+interface Slot<R> {
   worker: Worker;
-  pending: Map<number, Pending>;
+  pending: Map<number, Pending<R>>;
 }
 
 /**
@@ -32,23 +31,26 @@ function startWorker(data: LoaderWorkerData): Worker {
   return new Worker(bootstrap, { eval: true, workerData: data, execArgv: ['--conditions=@ltlab/source'] });
 }
 
-/** A fixed set of worker threads that build batches; jobs go to the least busy worker. */
-export class WorkerPool {
-  readonly #slots: Slot[];
+/**
+ * A fixed set of worker threads that build batches of one task (classification views or
+ * segmentation pairs, `R` being the batch data); jobs go to the least busy worker.
+ */
+export class WorkerPool<R> {
+  readonly #slots: Slot<R>[];
   #nextId = 0;
   #closed = false;
 
-  private constructor(slots: Slot[]) {
+  private constructor(slots: Slot<R>[]) {
     this.#slots = slots;
   }
 
-  static async create(count: number, ref: ImageRef, transform: unknown): Promise<WorkerPool> {
+  static async create<R>(count: number, data: LoaderWorkerData): Promise<WorkerPool<R>> {
     // sharp must be loaded by the main thread before any worker loads it (libvips is per process).
-    if (ref.kind === 'files') await loadSharp();
-    const slots: Slot[] = [];
-    const pool = new WorkerPool(slots);
+    if (data.ref.kind === 'files' || data.ref.kind === 'segmentation-files') await loadSharp();
+    const slots: Slot<R>[] = [];
+    const pool = new WorkerPool<R>(slots);
     for (let k = 0; k < count; k++) {
-      const slot: Slot = { worker: startWorker({ ref, transform }), pending: new Map() };
+      const slot: Slot<R> = { worker: startWorker(data), pending: new Map() };
       slot.worker.unref();
       slot.worker.on('message', (reply: WorkerReply) => pool.#settle(slot, reply));
       slot.worker.on('error', (error) => pool.#failAll(slot, error));
@@ -64,11 +66,11 @@ export class WorkerPool {
     return this.#slots.length;
   }
 
-  run(job: BatchJob): Promise<BuiltViews> {
+  run(job: BatchJob): Promise<R> {
     if (this.#closed) return Promise.reject(new LtlabError('INTERNAL', 'The loader was closed.'));
     const slot = this.#slots.reduce((best, s) => (s.pending.size < best.pending.size ? s : best));
     const id = this.#nextId++;
-    return new Promise<BuiltViews>((resolve, reject) => {
+    return new Promise<R>((resolve, reject) => {
       slot.pending.set(id, { resolve, reject });
       slot.worker.ref();
       const request: WorkerRequest = { type: 'batch', id, job };
@@ -81,16 +83,16 @@ export class WorkerPool {
     await Promise.all(this.#slots.map((slot) => slot.worker.terminate()));
   }
 
-  #settle(slot: Slot, reply: WorkerReply): void {
+  #settle(slot: Slot<R>, reply: WorkerReply): void {
     const pending = slot.pending.get(reply.id);
     if (pending === undefined) return;
     slot.pending.delete(reply.id);
     if (slot.pending.size === 0) slot.worker.unref();
-    if (reply.type === 'done') pending.resolve({ views: reply.views, shape: reply.shape });
+    if (reply.type === 'done') pending.resolve(reply.result as R);
     else pending.reject(LtlabError.fromJSON(reply.error));
   }
 
-  #failAll(slot: Slot, error: unknown): void {
+  #failAll(slot: Slot<R>, error: unknown): void {
     const failure =
       error instanceof LtlabError
         ? error

@@ -51,7 +51,8 @@ export class Pipeline {
   }
 }
 
-function channelStats(output: OutputNormalization, c: number, channels: number): { mean: number; std: number } {
+/** Mean and std of channel c of a `channels`-channel image (one value for all, or a colour preset on gray). */
+export function channelStats(output: OutputNormalization, c: number, channels: number): { mean: number; std: number } {
   const { mean, std } = output;
   if (mean.length === 1) return { mean: mean[0] as number, std: std[0] as number };
   if (mean.length === channels) return { mean: mean[c] as number, std: std[c] as number };
