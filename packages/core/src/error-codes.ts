@@ -15,6 +15,10 @@ export const ERROR_CODES = {
   'TRAIN.NAN_LOSS': { retryable: false, summary: 'The loss became NaN or infinite.' },
   'TRAIN.OUT_OF_MEMORY': { retryable: true, summary: 'The device ran out of memory.' },
   'TRAIN.INTERRUPTED': { retryable: true, summary: 'Training was stopped before it finished.' },
+  'TRAIN.KILLED': {
+    retryable: true,
+    summary: 'The trainer process was killed by a signal (not by the out-of-memory killer) before it finished.',
+  },
   'CHECKPOINT.CORRUPT': { retryable: false, summary: 'A checkpoint is partial or damaged.' },
   'RUNTIME.BACKEND_UNAVAILABLE': {
     retryable: false,

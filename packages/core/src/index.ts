@@ -1,5 +1,6 @@
 export { BACKEND_CHOICES, type BackendName } from './backend-names.js';
 export { canonicalHash, canonicalJson } from './canonical-json.js';
+export { closestName, unknownNameHint } from './did-you-mean.js';
 export { ERROR_CODES, type ErrorCode, isErrorCode } from './error-codes.js';
 export {
   isLtlabError,
@@ -8,5 +9,6 @@ export {
   type SerializedLtlabError,
   toLtlabError,
 } from './ltlab-error.js';
+export { redactUrl, redactUrlsIn } from './redact-url.js';
 export { deriveSeed, Rng, type RngState, rngFromWords, rngStateSchema, type Seed } from './rng.js';
-export { formatIssuePath, issuesOf, parseOrThrow, type ValidationIssue } from './validation.js';
+export { formatIssuePath, issuesOf, type KnownKeys, parseOrThrow, type ValidationIssue } from './validation.js';
