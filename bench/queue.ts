@@ -64,7 +64,7 @@ async function benchProvider(provider: 'sqlite' | 'postgresql'): Promise<void> {
       'bench sweep',
     );
     let t = performance.now();
-    const expanded = expandSweep(spec, base);
+    const expanded = expandSweep(spec, base, { maxRuns: RUNS });
     const expandSeconds = (performance.now() - t) / 1000;
     t = performance.now();
     const result = await submitSweep({ store, runs, redis, settings }, { spec, base, expanded });

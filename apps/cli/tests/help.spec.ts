@@ -97,7 +97,7 @@ describe('ltlab explains itself', () => {
     );
     expect(flag.status).toBe(2);
     expect(flag.stderr).toContain("unknown option '--dryrun'\n(Did you mean --dry-run?)");
-    expect(flag.stderr).toContain('Usage: ltlab sweep submit <sweep.yaml> [--dry-run] [--json]');
+    expect(flag.stderr).toContain('Usage: ltlab sweep submit <sweep.yaml> [--dry-run] [--max-runs N] [--json]');
     // Internal commands are not offered.
     expect(hidden.status).toBe(2);
     expect(hidden.stderr).not.toContain('Did you mean');

@@ -26,8 +26,11 @@ export { applyEvent, type ObjectiveLookup } from './recorder/apply-event.js';
 export { type ReapResult, reapStaleRuns } from './recorder/reaper.js';
 export { Recorder, type RecorderOptions } from './recorder/recorder.js';
 export { getPath, withPath } from './sweep/dotted-path.js';
-export { type ExpandedRun, type ExpandedSweep, expandSweep } from './sweep/expand-sweep.js';
-export { type LoadedSweep, loadSweepFile } from './sweep/load-sweep-file.js';
+export { type ExpandedRun, type ExpandedSweep, type ExpandOptions, expandSweep } from './sweep/expand-sweep.js';
+export { type LoadedSweep, type LoadSweepOptions, loadSweepFile } from './sweep/load-sweep-file.js';
+export { assertSweepConfigPaths, sweepConfigProblems } from './sweep/sweep-config-paths.js';
+export { sweepIdentityHash } from './sweep/sweep-identity.js';
+export { assertSweepSize, DEFAULT_MAX_RUNS, type SweepSize, sweepSize } from './sweep/sweep-size.js';
 export {
   configPathSchema,
   type Distribution,

@@ -17,11 +17,22 @@ const json = z.boolean().default(false);
 /** At most this many live lines in `status --wait`; the rest are counted. */
 const MAX_LIVE_RUNS = 20;
 
-/** `sweep submit`: everything is validated before anything reaches Redis or the store. */
+/**
+ * `sweep submit`: everything is validated, and the size of the sweep bounded, before anything
+ * reaches Redis or the store.
+ */
 export async function sweepSubmit(input: CommandInput): Promise<number> {
-  const values = validateFlags(z.object({ 'dry-run': z.boolean().default(false), json }), input);
+  const values = validateFlags(
+    z.object({
+      'dry-run': z.boolean().default(false),
+      'max-runs': z.coerce.number().int().positive().optional(),
+      json,
+    }),
+    input,
+  );
   const out = createOutput(values.json);
-  const loaded = await loadSweepFile(input.args[0] as string);
+  const maxRuns = values['max-runs'];
+  const loaded = await loadSweepFile(input.args[0] as string, maxRuns === undefined ? {} : { maxRuns });
   if (values['dry-run']) {
     const report = dryRun(loaded.spec.name, loaded.expanded);
     if (out.json) out.data(report);
@@ -42,6 +53,8 @@ export async function sweepSubmit(input: CommandInput): Promise<number> {
     out.print(
       `Sweep ${result.sweepId}: ${result.runs} runs (${result.created} new), ${result.queued} queued, ${result.alreadySucceeded} already done.`,
     );
+    if (result.reprioritized > 0)
+      out.print(`${result.reprioritized} waiting run(s) moved to priority ${loaded.spec.priority}.`);
     out.print(`Follow it with: ltlab sweep status ${result.sweepId} --wait   (workers: ltlab worker --slots all)`);
   }
   return EXIT.ok;
@@ -117,7 +130,10 @@ export async function sweepResume(input: CommandInput): Promise<number> {
     const spec = parseOrThrow(sweepSpecSchema, sweep.spec, `stored spec of sweep ${target}`);
     const base = spec.base as Record<string, unknown>;
     await ctx.store.setSweepStatus(target, 'active');
-    return submitSweep(ctx, { spec, base, expanded: expandSweep(spec, base) }, { retryFailed: values['retry-failed'] });
+    // Its size was accepted when it was submitted (perhaps with --max-runs): no limit again here.
+    // Its runs keep their stored ids, whatever spec hash made them (sweep-identity.ts).
+    const expanded = expandSweep(spec, base, { maxRuns: Number.POSITIVE_INFINITY, sweepId: target });
+    return submitSweep(ctx, { spec, base, expanded }, { retryFailed: values['retry-failed'] });
   });
   if (out.json) out.data(result);
   else

@@ -1,6 +1,12 @@
 import type { GroupSpec } from '../command-spec.js';
 import { jsonFlag } from './flags.js';
 
+/**
+ * @ltlab/orchestrator's DEFAULT_MAX_RUNS, repeated here because the tree must not load the
+ * orchestrator for `--help` (tests/bad-inputs/sweep-files.spec.ts keeps the two equal).
+ */
+export const SWEEP_DEFAULT_MAX_RUNS = 10_000;
+
 const sweepId = { name: 'sweep-id', description: 'the id `sweep submit` printed (`ltlab sweep list` shows them)' };
 
 export const sweepSpec: GroupSpec = {
@@ -11,14 +17,18 @@ export const sweepSpec: GroupSpec = {
       name: 'submit',
       summary:
         'validate and expand a sweep file, store its runs and queue them (nothing is stored if anything is invalid)',
-      details:
-        'Submitting the same sweep again adds no runs and never trains a succeeded run twice. --dry-run expands it without Redis or the database: the run count, each run and the values that differ between runs.',
+      details: `Submitting the same sweep again adds no runs and never trains a succeeded run twice; editing only its description or priority updates the sweep (and moves its waiting runs to the new priority). Unknown keys, in the sweep file or in the run config it names, are errors. A sweep of more than ${SWEEP_DEFAULT_MAX_RUNS.toLocaleString('en-US')} runs (maxRuns: in the file, or --max-runs) is refused before it is expanded. --dry-run expands it without Redis or the database: the run count, each run and the values that differ between runs.`,
       args: [{ name: 'sweep.yaml', description: 'the sweep file (YAML or JSON)' }],
       flags: [
         {
           name: 'dry-run',
           description:
             'print the runs it expands to (count, labels, what differs); touch neither Redis nor the database',
+        },
+        {
+          name: 'max-runs',
+          value: 'N',
+          description: `refuse the sweep if it expands to more than N runs (default: the file's maxRuns, else ${SWEEP_DEFAULT_MAX_RUNS})`,
         },
         jsonFlag,
       ],

@@ -3,7 +3,7 @@ import type { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { QueueSettings } from '../queue/connection.js';
 import type { RunJob } from '../queue/payloads.js';
-import { keys, runJobOptions } from '../queue/run-queue.js';
+import { bullPriority, keys, runJobOptions } from '../queue/run-queue.js';
 import type { LoadedSweep } from '../sweep/load-sweep-file.js';
 
 export interface SubmitOptions {
@@ -20,6 +20,8 @@ export interface SubmitResult {
   alreadySucceeded: number;
   alreadyRunning: number;
   skippedFailed: number;
+  /** Jobs already waiting whose priority was changed to the sweep's new priority. */
+  reprioritized: number;
 }
 
 export interface ProducerContext {
@@ -32,7 +34,9 @@ export interface ProducerContext {
 /**
  * Writes the sweep and its runs to the store, then enqueues one job per unfinished run
  * (job id = run id, so BullMQ ignores a run already waiting). Submitting the same sweep again
- * creates no runs and no jobs; runs that succeeded are never trained twice.
+ * creates no runs and no jobs; runs that succeeded are never trained twice. A sweep submitted
+ * again with only its description or priority edited has the same id (sweep-identity.ts): its
+ * row is updated, and its waiting jobs move to the new priority.
  */
 export async function submitSweep(
   ctx: ProducerContext,
@@ -40,6 +44,7 @@ export async function submitSweep(
   options: SubmitOptions = {},
 ): Promise<SubmitResult> {
   const { spec, base, expanded } = loaded;
+  const previous = await ctx.store.getSweep(expanded.id);
   await ctx.store.saveSweep({
     id: expanded.id,
     name: spec.name,
@@ -73,6 +78,7 @@ export async function submitSweep(
     alreadySucceeded: 0,
     alreadyRunning: 0,
     skippedFailed: 0,
+    reprioritized: 0,
   };
   const jobs: Array<{ name: string; data: RunJob; opts: ReturnType<typeof runJobOptions> }> = [];
   for (const run of expanded.runs) {
@@ -103,5 +109,26 @@ export async function submitSweep(
   }
   for (let i = 0; i < jobs.length; i += 500) await ctx.runs.addBulk(jobs.slice(i, i + 500));
   result.queued = jobs.length;
+  if (previous !== null && previous.priority !== spec.priority) {
+    // addBulk leaves an existing job as it was: move the ones already waiting to the new priority.
+    const fresh = new Set(created);
+    const waiting = jobs.filter((job) => !fresh.has(job.data.runId) && statusById.get(job.data.runId) === 'queued');
+    for (const { data } of waiting) {
+      if (await changeJobPriority(ctx.runs, data.runId, bullPriority(spec.priority))) result.reprioritized++;
+    }
+  }
   return result;
+}
+
+/** False when the job is gone (taken and finished meanwhile). */
+async function changeJobPriority(runs: Queue<RunJob>, jobId: string, priority: number): Promise<boolean> {
+  const job = await runs.getJob(jobId);
+  if (job === undefined) return false;
+  try {
+    await job.changePriority({ priority });
+    return true;
+  } catch (error) {
+    if ((await runs.getJob(jobId)) === undefined) return false;
+    throw error;
+  }
 }

@@ -115,6 +115,36 @@ describe('expandSweep', () => {
     );
   });
 
+  it('refuses more runs than the limit before expanding, unless the caller raises it', () => {
+    const sweep = spec({ grid: { 'optimizer.lr': [0.1, 0.2, 0.3] }, replicates: 2, maxRuns: 5 });
+    expect(() => expandSweep(sweep, base)).toThrow(/expands to 6 runs \(3 grid\.optimizer\.lr x 2 seeds\)/);
+    expect(expandSweep(sweep, base, { maxRuns: 6 }).runs).toHaveLength(6);
+  });
+
+  it('keeps the id of a stored sweep expanded again (sweep resume)', () => {
+    const sweep = spec({ grid: { 'optimizer.lr': [0.1, 0.2] } });
+    const fresh = expandSweep(sweep, base);
+    const resumed = expandSweep(sweep, base, { sweepId: 'demo-0000abcd' });
+    expect(resumed.id).toBe('demo-0000abcd');
+    expect(resumed.runs.map((r) => r.id)).toEqual(fresh.runs.map((r) => r.id.replace(fresh.id, 'demo-0000abcd')));
+  });
+
+  it('lists at most 20 invalid runs and counts the rest', () => {
+    const lrs = Array.from({ length: 25 }, (_, i) => -(i + 1));
+    const error = (() => {
+      try {
+        expandSweep(spec({ grid: { 'optimizer.lr': lrs } }), base);
+      } catch (caught) {
+        return caught as Error;
+      }
+      throw new Error('expected a failure');
+    })();
+    expect(error.message).toMatch(/^Sweep 'demo' has 25 invalid run\(s\):/);
+    expect(error.message).toContain('lr=-20');
+    expect(error.message).not.toContain('lr=-21');
+    expect(error.message).toMatch(/\.\.\. and 5 more$/);
+  });
+
   it('rejects bad sweep specs with paths', () => {
     expect(() => spec({ grid: { 'optimizer..lr': [1] } })).toThrow(/grid/);
     expect(() => spec({ random: { count: 1, params: { x: { distribution: 'uniform', min: 2, max: 1 } } } })).toThrow(
@@ -122,6 +152,9 @@ describe('expandSweep', () => {
     );
     expect(() => spec({ grid: { seed: [1, 2] }, replicates: 2 })).toThrow(/replicates/);
     expect(() => parseOrThrow(sweepSpecSchema, { name: 'Bad Name', base }, 'sweep')).toThrow(/name/);
+    expect(() => spec({ grdi: { 'optimizer.lr': [1] } })).toThrow(/grdi: unknown key; did you mean 'grid'\?/);
+    expect(() => spec({ replicates: { seed: [1] } })).toThrow(/replicates: must be a count of seeds/);
+    expect(() => spec({ base: 3 })).toThrow(/base: must be a run config file/);
   });
 });
 

@@ -1,6 +1,8 @@
-import { canonicalHash, deriveSeed, LtlabError, Rng } from '@ltlab/core';
+import { deriveSeed, LtlabError, Rng } from '@ltlab/core';
 import { parseRunConfig, type RunConfig, runConfigHash } from '@ltlab/train/config';
 import { withPath } from './dotted-path.js';
+import { sweepIdentityHash } from './sweep-identity.js';
+import { assertSweepSize } from './sweep-size.js';
 import type { Distribution, SweepSpec } from './sweep-spec.js';
 import { sweptLeaves } from './swept-leaves.js';
 
@@ -17,6 +19,7 @@ export interface ExpandedRun {
 
 export interface ExpandedSweep {
   id: string;
+  /** What identifies the sweep: its spec without description, priority and maxRuns (sweep-identity.ts). */
   specHash: string;
   runs: ExpandedRun[];
   /**
@@ -26,15 +29,34 @@ export interface ExpandedSweep {
   sweptKeys: string[];
 }
 
+export interface ExpandOptions {
+  /** Refuse a sweep of more runs than this before expanding it; default: the spec's maxRuns, else DEFAULT_MAX_RUNS. */
+  maxRuns?: number;
+  /**
+   * The id of the stored sweep being expanded again (`sweep resume`): its runs keep the ids they
+   * were stored with, even if the sweep was submitted by a version that hashed specs otherwise.
+   */
+  sweepId?: string;
+}
+
+/** At most this many invalid runs are listed in the error; the rest are counted. */
+const MAX_LISTED_PROBLEMS = 20;
+
 /**
  * Expands a sweep into its runs, deterministically: variants, grid combinations (first key
  * outermost), then random samples (sample i drawn from its own seeded stream), then replicates. Every run
  * config is validated; all invalid runs are reported together, each with its overrides.
- * Runs whose configs coincide (a random choice repeating, say) are kept once.
+ * Runs whose configs coincide (a random choice repeating, say) are kept once. The number of
+ * runs is counted, and a sweep above the limit refused, before anything is expanded.
  */
-export function expandSweep(spec: SweepSpec, base: Record<string, unknown>): ExpandedSweep {
-  const specHash = canonicalHash({ ...spec, base });
-  const sweepId = `${spec.name}-${specHash.slice(0, 8)}`;
+export function expandSweep(
+  spec: SweepSpec,
+  base: Record<string, unknown>,
+  options: ExpandOptions = {},
+): ExpandedSweep {
+  assertSweepSize(spec, options.maxRuns);
+  const specHash = sweepIdentityHash(spec, base);
+  const sweepId = options.sweepId ?? `${spec.name}-${specHash.slice(0, 8)}`;
   const variants = spec.variants.length === 0 ? [{ name: '', set: {} }] : spec.variants;
   const points = variants.flatMap((variant) =>
     crossGrid(spec.grid).flatMap((gridPoint) =>
@@ -86,9 +108,11 @@ export function expandSweep(spec: SweepSpec, base: Record<string, unknown>): Exp
     });
   });
   if (problems.length > 0) {
+    const listed = problems.slice(0, MAX_LISTED_PROBLEMS);
+    const more = problems.length - listed.length;
     throw new LtlabError(
       'CONFIG.INVALID',
-      `Sweep '${spec.name}' has ${problems.length} invalid run(s):\n${problems.join('\n')}`,
+      `Sweep '${spec.name}' has ${problems.length} invalid run(s):\n${listed.join('\n')}${more > 0 ? `\n... and ${more} more` : ''}`,
       {
         fix: 'Correct the base config or the swept values named above.',
       },

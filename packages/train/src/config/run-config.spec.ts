@@ -79,6 +79,44 @@ describe('parseRunConfig', () => {
     expect(canonicalRunConfig(parseRunConfig(minimal))).not.toContain('validation');
   });
 
+  it('rejects unknown keys in its own structure, naming the path and the nearest known key', () => {
+    const typos = {
+      ...minimal,
+      optimiser: { lr: 0.5 },
+      optimizer: { lr: 0.1, momentun: 0.5 },
+      data: { ...minimal.data, transform: {} },
+      method: { loss: 'ldam', drw: { startEpoch: 2, betta: 0.9 } },
+      schedule: { type: 'warmup-cosine', warmupEpoch: 3 },
+      checkpoint: { keepLst: 1 },
+      stages: [{ name: 'crt', epochs: 1, freezeBackbon: true }],
+    };
+    let message = '';
+    try {
+      parseRunConfig(typos, 'run config x.yaml');
+    } catch (error) {
+      message = (error as Error).message;
+    }
+    expect(message).toContain("optimiser: unknown key; did you mean 'optimizer'?");
+    expect(message).toContain("optimizer.momentun: unknown key; did you mean 'momentum'?");
+    expect(message).toContain("data.transform: unknown key; did you mean 'transforms'?");
+    expect(message).toContain("method.drw.betta: unknown key; did you mean 'beta'?");
+    expect(message).toContain("schedule.warmupEpoch: unknown key; did you mean 'warmupEpochs'?");
+    expect(message).toContain("checkpoint.keepLst: unknown key; did you mean 'keepLast'?");
+    expect(message).toContain("stages[0].freezeBackbon: unknown key; did you mean 'freezeBackbone'?");
+  });
+
+  it('leaves component options open: loss, head, backbone, sampler and transform keys', () => {
+    const config = parseRunConfig({
+      ...minimal,
+      method: { loss: 'ldam', options: { anyOption: 1 }, head: { afterConv1x1: true } },
+      backbone: { name: 'resnet8', options: { classifier: 'cosine' } },
+      sampler: { name: 'class-balanced', seed: 3 },
+    });
+    expect(config.method.options).toEqual({ anyOption: 1 });
+    expect(config.backbone.options).toEqual({ classifier: 'cosine' });
+    expect(config.sampler).toEqual({ name: 'class-balanced', seed: 3 });
+  });
+
   it('rejects a PaCo queue that is not a multiple of the batch', () => {
     const paco = { ...minimal, method: { loss: 'paco', momentumEncoder: { queueSize: 1000 } } };
     expect(() => parseRunConfig(paco)).toThrow(

@@ -9,6 +9,11 @@ import { scheduleSchema } from './schedule.js';
  * here without TensorFlow.js, so the control plane can reject a bad sweep before it reaches
  * the queue; component options (loss, backbone, transforms, sampler) are validated again by
  * their own schemas when the trainer builds them.
+ *
+ * Every object of the config's own structure is strict: an unknown key (`optimiser:`, a typo in
+ * `checkpoint`) is an error naming its path and the nearest known key, never silently dropped.
+ * Component options (`method.options`, `method.head`, `backbone.options`, a sampler's or a
+ * transform's own keys) stay open records here.
  */
 const options = z.record(z.string(), z.unknown()).default({});
 
@@ -31,7 +36,7 @@ export const validationSchema = z
     }
   });
 
-export const dataSchema = z.object({
+export const dataSchema = z.strictObject({
   source: z.enum(['fashion-mnist', 'mnist', 'cifar10', 'cifar100', 'list', 'image-folder']),
   /** Directory of the files; each source has a default (Fashion-MNIST: the Debian package). */
   root: z.string().optional(),
@@ -45,7 +50,7 @@ export const dataSchema = z.object({
   /** Renumber classes by ascending training count (0 = rarest, stable), as ResLT on ImageNet-LT (docs/methods.md §9.3). */
   relabelByFrequency: z.boolean().default(false),
   transforms: z
-    .object({
+    .strictObject({
       /** One pipeline, or `{ views: [query, key] }` for two-view methods. */
       train: transformSpecSchema.default([]),
       test: pipelineSpecSchema.default([]),
@@ -56,9 +61,9 @@ export const dataSchema = z.object({
 /** `{ name: 'class-balanced', seed?: n, ...options }` (the samplers package's spec). */
 export const samplerSchema = samplerSpecSchema;
 
-export const backboneSchema = z.object({ name: z.string().min(1), options });
+export const backboneSchema = z.strictObject({ name: z.string().min(1), options });
 
-export const momentumEncoderSchema = z.object({
+export const momentumEncoderSchema = z.strictObject({
   momentum: z.number().min(0).max(1).default(0.999),
   /** K, the queue of past keys (PaCo ImageNet 8192, CIFAR 1024); a multiple of the batch size. */
   queueSize: z.number().int().min(0).default(1024),
@@ -66,13 +71,13 @@ export const momentumEncoderSchema = z.object({
   queueInit: z.enum(['original', 'unit-rows']).default('original'),
 });
 
-export const methodSchema = z.object({
+export const methodSchema = z.strictObject({
   loss: z.string().min(1),
   /** The loss's own options (validated by its schema when the trainer builds it). */
   options,
   /** Projection MLP (Linear-BN-ReLU-Linear) for losses on embeddings (PaCo, SupCon). */
   projection: z
-    .object({ dim: z.number().int().positive().default(128), hiddenDim: z.number().int().positive().optional() })
+    .strictObject({ dim: z.number().int().positive().default(128), hiddenDim: z.number().int().positive().optional() })
     .default({ dim: 128 }),
   /** Options of a branch head, when the loss needs branch logits (ResLT: `afterConv1x1`). */
   head: options,
@@ -81,12 +86,14 @@ export const methodSchema = z.object({
    * Deferred re-weighting (LDAM-DRW): class-balanced weights once `startEpoch` epochs of the stage
    * are done, i.e. from epoch startEpoch + 1 on (epochs count from 1; 24 of 30 re-weights the last 6).
    */
-  drw: z.object({ startEpoch: z.number().int().min(0), beta: z.number().min(0).lt(1).default(0.9999) }).optional(),
+  drw: z
+    .strictObject({ startEpoch: z.number().int().min(0), beta: z.number().min(0).lt(1).default(0.9999) })
+    .optional(),
   /** Tau-normalised classifier at inference (ResLT): weights / ||w||^gamma, no bias. */
-  tauNorm: z.object({ gamma: z.number().min(0) }).optional(),
+  tauNorm: z.strictObject({ gamma: z.number().min(0) }).optional(),
 });
 
-export const optimizerSchema = z.object({
+export const optimizerSchema = z.strictObject({
   name: z.literal('sgd').default('sgd'),
   lr: z.number().positive(),
   momentum: z.number().min(0).lt(1).default(0.9),
@@ -96,21 +103,21 @@ export const optimizerSchema = z.object({
   weightDecayOnNormAndBias: z.boolean().default(true),
 });
 
-export const evaluationSchema = z.object({
+export const evaluationSchema = z.strictObject({
   everyEpochs: z.number().int().positive().default(1),
   batchSize: z.number().int().positive().default(500),
   /** Evaluate on the first N test images of each class only (quick runs and tests); absent: all. */
   maxPerClass: z.number().int().positive().optional(),
 });
 
-export const checkpointSchema = z.object({
+export const checkpointSchema = z.strictObject({
   everyEpochs: z.number().int().positive().default(1),
   keepLast: z.number().int().positive().default(2),
   keepBest: z.boolean().default(true),
 });
 
 /** A later stage, e.g. classifier re-training with a class-balanced sampler on a frozen trunk. */
-export const stageSchema = z.object({
+export const stageSchema = z.strictObject({
   name: z.string().min(1),
   epochs: z.number().int().positive(),
   sampler: samplerSchema.optional(),
@@ -122,7 +129,7 @@ export const stageSchema = z.object({
 });
 
 export const runConfigSchema = z
-  .object({
+  .strictObject({
     name: z.string().default(''),
     seed: z.number().int().min(0).default(0),
     data: dataSchema,

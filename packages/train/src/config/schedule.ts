@@ -7,12 +7,12 @@ import { z } from 'zod';
 export const scheduleSchema = z.discriminatedUnion('type', [
   /** PaCo LT/Places/ImageNet and ResLT ImageNet-LT (docs/methods.md §14): linear warm-up, then
    * `base * 0.5 * (1 + cos(pi * (e - W + 1) / (E - W + 1)))`; never reaches 0. */
-  z.object({ type: z.literal('warmup-cosine'), warmupEpochs: z.number().int().min(0).default(10) }),
+  z.strictObject({ type: z.literal('warmup-cosine'), warmupEpochs: z.number().int().min(0).default(10) }),
   /** ResLT iNat (docs/methods.md §14): `base * 0.5 * (1 + cos(pi * e / E))`. */
-  z.object({ type: z.literal('cosine') }),
+  z.strictObject({ type: z.literal('cosine') }),
   /** ResLT CIFAR (docs/methods.md §14): warm-up `base * (from * (1 - f) + f)` with f = (e + 1) / W for e < W,
    * then multiplied by `gamma` at every milestone m with e >= m. */
-  z.object({
+  z.strictObject({
     type: z.literal('warmup-step'),
     warmupEpochs: z.number().int().min(0).default(5),
     warmupFrom: z
@@ -25,12 +25,12 @@ export const scheduleSchema = z.discriminatedUnion('type', [
   }),
   /** PaCo CIFAR (docs/methods.md §14): `base * (e + 1) / W` while e <= W (so epoch W runs at (W+1)/W x base),
    * then x0.1 after each milestone (e > m). */
-  z.object({
+  z.strictObject({
     type: z.literal('paco-cifar'),
     warmupEpochs: z.number().int().positive().default(10),
     milestones: z.array(z.number().int().positive()).default([320, 360]),
   }),
-  z.object({ type: z.literal('constant') }),
+  z.strictObject({ type: z.literal('constant') }),
 ]);
 
 export type Schedule = z.infer<typeof scheduleSchema>;
