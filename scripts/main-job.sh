@@ -39,12 +39,26 @@ fi
 export REDIS_URL="${REDIS_URL:-redis://127.0.0.1:6379}"
 if ! redis-cli -u "$REDIS_URL" ping >/dev/null 2>&1; then
   if [ "$REDIS_URL" = redis://127.0.0.1:6379 ] && command -v redis-server >/dev/null; then
-    say 'Starting a local Redis on 127.0.0.1:6379'
+    # Durable by default: the append-only file keeps queued runs and unrecorded events across a
+    # restart (losing at most a second), and BullMQ needs noeviction (docs/deploy.md, "Securing Redis").
+    say 'Starting a local Redis on 127.0.0.1:6379 (append-only, noeviction; data in .ltlab/)'
     mkdir -p .ltlab
-    redis-server --daemonize yes --bind 127.0.0.1 --port 6379 --save '' --appendonly no --dir "$PWD/.ltlab" --logfile "$PWD/.ltlab/redis.log"
+    redis-server --daemonize yes --bind 127.0.0.1 --port 6379 --save '' \
+      --appendonly yes --appendfsync everysec --maxmemory-policy noeviction \
+      --dir "$PWD/.ltlab" --logfile "$PWD/.ltlab/redis.log"
     for _ in $(seq 1 20); do redis-cli ping >/dev/null 2>&1 && break; sleep 0.5; done
   fi
   redis-cli -u "$REDIS_URL" ping >/dev/null 2>&1 || die "Redis does not answer at $REDIS_URL. Install and start it (sudo apt-get install redis-server) or set REDIS_URL."
+fi
+# A Redis that already ran is left as it is, but a setting that can lose jobs is pointed out (the
+# worker and serve warn again); CONFIG may be disabled, then there is nothing to check here.
+redis_setting() { redis-cli -u "$REDIS_URL" --no-auth-warning config get "$1" 2>/dev/null | sed -n 2p; }
+if [ "$(redis_setting appendonly)" = no ]; then
+  say "warning: Redis runs without append-only persistence: queued runs and unrecorded events are lost if it restarts. Fix: redis-cli CONFIG SET appendonly yes (and in redis.conf)"
+fi
+policy=$(redis_setting maxmemory-policy)
+if [ -n "$policy" ] && [ "$policy" != noeviction ]; then
+  say "warning: Redis evicts keys (maxmemory-policy $policy); BullMQ needs noeviction. Fix: redis-cli CONFIG SET maxmemory-policy noeviction (and in redis.conf)"
 fi
 
 if [ ! -f apps/dashboard/ui-dist/index.html ]; then

@@ -205,6 +205,36 @@ function dockerignorePattern(line: string): RegExp {
 
 const DOCKERFILES = ['docker/Dockerfile', 'docker/worker-gpu.Dockerfile'] as const;
 
+describe('the local Redis of scripts/main-job.sh and .ci/run', () => {
+  /** Each `redis-server` command of a script, its continuation lines joined. */
+  function redisServerCommands(path: string): string[] {
+    return read(path)
+      .replace(/\\\n\s*/g, ' ')
+      .split('\n')
+      .filter((line) => /^\s*redis-server /.test(line));
+  }
+
+  it.each(['scripts/main-job.sh', '.ci/run'])('%s starts it durable: append-only every second, no eviction', (path) => {
+    const commands = redisServerCommands(path);
+    expect(commands.length, 'a redis-server command').toBeGreaterThan(0);
+    for (const command of commands) {
+      expect(command).toContain('--appendonly yes');
+      expect(command).toContain('--appendfsync everysec');
+      expect(command).toContain('--maxmemory-policy noeviction');
+      expect(command).not.toContain('--appendonly no');
+    }
+  });
+
+  it.each(['scripts/main-job.sh', '.ci/run'])('%s checks a Redis that already ran and warns', (path) => {
+    const script = read(path).replace(/\\\n\s*/g, ' ');
+    const checks = script.split('\n').filter((line) => !/^\s*redis-server /.test(line));
+    expect(script).toContain('config get');
+    expect(script).toContain('warning: ');
+    expect(checks.some((line) => line.includes('appendonly'))).toBe(true);
+    expect(checks.some((line) => line.includes('noeviction'))).toBe(true);
+  });
+});
+
 describe.each(DOCKERFILES)('%s', (path) => {
   const parsed = stages(read(path));
   const final = parsed.stages.at(-1) as Stage;

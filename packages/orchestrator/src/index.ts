@@ -11,8 +11,13 @@ export {
   EVENTS_QUEUE,
   type QueueSettings,
   queueSettingsFromEnv,
+  RECONNECT_MAX_DELAY_MS,
+  type RedisClientOptions,
+  type RedisRole,
   RUNS_QUEUE,
+  reconnectDelayMs,
 } from './queue/connection.js';
+export { checkRedisDurability, type DurabilityFinding, warnIfRedisNotDurable } from './queue/durability.js';
 export {
   type EventEnvelope,
   eventEnvelopeSchema,
@@ -21,7 +26,11 @@ export {
   type WorkerEvent,
   workerEventSchema,
 } from './queue/payloads.js';
+export { describeRedisFailure } from './queue/redis-failure.js';
+export { type RedisOutageOptions, RedisOutageWatch } from './queue/redis-outage.js';
+export { parseRedisUrl, type RedisTarget } from './queue/redis-url.js';
 export { bullPriority, keys, openEventsQueue, openRunsQueue, publishEvent, runJobOptions } from './queue/run-queue.js';
+export { DEFAULT_REDIS_TIMEOUT_MS, type WaitForRedisOptions, waitForRedis } from './queue/wait-for-redis.js';
 export { applyEvent, type ObjectiveLookup } from './recorder/apply-event.js';
 export { type ReapResult, reapStaleRuns } from './recorder/reaper.js';
 export { Recorder, type RecorderOptions } from './recorder/recorder.js';
@@ -42,6 +51,9 @@ export {
   type SweepSpecInput,
   sweepSpecSchema,
 } from './sweep/sweep-spec.js';
+export { EventOutbox, type EventOutboxOptions } from './worker/event-outbox.js';
+export { oomKillCounterFile, readOomKills } from './worker/oom-kills.js';
 export { parseSlots, type Slot, slotEnv, slotName } from './worker/slots.js';
+export { labelTrainerExit, type TrainerExitLabel } from './worker/trainer-exit.js';
 export { type TrainerCommand, type TrainerOutcome, TrainerProcess } from './worker/trainer-process.js';
-export { WorkerSupervisor, type WorkerSupervisorOptions } from './worker/worker-supervisor.js';
+export { UNDELIVERED_EVENTS_FILE, WorkerSupervisor, type WorkerSupervisorOptions } from './worker/worker-supervisor.js';

@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { BACKEND_CHOICES, LtlabError } from '@ltlab/core';
-import { parseSlots, queueSettingsFromEnv, WorkerSupervisor } from '@ltlab/orchestrator';
+import { DEFAULT_REDIS_TIMEOUT_MS, parseSlots, queueSettingsFromEnv, WorkerSupervisor } from '@ltlab/orchestrator';
 import { z } from 'zod';
 import { validateFlags } from '../args.js';
 import type { CommandInput } from '../command-spec.js';
@@ -13,13 +13,29 @@ export const workerFlagSchema = z.object({
   slots: z.union([z.literal('all'), z.coerce.number().int().positive()]).optional(),
   artifacts: z.string().optional(),
   backend: z.enum(BACKEND_CHOICES).optional(),
+  'redis-timeout': z.coerce.number().positive().optional(),
 });
+
+/** --redis-timeout, else LTLAB_REDIS_TIMEOUT_S, else the default (3 minutes), in milliseconds. */
+export function redisTimeoutMs(flag: number | undefined, env: NodeJS.ProcessEnv = process.env): number {
+  if (flag !== undefined) return flag * 1000;
+  const raw = env.LTLAB_REDIS_TIMEOUT_S;
+  if (raw === undefined || raw === '') return DEFAULT_REDIS_TIMEOUT_MS;
+  const value = Number(raw);
+  if (!Number.isFinite(value) || value <= 0) {
+    throw new LtlabError('CONFIG.INVALID', `LTLAB_REDIS_TIMEOUT_S '${raw}' is not a positive number of seconds.`, {
+      fix: `Set LTLAB_REDIS_TIMEOUT_S=180 (or unset it for ${DEFAULT_REDIS_TIMEOUT_MS / 1000} s).`,
+      details: { field: 'LTLAB_REDIS_TIMEOUT_S' },
+    });
+  }
+  return value * 1000;
+}
 
 /** Starts a worker supervisor; resolves when it has shut down after SIGINT/SIGTERM. */
 export async function startWorker(
   values: z.output<typeof workerFlagSchema>,
   log: (line: string) => void,
-  options: { logRuns?: boolean } = {},
+  options: { logRuns?: boolean; checkDurability?: boolean } = {},
 ): Promise<{ supervisor: WorkerSupervisor; root: string }> {
   if (values.gpus !== undefined && values.slots !== undefined) {
     throw new LtlabError('CONFIG.INVALID', '--gpus and --slots exclude each other.', {
@@ -31,11 +47,15 @@ export async function startWorker(
     ...(values.slots === undefined ? {} : { slots: values.slots }),
     gpuCount,
   });
+  const settings = queueSettingsFromEnv();
+  const timeoutMs = redisTimeoutMs(values['redis-timeout']);
   const root = values.artifacts ?? artifactRoot();
   mkdirSync(root, { recursive: true });
   if (values.backend !== undefined) process.env.LTLAB_BACKEND = values.backend;
   const supervisor = await WorkerSupervisor.start({
-    settings: queueSettingsFromEnv(),
+    settings,
+    redisTimeoutMs: timeoutMs,
+    ...(options.checkDurability === undefined ? {} : { checkDurability: options.checkDurability }),
     slots,
     trainer: trainerCommand(options),
     artifactRoot: root,
@@ -60,7 +80,13 @@ export async function workerCommand(input: CommandInput): Promise<number> {
   process.stderr.write(
     `worker: slots ${supervisor.slotNames.join(', ')}; artifacts ${root}; Ctrl-C stops after checkpointing.\n`,
   );
-  await untilSignal();
+  const fatal = await untilSignalOr(supervisor.fatal);
+  if (fatal !== null) {
+    // Redis stayed away past --redis-timeout (or refused us): leave the runs to the queue and exit coded.
+    process.stderr.write('worker: giving up on Redis; running trainers stop at their last checkpoint...\n');
+    await supervisor.abandon();
+    throw fatal;
+  }
   process.stderr.write('worker: stopping (running trainers keep their last checkpoint and go back to the queue)...\n');
   await supervisor.close();
   return EXIT.ok;
@@ -71,6 +97,11 @@ export function untilSignal(): Promise<void> {
     process.once('SIGINT', () => resolve());
     process.once('SIGTERM', () => resolve());
   });
+}
+
+/** Resolves null on SIGINT/SIGTERM, or with the error `fatal` resolves with first. */
+export function untilSignalOr<E>(fatal: Promise<E>): Promise<E | null> {
+  return Promise.race([untilSignal().then(() => null), fatal]);
 }
 
 /**

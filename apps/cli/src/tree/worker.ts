@@ -6,6 +6,12 @@ export const workerFlags: readonly FlagSpec[] = [
   { name: 'slots', value: 'N|all', description: 'N CPU slots, one pinned core each; all: one per core (default 1)' },
   { name: 'artifacts', value: 'DIR', description: 'where run directories go (default LTLAB_ARTIFACTS)' },
   backendFlag,
+  {
+    name: 'redis-timeout',
+    value: 'SECONDS',
+    description:
+      'how long Redis may be unreachable, at start or later, before the worker exits with QUEUE.UNAVAILABLE (default LTLAB_REDIS_TIMEOUT_S, else 180)',
+  },
 ];
 
 export const workerSpec: LeafSpec = {

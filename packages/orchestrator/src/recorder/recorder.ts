@@ -1,6 +1,7 @@
 import { parseOrThrow } from '@ltlab/core';
 import type { RunStore } from '@ltlab/store';
 import { UnrecoverableError, Worker } from 'bullmq';
+import type { Redis } from 'ioredis';
 import { createRedis, EVENTS_QUEUE, type QueueSettings } from '../queue/connection.js';
 import { type EventEnvelope, eventEnvelopeSchema } from '../queue/payloads.js';
 import { applyEvent, type ObjectiveLookup } from './apply-event.js';
@@ -10,6 +11,11 @@ export interface RecorderOptions {
   store: RunStore;
   /** Called after each stored event (the dashboard's live updates hook in here). */
   onRecorded?: (envelope: EventEnvelope) => void;
+  /**
+   * One line per new Redis or queue error (repeats are left out until Redis is back); default:
+   * stderr. Never a stack trace: while Redis is away events simply wait there.
+   */
+  log?: (line: string) => void;
 }
 
 /**
@@ -19,13 +25,30 @@ export interface RecorderOptions {
  */
 export class Recorder {
   readonly #worker: Worker<EventEnvelope>;
+  readonly #connection: Redis;
 
-  private constructor(worker: Worker<EventEnvelope>) {
+  private constructor(worker: Worker<EventEnvelope>, connection: Redis) {
     this.#worker = worker;
+    this.#connection = connection;
   }
 
   static start(options: RecorderOptions): Recorder {
     const objectiveOf = cachedObjectiveLookup(options.store);
+    const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
+    let lastError: string | null = null;
+    const report = (message: string) => {
+      if (message === lastError) return;
+      lastError = message;
+      log(`recorder: ${message}`);
+    };
+    const connection = createRedis(options.settings, {
+      role: 'blocking',
+      onError: (failure) => report(`[${failure.code}] ${failure.message}`),
+    });
+    connection.on('ready', () => {
+      if (lastError !== null) log('recorder: Redis is back; recording the waiting events.');
+      lastError = null;
+    });
     const worker = new Worker<EventEnvelope>(
       EVENTS_QUEUE,
       async (job) => {
@@ -39,9 +62,15 @@ export class Recorder {
         await applyEvent(options.store, envelope, objectiveOf);
         options.onRecorded?.(envelope);
       },
-      { connection: createRedis(options.settings), prefix: options.settings.prefix, concurrency: 1, autorun: true },
+      { connection, prefix: options.settings.prefix, concurrency: 1, autorun: true },
     );
-    return new Recorder(worker);
+    // Without a listener BullMQ prints each error with its stack; connection errors came through onError.
+    worker.on('error', (error) => {
+      if (!/ECONNREFUSED|ECONNRESET|ETIMEDOUT|Connection is closed|Stream isn't writeable/.test(error.message)) {
+        report(error.message);
+      }
+    });
+    return new Recorder(worker, connection);
   }
 
   /** Resolves once the recorder has connected to Redis. */
@@ -51,6 +80,8 @@ export class Recorder {
 
   async close(): Promise<void> {
     await this.#worker.close();
+    // BullMQ leaves a connection it was given open.
+    this.#connection.disconnect();
   }
 }
 

@@ -2,6 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { type TrainerEvent, trainerEventSchema } from '@ltlab/train/config';
+import { oomKillCounterFile, readOomKills } from './oom-kills.js';
 import { type Slot, slotEnv } from './slots.js';
 
 export interface TrainerCommand {
@@ -17,6 +18,13 @@ export interface TrainerOutcome {
   finished: boolean;
   /** The last lines the trainer wrote to stderr (for the error message of a crash). */
   stderrTail: string[];
+  /** The trainer's process id (undefined when it could not be started). */
+  pid: number | undefined;
+  /**
+   * How many out-of-memory kills the kernel counted in the trainer's memory cgroup while it ran
+   * (null where the count cannot be read): a SIGKILL is an OOM kill only if this rose.
+   */
+  oomKills: number | null;
 }
 
 const TASKSET = ['/usr/bin/taskset', '/bin/taskset'].find((path) => existsSync(path));
@@ -37,6 +45,8 @@ export class TrainerProcess {
     env?: NodeJS.ProcessEnv;
     onEvent: (event: TrainerEvent) => void;
     onLog?: (line: string) => void;
+    /** Finds the file counting OOM kills for a pid (tests point it at a fake cgroup). */
+    oomCounterFile?: (pid: number) => string | null;
   }) {
     const { command, slot } = options;
     const pinned = slot.kind === 'cpu' && TASKSET !== undefined;
@@ -46,6 +56,9 @@ export class TrainerProcess {
       env: slotEnv(slot, options.env ?? process.env),
       stdio: ['pipe', 'pipe', 'pipe'],
     });
+    const pid = this.#child.pid;
+    const oomFile = pid === undefined ? null : (options.oomCounterFile ?? oomKillCounterFile)(pid);
+    const oomBefore = oomFile === null ? null : readOomKills(oomFile);
     let failure: TrainerOutcome['failure'] = null;
     let finished = false;
     const stderrTail: string[] = [];
@@ -73,7 +86,9 @@ export class TrainerProcess {
         stderrTail.push(`spawn failed: ${error.message}`);
       });
       this.#child.once('close', (exitCode, signal) => {
-        void stdoutClosed.then(() => resolve({ exitCode, signal, failure, finished, stderrTail }));
+        const oomAfter = oomFile === null ? null : readOomKills(oomFile);
+        const oomKills = oomBefore === null || oomAfter === null ? null : oomAfter - oomBefore;
+        void stdoutClosed.then(() => resolve({ exitCode, signal, failure, finished, stderrTail, pid, oomKills }));
       });
     });
     this.#child.stdin?.end(JSON.stringify(options.job));

@@ -5,12 +5,13 @@ import type { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tinyBase, waitFor } from '../../tests/helpers.js';
+import { freePort, startRedisServer } from '../../tests/redis-server.js';
 import { connectRedis, type QueueSettings } from '../queue/connection.js';
 import type { EventEnvelope, RunJob, WorkerEvent } from '../queue/payloads.js';
 import { openEventsQueue, openRunsQueue, runJobOptions } from '../queue/run-queue.js';
 import type { GpuStatus } from './device-probe.js';
 import type { Slot } from './slots.js';
-import { WorkerSupervisor } from './worker-supervisor.js';
+import { UNDELIVERED_EVENTS_FILE, WorkerSupervisor } from './worker-supervisor.js';
 
 const MIB = 1024 * 1024;
 
@@ -38,6 +39,42 @@ function fakeTrainer(backend: string, device: string, lingerMs = 0): { command: 
         }
         process.exit(ballast[0] - 1);
       }, 1500);
+    });`;
+  return { command: process.execPath, args: ['-e', script] };
+}
+
+/**
+ * A stand-in trainer that reports `started`, writes its pid to `<run dir>/trainer.pid` (so a test
+ * can kill it) and then waits to be killed.
+ */
+function killableTrainer(): { command: string; args: string[] } {
+  const script = `
+    let input = '';
+    process.stdin.on('data', (chunk) => { input += chunk; });
+    process.stdin.on('end', () => {
+      const job = JSON.parse(input);
+      require('node:fs').mkdirSync(job.runDir, { recursive: true });
+      process.stdout.write(JSON.stringify({ runId: job.runId, attempt: job.attempt, epoch: 0, step: 0, seq: 0,
+        type: 'started', backend: 'wasm', device: null, totalEpochs: 1, stepsPerEpoch: 1, resumedFrom: null,
+        time: Date.now() }) + '\\n');
+      require('node:fs').writeFileSync(require('node:path').join(job.runDir, 'trainer.pid'), String(process.pid));
+      setInterval(() => {}, 1000);
+    });`;
+  return { command: process.execPath, args: ['-e', script] };
+}
+
+/** A stand-in trainer that reports `started`, then an `epoch` event every 100 ms until stopped. */
+function chattyTrainer(): { command: string; args: string[] } {
+  const script = `
+    let input = '';
+    process.stdin.on('data', (chunk) => { input += chunk; });
+    process.stdin.on('end', () => {
+      const job = JSON.parse(input);
+      let seq = 0;
+      const emit = (event) => process.stdout.write(JSON.stringify({ runId: job.runId, attempt: job.attempt,
+        epoch: 1, step: seq, seq: seq++, time: Date.now(), ...event }) + '\\n');
+      emit({ type: 'started', backend: 'wasm', device: null, totalEpochs: 1, stepsPerEpoch: 1, resumedFrom: null });
+      setInterval(() => emit({ type: 'epoch', stage: 'main', trainLoss: 1, lr: 0.1, imagesPerSecond: 1, seconds: 1 }), 100);
     });`;
   return { command: process.execPath, args: ['-e', script] };
 }
@@ -210,5 +247,206 @@ describe('WorkerSupervisor heartbeats', () => {
     const measured = memory.filter((bytes): bytes is number => bytes !== null);
     expect(measured.length).toBeGreaterThan(0);
     expect(Math.max(...measured)).toBeLessThan(process.memoryUsage().rss);
+  });
+
+  it('labels a trainer killed with SIGKILL as killed (not out of memory), and logs the kill and the requeue', async () => {
+    const runId = 'killed-run';
+    const lines: string[] = [];
+    const supervisor = await WorkerSupervisor.start({
+      settings,
+      slots: [{ kind: 'cpu', core: 0 }],
+      trainer: killableTrainer(),
+      artifactRoot: dir,
+      node: `test-node-${runId}`,
+      heartbeatMs: 200,
+      probeGpus: async () => [],
+      onLog: (slot, line) => lines.push(`[${slot}] ${line}`),
+    });
+    const pidFile = join(dir, runId, 'trainer.pid');
+    const killTrainer = async () => {
+      await waitFor(async () => existsSync(pidFile), 20_000, 'the trainer to start');
+      const pid = Number(readFileSync(pidFile, 'utf8'));
+      rmSync(pidFile);
+      process.kill(pid, 'SIGKILL');
+    };
+    try {
+      await runs.add(
+        'run',
+        {
+          runId,
+          sweepId: null,
+          config: tinyBase as unknown as RunJob['config'],
+          configHash: 'h',
+          objective: { metric: 'top1', mode: 'max' },
+        },
+        { ...runJobOptions(runId, 50), attempts: 2, backoff: { type: 'fixed', delay: 100 } },
+      );
+      await killTrainer();
+      await killTrainer();
+      const ofRun = async () =>
+        (await events.getJobs(['waiting', 'prioritized', 'delayed'], 0, -1, true))
+          .map((job) => job.data.event)
+          .filter((event) => 'runId' in event && event.runId === runId);
+      await waitFor(async () => (await ofRun()).some((event) => event.type === 'run-ended'), 20_000, 'run-ended');
+      const outcome = (await ofRun()).filter((event) => event.type === 'run-requeued' || event.type === 'run-ended');
+      expect(outcome).toMatchObject([
+        { type: 'run-requeued', attempt: 1, reason: expect.stringMatching(/^\[TRAIN\.KILLED\] .*killed by SIGKILL/) },
+        { type: 'run-ended', attempt: 2, status: 'failed', errorCode: 'TRAIN.KILLED' },
+      ]);
+      expect(JSON.stringify(outcome)).not.toContain('OUT_OF_MEMORY');
+      expect(lines).toEqual(
+        expect.arrayContaining([
+          expect.stringMatching(/^\[cpu0\] run killed-run attempt 1: trainer killed: \[TRAIN\.KILLED\] .*SIGKILL/),
+          expect.stringMatching(/^\[cpu0\] run killed-run attempt 1 requeued \(1 of 2 tries left\): \[TRAIN\.KILLED\]/),
+          expect.stringMatching(/^\[cpu0\] run killed-run attempt 2 failed \(no tries left\): \[TRAIN\.KILLED\]/),
+        ]),
+      );
+    } finally {
+      await supervisor.close();
+    }
+  });
+});
+
+describe('WorkerSupervisor when Redis fails', () => {
+  it('gives up coded after its Redis timeout when Redis stays away at start-up, printing one line per try', async () => {
+    const port = await freePort();
+    const lines: string[] = [];
+    const started = Date.now();
+    await expect(
+      WorkerSupervisor.start({
+        settings: { redisUrl: `redis://127.0.0.1:${port}`, prefix: 'ltlab-test-no-redis' },
+        slots: [{ kind: 'cpu', core: 0 }],
+        trainer: killableTrainer(),
+        artifactRoot: tmpdir(),
+        redisTimeoutMs: 2_000,
+        onLog: (slot, line) => lines.push(`[${slot}] ${line}`),
+      }),
+    ).rejects.toMatchObject({ code: 'QUEUE.UNAVAILABLE' });
+    expect(Date.now() - started).toBeLessThan(6_000);
+    expect(lines.length).toBeGreaterThan(0);
+    for (const line of lines) expect(line).toMatch(/^\[worker\] redis: cannot reach /);
+  });
+
+  it('gives up coded when Redis goes away while it runs, and keeps undelivered events for the next attempt', async () => {
+    const server = await startRedisServer();
+    const dir = mkdtempSync(join(tmpdir(), 'ltlab-supervisor-outage-'));
+    const settings: QueueSettings = { redisUrl: server.url, prefix: 'ltlab-test-outage' };
+    const lines: string[] = [];
+    try {
+      const supervisor = await WorkerSupervisor.start({
+        settings,
+        slots: [{ kind: 'cpu', core: 0 }],
+        trainer: killableTrainer(),
+        artifactRoot: dir,
+        heartbeatMs: 200,
+        redisTimeoutMs: 2_000,
+        probeGpus: async () => [],
+        onLog: (slot, line) => lines.push(`[${slot}] ${line}`),
+      });
+      const redis = await connectRedis(settings);
+      const queue = openRunsQueue(settings, redis);
+      await queue.add(
+        'run',
+        {
+          runId: 'outage-run',
+          sweepId: null,
+          config: tinyBase as unknown as RunJob['config'],
+          configHash: 'h',
+          objective: { metric: 'top1', mode: 'max' },
+        },
+        runJobOptions('outage-run', 50),
+      );
+      await waitFor(async () => existsSync(join(dir, 'outage-run', 'trainer.pid')), 20_000, 'the trainer to start');
+      await queue.close();
+      redis.disconnect();
+      await server.stop();
+      const lost = Date.now();
+      const fatal = await supervisor.fatal;
+      expect(fatal).toMatchObject({ code: 'QUEUE.UNAVAILABLE' });
+      expect(Date.now() - lost).toBeLessThan(6_000);
+      await supervisor.abandon();
+      expect(lines.some((line) => /^\[worker\] redis: lost the connection/.test(line))).toBe(true);
+      // Its trainer stopped, and the run's events that Redis did not take wait in its directory.
+      const file = join(dir, 'outage-run', UNDELIVERED_EVENTS_FILE);
+      expect(existsSync(file)).toBe(true);
+      expect(readFileSync(file, 'utf8')).toContain('"type":"run-requeued"');
+    } finally {
+      await server.dispose();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("fails a run whose events Redis refuses past the bound, and delivers them all with the run's failure once Redis takes them", async () => {
+    const server = await startRedisServer(['--maxmemory-policy', 'noeviction']);
+    const dir = mkdtempSync(join(tmpdir(), 'ltlab-supervisor-refused-'));
+    const settings: QueueSettings = { redisUrl: server.url, prefix: 'ltlab-test-refused' };
+    const lines: string[] = [];
+    const admin = await connectRedis(settings);
+    const events = openEventsQueue(settings, admin);
+    const queue = openRunsQueue(settings, admin);
+    const runId = 'refused-run';
+    const ofRun = async () =>
+      (await events.getJobs(['waiting', 'prioritized'], 0, -1, true))
+        .map((job) => job.data)
+        .filter((envelope) => 'runId' in envelope.event && envelope.event.runId === runId);
+    const supervisor = await WorkerSupervisor.start({
+      settings,
+      slots: [{ kind: 'cpu', core: 0 }],
+      trainer: chattyTrainer(),
+      artifactRoot: dir,
+      heartbeatMs: 200,
+      redisTimeoutMs: 1_500,
+      probeGpus: async () => [],
+      onLog: (slot, line) => lines.push(`[${slot}] ${line}`),
+    });
+    try {
+      await queue.add(
+        'run',
+        {
+          runId,
+          sweepId: null,
+          config: tinyBase as unknown as RunJob['config'],
+          configHash: 'h',
+          objective: { metric: 'top1', mode: 'max' },
+        },
+        { ...runJobOptions(runId, 50), attempts: 1 },
+      );
+      await waitFor(async () => (await ofRun()).length >= 3, 20_000, 'the first events');
+      // Full memory under noeviction: Redis answers, but refuses every write.
+      await admin.config('SET', 'maxmemory', '1');
+      await waitFor(
+        async () => lines.some((line) => line.startsWith(`[worker] [QUEUE.UNAVAILABLE] Events of run ${runId}`)),
+        10_000,
+        'the run to be failed',
+      );
+      await admin.config('SET', 'maxmemory', '0');
+      await waitFor(
+        async () => (await ofRun()).some((envelope) => envelope.event.type === 'run-ended'),
+        20_000,
+        'run-ended',
+      );
+      const delivered = await ofRun();
+      expect(delivered.at(-1)?.event).toMatchObject({
+        type: 'run-ended',
+        status: 'failed',
+        errorCode: 'QUEUE.UNAVAILABLE',
+      });
+      // Every trainer event once, in order: no gap, no duplicate.
+      const seqs = delivered.flatMap((envelope) => (envelope.source === 'trainer' ? [envelope.event.seq] : []));
+      expect(seqs).toEqual([...seqs.keys()]);
+      expect(lines).toEqual(
+        expect.arrayContaining([
+          expect.stringMatching(/^\[cpu0\] run refused-run attempt 1 failed: \[QUEUE\.UNAVAILABLE\]/),
+        ]),
+      );
+    } finally {
+      await admin.config('SET', 'maxmemory', '0');
+      await supervisor.close();
+      await events.close();
+      await queue.close();
+      admin.disconnect();
+      await server.dispose();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

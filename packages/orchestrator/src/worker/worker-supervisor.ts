@@ -7,13 +7,27 @@ import { DelayedError, type Job, type Queue, UnrecoverableError, Worker } from '
 import type { Redis } from 'ioredis';
 import { SweepGuard } from '../early-stopping/sweep-guard.js';
 import { createRedis, type QueueSettings, RUNS_QUEUE } from '../queue/connection.js';
+import { warnIfRedisNotDurable } from '../queue/durability.js';
 import { type EventEnvelope, type RunJob, runJobSchema, type WorkerEvent } from '../queue/payloads.js';
+import { shortReason } from '../queue/redis-failure.js';
+import { RedisOutageWatch } from '../queue/redis-outage.js';
+import { parseRedisUrl } from '../queue/redis-url.js';
 import { keys, openEventsQueue, publishEvent } from '../queue/run-queue.js';
+import { DEFAULT_REDIS_TIMEOUT_MS, waitForRedis } from '../queue/wait-for-redis.js';
 import { earlyStoppingSchema } from '../sweep/sweep-spec.js';
 import { ConsoleFile } from './console-file.js';
 import { describeGpu, type GpuProbe, type GpuStatus, nvidiaSmiProbe, processRssBytes } from './device-probe.js';
+import { EventOutbox } from './event-outbox.js';
 import { type Slot, slotName } from './slots.js';
+import { labelTrainerExit } from './trainer-exit.js';
 import { type TrainerCommand, type TrainerOutcome, TrainerProcess } from './trainer-process.js';
+import { withTimeout } from './with-timeout.js';
+
+/** Where a run's events wait, in its run directory, when Redis did not take them in time. */
+export const UNDELIVERED_EVENTS_FILE = 'undelivered-events.jsonl';
+
+/** The prefix of the supervisor's own log lines (Redis status, events), beside the slot names. */
+const SUPERVISOR_LOG = 'worker';
 
 export interface WorkerSupervisorOptions {
   settings: QueueSettings;
@@ -38,14 +52,26 @@ export interface WorkerSupervisorOptions {
   lockDurationMs?: number;
   gitCommit?: string;
   gitDirty?: boolean;
-  /** Lines the trainers log (stderr and non-event stdout), prefixed by slot. */
+  /**
+   * Lines the trainers log (stderr and non-event stdout), prefixed by slot, and the
+   * supervisor's own (Redis status, kills, requeues) under `worker`.
+   */
   onLog?: (slot: string, line: string) => void;
+  /**
+   * How long Redis may be unreachable, at start-up or later, before the worker gives up with
+   * QUEUE.UNAVAILABLE (`fatal`); also how long an event may wait before its run is failed.
+   */
+  redisTimeoutMs?: number;
+  /** Warn when Redis runs without AOF or with eviction (default true; `ltlab up` checks once, in serve). */
+  checkDurability?: boolean;
 }
 
 interface SlotState {
   slot: Slot;
   name: string;
   worker: Worker<RunJob>;
+  /** The client the BullMQ worker was given (it does not close a shared one). */
+  connection: Redis;
   /** What the last trainer on this slot loaded (its `started` event): the real backend and device. */
   runtime: { backend: string; device: string | null } | null;
   current: {
@@ -58,6 +84,10 @@ interface SlotState {
     earlyStopped: string | null;
     /** It holds one of its sweep's maxConcurrency places (renewed with each heartbeat). */
     placeHeld: boolean;
+    /** Set when its events could not reach Redis in time: the run fails with this error. */
+    undeliverable: LtlabError | null;
+    /** Resolves once the attempt's outcome is in the outbox (the trainer has exited). */
+    settled: Promise<void>;
   } | null;
 }
 
@@ -73,26 +103,84 @@ export class WorkerSupervisor {
   readonly #redis: Redis;
   readonly #guard: SweepGuard;
   readonly #subscriber: Redis;
+  /** The events queue's own client: its commands fail at once while Redis is away (the outbox retries). */
+  readonly #publisher: Redis;
   readonly #events: Queue<EventEnvelope>;
+  readonly #outbox: EventOutbox;
+  readonly #outage: RedisOutageWatch;
   readonly #slots: SlotState[] = [];
   readonly #node: string;
   readonly #probeGpus: GpuProbe;
+  readonly #redisTimeoutMs: number;
+  /** Resolves with a coded error when the worker must stop: Redis away too long, or refusing it. */
+  readonly fatal: Promise<LtlabError>;
+  #declareFatal: (error: LtlabError) => void = () => undefined;
+  #fatalError: LtlabError | null = null;
   #heartbeat: NodeJS.Timeout | undefined;
+  #beating = false;
   #stopping = false;
+  #closing: Promise<void> | null = null;
+  #abandoning: Promise<void> | null = null;
 
   private constructor(options: WorkerSupervisorOptions) {
     this.#options = options;
     this.#node = options.node ?? hostname();
     this.#probeGpus = options.probeGpus ?? nvidiaSmiProbe();
-    this.#redis = createRedis(options.settings);
+    this.#redisTimeoutMs = options.redisTimeoutMs ?? DEFAULT_REDIS_TIMEOUT_MS;
+    this.fatal = new Promise((resolve) => {
+      this.#declareFatal = resolve;
+    });
+    const onError = (failure: LtlabError) => this.#onRedisError(failure);
+    this.#redis = createRedis(options.settings, { role: 'blocking', onError });
     this.#guard = new SweepGuard(this.#redis, options.settings.prefix);
-    this.#subscriber = createRedis(options.settings);
-    this.#events = openEventsQueue(options.settings, this.#redis);
+    this.#subscriber = createRedis(options.settings, { role: 'blocking', onError });
+    this.#publisher = createRedis(options.settings, { role: 'publisher', onError });
+    this.#events = openEventsQueue(options.settings, this.#publisher);
+    this.#outbox = new EventOutbox({
+      publish: (envelope) => publishEvent(this.#events, envelope),
+      deliveryTimeoutMs: this.#redisTimeoutMs,
+      spillFile: (runId) => join(options.artifactRoot, runId, UNDELIVERED_EVENTS_FILE),
+      log: (line) => this.#log(line),
+      onUndeliverable: (runId, error) => this.#onUndeliverable(runId, error),
+    });
+    this.#outage = new RedisOutageWatch(this.#redis, {
+      display: parseRedisUrl(options.settings.redisUrl).display,
+      timeoutMs: this.#redisTimeoutMs,
+      log: (line) => this.#log(line),
+      onGiveUp: (error) => this.#giveUp(error),
+    });
   }
 
+  /**
+   * Waits for Redis (retrying with backoff up to the Redis timeout, one status line per try),
+   * warns about a server that may lose jobs, then starts one BullMQ worker per slot.
+   */
   static async start(options: WorkerSupervisorOptions): Promise<WorkerSupervisor> {
+    const log = (line: string) => options.onLog?.(SUPERVISOR_LOG, line);
+    const probe = await waitForRedis(options.settings, {
+      timeoutMs: options.redisTimeoutMs ?? DEFAULT_REDIS_TIMEOUT_MS,
+      log,
+    });
+    try {
+      if (options.checkDurability ?? true) {
+        await warnIfRedisNotDurable(probe, options.settings, log);
+      }
+    } finally {
+      probe.disconnect();
+    }
     const supervisor = new WorkerSupervisor(options);
-    await supervisor.#start();
+    try {
+      // Redis may go away again while the slots start: the Redis timeout bounds that too.
+      await Promise.race([
+        supervisor.#start(),
+        supervisor.fatal.then((error) => {
+          throw error;
+        }),
+      ]);
+    } catch (error) {
+      await supervisor.abandon();
+      throw error;
+    }
     return supervisor;
   }
 
@@ -113,15 +201,17 @@ export class WorkerSupervisor {
     });
     for (const slot of this.#options.slots) {
       const name = slotName(slot);
+      const connection = createRedis(settings, { role: 'blocking', onError: (failure) => this.#onRedisError(failure) });
       const state: SlotState = {
         slot,
         name,
         runtime: null,
         current: null,
+        connection,
         worker: undefined as unknown as Worker<RunJob>,
       };
       state.worker = new Worker<RunJob>(RUNS_QUEUE, (job, token) => this.#process(state, job, token), {
-        connection: createRedis(settings),
+        connection,
         prefix: settings.prefix,
         concurrency: 1,
         lockDuration: this.#options.lockDurationMs ?? 30_000,
@@ -129,12 +219,43 @@ export class WorkerSupervisor {
         // A lost worker is not the run's fault: let stalled jobs come back many times.
         maxStalledCount: 20,
       });
-      state.worker.on('error', (error) => this.#options.onLog?.(name, `queue error: ${error.message}`));
+      state.worker.on('error', (error) => {
+        // While Redis is away the outage watch reports it, once per attempt; the rest is news.
+        if (this.#outage.downSince === null && !CONNECTION_ERROR.test(error.message)) {
+          this.#options.onLog?.(name, `queue error: ${error.message}`);
+        }
+      });
       this.#slots.push(state);
     }
     await Promise.all(this.#slots.map((state) => state.worker.waitUntilReady()));
     await this.#beat();
-    this.#heartbeat = setInterval(() => void this.#beat().catch(() => undefined), this.#options.heartbeatMs ?? 5_000);
+    this.#heartbeat = setInterval(() => void this.#beat(), this.#options.heartbeatMs ?? 5_000);
+  }
+
+  #log(line: string): void {
+    this.#options.onLog?.(SUPERVISOR_LOG, line);
+  }
+
+  /** A refused setup (database, password, TLS) will not fix itself: the worker stops at once. */
+  #onRedisError(failure: LtlabError): void {
+    if (!failure.retryable) this.#giveUp(failure);
+    else this.#outage.noteError(shortReason(failure));
+  }
+
+  #giveUp(error: LtlabError): void {
+    if (this.#fatalError !== null) return;
+    this.#fatalError = error;
+    this.#declareFatal(error);
+  }
+
+  /** Events of a running run could not reach Redis in time: stop its trainer and fail the run. */
+  #onUndeliverable(runId: string, error: LtlabError): void {
+    for (const state of this.#slots) {
+      if (state.current?.runId === runId && state.current.undeliverable === null) {
+        state.current.undeliverable = error;
+        state.current.trainer.stop(10_000);
+      }
+    }
   }
 
   async #process(state: SlotState, job: Job<RunJob>, token: string | undefined): Promise<void> {
@@ -165,9 +286,11 @@ export class WorkerSupervisor {
   async #run(state: SlotState, job: Job<RunJob>, data: RunJob): Promise<void> {
     const prefix = this.#options.settings.prefix;
     const runId = data.runId;
+    // Events an earlier worker could not deliver go first, in their order.
+    await this.#outbox.replay(runId);
     const attempt = await this.#redis.incr(keys.attempt(prefix, runId));
     if ((await this.#redis.exists(keys.cancelled(prefix, runId))) === 1) {
-      await this.#publishCancelled(runId, attempt, 'RUN.CANCELLED', 'Cancelled before it started.');
+      this.#publishCancelled(runId, attempt, 'RUN.CANCELLED', 'Cancelled before it started.');
       throw new UnrecoverableError('cancelled');
     }
     // The trainer's own output, kept beside its checkpoints (the dashboard shows its tail).
@@ -185,7 +308,7 @@ export class WorkerSupervisor {
       },
       onEvent: (event) => {
         if (event.type === 'started') state.runtime = { backend: event.backend, device: event.device };
-        void this.#forward(job, state, event);
+        this.#forward(job, state, event);
         if (event.type === 'eval') void this.#checkEarlyStop(state, data, event);
       },
       onLog: (line) => {
@@ -193,6 +316,7 @@ export class WorkerSupervisor {
         consoleLog.append(`[attempt ${attempt}] ${line}\n`);
       },
     });
+    let settle: () => void = () => undefined;
     const current = {
       runId,
       sweepId: data.sweepId,
@@ -201,26 +325,65 @@ export class WorkerSupervisor {
       cancelled: false,
       earlyStopped: null as string | null,
       placeHeld: data.sweepId !== null && data.maxConcurrency !== undefined,
+      undeliverable: null as LtlabError | null,
+      settled: new Promise<void>((resolve) => {
+        settle = resolve;
+      }),
     };
     state.current = current;
-    await this.#beat();
+    void this.#beat();
     let outcome: TrainerOutcome;
     try {
       outcome = await trainer.done;
     } finally {
       state.current = null;
-      await this.#beat();
+      void this.#beat();
     }
+    try {
+      this.#settle(state, job, current, outcome);
+    } finally {
+      settle();
+    }
+  }
+
+  /** Reports how an attempt ended (into the outbox) and throws what BullMQ should do with the job. */
+  #settle(
+    state: SlotState,
+    job: Job<RunJob>,
+    current: {
+      runId: string;
+      attempt: number;
+      cancelled: boolean;
+      earlyStopped: string | null;
+      undeliverable: LtlabError | null;
+    },
+    outcome: TrainerOutcome,
+  ): void {
+    const { runId, attempt } = current;
     if (current.cancelled) {
-      await this.#publishCancelled(runId, attempt, 'RUN.CANCELLED', 'Cancelled by a user.');
+      this.#publishCancelled(runId, attempt, 'RUN.CANCELLED', 'Cancelled by a user.');
       throw new UnrecoverableError('cancelled');
     }
     if (outcome.exitCode === 0 && outcome.finished) return;
     if (current.earlyStopped !== null) {
-      await this.#publishCancelled(runId, attempt, 'RUN.EARLY_STOPPED', current.earlyStopped);
+      this.#publishCancelled(runId, attempt, 'RUN.EARLY_STOPPED', current.earlyStopped);
       return;
     }
-    await this.#fail(job, runId, attempt, outcome);
+    if (current.undeliverable !== null) {
+      const { code, message } = current.undeliverable;
+      this.#options.onLog?.(state.name, `run ${runId} attempt ${attempt} failed: [${code}] ${message}`);
+      this.#publishWorker({
+        type: 'run-ended',
+        runId,
+        attempt,
+        status: 'failed',
+        errorCode: code,
+        errorMessage: message,
+        time: Date.now(),
+      });
+      throw new UnrecoverableError(`[${code}] ${message}`);
+    }
+    this.#fail(state, job, runId, attempt, outcome);
   }
 
   /** Applies the sweep's early-stopping rule to an evaluation of its objective's split. */
@@ -258,16 +421,25 @@ export class WorkerSupervisor {
     return Math.max(30_000, 3 * (this.#options.heartbeatMs ?? 5_000));
   }
 
-  /** Decides between retry and final failure, reports it, and throws accordingly. */
-  async #fail(job: Job<RunJob>, runId: string, attempt: number, outcome: TrainerOutcome): Promise<never> {
+  /**
+   * Decides between retry and final failure, reports it, and throws accordingly. The label says
+   * what happened (the trainer's report, the signal or exit code; out of memory only when the
+   * kernel or the trainer says so), and every kill and requeue gets a log line.
+   */
+  #fail(state: SlotState, job: Job<RunJob>, runId: string, attempt: number, outcome: TrainerOutcome): never {
     const reported = outcome.failure?.error;
-    const crash = `trainer exited with ${outcome.signal ?? `code ${outcome.exitCode}`}: ${outcome.stderrTail.slice(-5).join(' | ')}`;
-    const code = reported?.code ?? (outcome.signal === 'SIGKILL' ? 'TRAIN.OUT_OF_MEMORY' : 'INTERNAL');
-    const message = reported?.message ?? crash;
+    const { code, message, killed } = labelTrainerExit(outcome);
     const retryable = reported === undefined ? true : reported.retryable || this.#stopping;
-    const attemptsLeft = job.attemptsMade + 1 < (job.opts.attempts ?? 1);
+    const attempts = job.opts.attempts ?? 1;
+    const attemptsLeft = job.attemptsMade + 1 < attempts;
+    const log = (line: string) => this.#options.onLog?.(state.name, line);
+    if (killed) log(`run ${runId} attempt ${attempt}: trainer killed: [${code}] ${message}`);
     if (retryable && (attemptsLeft || this.#stopping)) {
-      await this.#publishWorker({
+      const why = this.#stopping
+        ? 'the worker is stopping'
+        : `${attempts - job.attemptsMade - 1} of ${attempts} tries left`;
+      log(`run ${runId} attempt ${attempt} requeued (${why}): [${code}] ${message}`);
+      this.#publishWorker({
         type: 'run-requeued',
         runId,
         attempt,
@@ -276,7 +448,8 @@ export class WorkerSupervisor {
       });
       throw new LtlabError('TRAIN.INTERRUPTED', `[${code}] ${message}`);
     }
-    await this.#publishWorker({
+    log(`run ${runId} attempt ${attempt} failed${retryable ? ' (no tries left)' : ''}: [${code}] ${message}`);
+    this.#publishWorker({
       type: 'run-ended',
       runId,
       attempt,
@@ -288,7 +461,8 @@ export class WorkerSupervisor {
     throw new UnrecoverableError(`[${code}] ${message}`);
   }
 
-  async #forward(job: Job<RunJob>, state: SlotState, event: TrainerEvent): Promise<void> {
+  /** Hands a trainer event to the outbox (it keeps the order and retries) and updates the job's progress. */
+  #forward(job: Job<RunJob>, state: SlotState, event: TrainerEvent): void {
     const { gitCommit, gitDirty } = this.#options;
     const envelope: EventEnvelope = {
       id: `${event.runId}.${event.attempt}.${event.seq}`,
@@ -301,15 +475,10 @@ export class WorkerSupervisor {
         ...(gitDirty === undefined ? {} : { gitDirty }),
       },
     };
-    try {
-      await publishEvent(this.#events, envelope);
-      if (event.type === 'epoch' || event.type === 'eval')
-        await job.updateProgress({ epoch: event.epoch, step: event.step });
-    } catch (error) {
-      this.#options.onLog?.(
-        state.name,
-        `could not forward ${event.type}: ${error instanceof Error ? error.message : String(error)}`,
-      );
+    this.#outbox.push(envelope);
+    if ((event.type === 'epoch' || event.type === 'eval') && this.#outage.downSince === null) {
+      // Progress is a hint for BullMQ's UI; the events carry the record.
+      void job.updateProgress({ epoch: event.epoch, step: event.step }).catch(() => undefined);
     }
   }
 
@@ -319,8 +488,8 @@ export class WorkerSupervisor {
     attempt: number,
     errorCode: 'RUN.CANCELLED' | 'RUN.EARLY_STOPPED',
     errorMessage: string,
-  ): Promise<void> {
-    return this.#publishWorker({
+  ): void {
+    this.#publishWorker({
       type: 'run-ended',
       runId,
       attempt,
@@ -331,12 +500,19 @@ export class WorkerSupervisor {
     });
   }
 
-  async #publishWorker(event: WorkerEvent): Promise<void> {
-    const id =
-      event.type === 'worker-heartbeat' || event.type === 'run-heartbeat'
-        ? `${event.type}:${'workerId' in event ? event.workerId : event.runId}:${event.time}`
-        : `${event.type}:${'runId' in event ? `${event.runId}:${event.attempt}` : event.workerId}`;
-    await publishEvent(this.#events, { id, source: 'worker', event });
+  /** Run and worker events go through the outbox, in order with the trainer events. */
+  #publishWorker(event: Exclude<WorkerEvent, { type: 'worker-heartbeat' | 'run-heartbeat' }>): void {
+    const id = `${event.type}:${'runId' in event ? `${event.runId}:${event.attempt}` : event.workerId}`;
+    this.#outbox.push({ id, source: 'worker', event });
+  }
+
+  /**
+   * Heartbeats say "alive now": one that cannot be sent is skipped, not kept (the next one
+   * replaces it), and a send that does not finish in time is given up.
+   */
+  async #publishHeartbeat(event: Extract<WorkerEvent, { type: 'worker-heartbeat' | 'run-heartbeat' }>): Promise<void> {
+    const id = `${event.type}:${event.type === 'worker-heartbeat' ? event.workerId : event.runId}:${event.time}`;
+    await withTimeout(publishEvent(this.#events, { id, source: 'worker', event }), HEARTBEAT_TIMEOUT_MS);
   }
 
   /** Unique per process: two workers on one node may both have a slot cpu0. */
@@ -352,11 +528,24 @@ export class WorkerSupervisor {
    * running trainer's resident memory, else (idle slot) this supervisor's.
    */
   async #beat(): Promise<void> {
+    // One beat at a time, and none while Redis is away (the outage watch reports that).
+    if (this.#beating || this.#outage.downSince !== null || this.#fatalError !== null) return;
+    this.#beating = true;
+    try {
+      await this.#beatOnce();
+    } catch {
+      // A lost beat is replaced by the next one; the health file is not touched, which is the signal.
+    } finally {
+      this.#beating = false;
+    }
+  }
+
+  async #beatOnce(): Promise<void> {
     const time = Date.now();
     const gpus = this.#slots.some((state) => state.slot.kind === 'gpu') ? await this.#probeGpus() : null;
     for (const state of this.#slots) {
       const { backend, device, memoryBytes } = this.#slotStatus(state, gpus);
-      await this.#publishWorker({
+      await this.#publishHeartbeat({
         type: 'worker-heartbeat',
         workerId: this.#workerId(state),
         node: this.#node,
@@ -371,9 +560,12 @@ export class WorkerSupervisor {
       });
       if (state.current !== null) {
         if (state.current.placeHeld && state.current.sweepId !== null) {
-          await this.#guard.renew(state.current.sweepId, state.current.runId, this.#placeTtlMs());
+          await withTimeout(
+            this.#guard.renew(state.current.sweepId, state.current.runId, this.#placeTtlMs()),
+            HEARTBEAT_TIMEOUT_MS,
+          );
         }
-        await this.#publishWorker({
+        await this.#publishHeartbeat({
           type: 'run-heartbeat',
           runId: state.current.runId,
           attempt: state.current.attempt,
@@ -409,20 +601,90 @@ export class WorkerSupervisor {
 
   /**
    * Graceful shutdown: take no new jobs, ask running trainers to stop (they keep their last
-   * checkpoint), report their runs requeued, and exit once they are gone.
+   * checkpoint), report their runs requeued, deliver the waiting events, and exit once the
+   * trainers are gone. If Redis is away (or goes away meanwhile and stays away past the Redis
+   * timeout) it abandons instead.
    */
   async close(): Promise<void> {
-    if (this.#stopping) return;
+    if (this.#closing !== null) return await this.#closing;
     this.#stopping = true;
+    const graceful = this.#closeGracefully();
+    graceful.catch(() => undefined);
+    this.#closing =
+      this.#outage.downSince !== null || this.#fatalError !== null
+        ? this.abandon()
+        : Promise.race([graceful, this.fatal.then(() => this.abandon())]);
+    return await this.#closing;
+  }
+
+  async #closeGracefully(): Promise<void> {
     for (const state of this.#slots) state.current?.trainer.stop();
     await Promise.all(this.#slots.map((state) => state.worker.close()));
     clearInterval(this.#heartbeat);
     const time = Date.now();
     for (const state of this.#slots) {
-      await this.#publishWorker({ type: 'worker-stopped', workerId: this.#workerId(state), time });
+      this.#publishWorker({ type: 'worker-stopped', workerId: this.#workerId(state), time });
     }
+    if (!(await this.#outbox.flush(EVENT_FLUSH_MS))) this.#spillOutbox();
+    this.#outage.stop();
     await this.#events.close();
-    this.#subscriber.disconnect();
-    this.#redis.disconnect();
+    this.#disconnectAll();
+  }
+
+  /**
+   * Stops without Redis: trainers are asked to stop (they keep their last checkpoint), waiting
+   * events are written to their runs' directories for the next attempt, and every client is
+   * dropped. The runs' jobs stay in Redis; their locks lapse and another worker (or ltlab
+   * serve's reaper) takes them up when Redis is back.
+   */
+  abandon(): Promise<void> {
+    this.#abandoning ??= this.#abandon();
+    return this.#abandoning;
+  }
+
+  async #abandon(): Promise<void> {
+    this.#stopping = true;
+    clearInterval(this.#heartbeat);
+    this.#outage.stop();
+    const running = this.#slots.flatMap((state) => (state.current === null ? [] : [state.current]));
+    for (const current of running) current.trainer.stop(TRAINER_STOP_GRACE_MS);
+    await Promise.all(running.map((current) => current.settled));
+    this.#spillOutbox();
+    await Promise.race([
+      Promise.all(this.#slots.map((state) => state.worker.close(true).catch(() => undefined))),
+      new Promise((resolve) => setTimeout(resolve, 2_000).unref()),
+    ]);
+    this.#disconnectAll();
+  }
+
+  #spillOutbox(): void {
+    const { spilled, lost } = this.#outbox.close();
+    if (spilled > 0) {
+      this.#log(
+        `events: ${spilled} undelivered events written to ${UNDELIVERED_EVENTS_FILE} in their run directories; the next attempt of each run sends them first.`,
+      );
+    }
+    if (lost > 0) this.#log(`events: ${lost} worker events (no run) could not be delivered.`);
+  }
+
+  #disconnectAll(): void {
+    for (const client of [
+      this.#publisher,
+      this.#subscriber,
+      this.#redis,
+      ...this.#slots.map((state) => state.connection),
+    ]) {
+      client.disconnect();
+    }
   }
 }
+
+/** Errors of a client whose connection is down, which the outage watch reports instead. */
+const CONNECTION_ERROR =
+  /ECONNREFUSED|ECONNRESET|ETIMEDOUT|EPIPE|ENOTFOUND|Connection is closed|Stream isn't writeable/;
+
+const HEARTBEAT_TIMEOUT_MS = 5_000;
+/** How long a graceful close waits for the outbox before writing what is left to the run directories. */
+const EVENT_FLUSH_MS = 10_000;
+/** Grace for a trainer to checkpoint and exit when the worker abandons (then SIGKILL). */
+const TRAINER_STOP_GRACE_MS = 30_000;
