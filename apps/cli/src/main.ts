@@ -25,11 +25,17 @@ export async function main(argv: readonly string[]): Promise<number> {
       width: Math.min(120, Math.max(60, process.stdout.isTTY ? process.stdout.columns : 100)),
     });
   } catch (error) {
-    const { isLtlabError, toLtlabError } = await import('@ltlab/core');
-    const ltlab = toLtlabError(error);
-    process.stderr.write(
-      `${isLtlabError(error) ? red(ltlab.describe()) : `[INTERNAL] ${ltlab.message}\n${error instanceof Error ? (error.stack ?? '') : ''}`}\n`,
-    );
+    const { isLtlabError, redactUrlsIn, toLtlabError } = await import('@ltlab/core');
+    const { systemErrorAsUsage } = await import('./system-error.js');
+    // Expected failures print `[CODE] message` and the fix; only a bug (INTERNAL) shows its stack.
+    const coded = isLtlabError(error) ? error : systemErrorAsUsage(error);
+    const ltlab = coded ?? toLtlabError(error);
+    const text =
+      coded !== undefined
+        ? red(ltlab.describe())
+        : `[INTERNAL] ${ltlab.message}\n${error instanceof Error ? (error.stack ?? '') : ''}`;
+    // Whatever a message quotes (a driver's error, a URL in a stack), no password reaches the terminal.
+    process.stderr.write(`${redactUrlsIn(text)}\n`);
     return exitCodeFor(ltlab.code);
   }
 }

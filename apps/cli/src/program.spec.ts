@@ -110,11 +110,13 @@ describe('runProgram (commander over the command tree)', () => {
   it('misspellings are usage errors (2) with a suggestion and the usage line; hidden commands are not suggested', async () => {
     const { calls, io, run } = harness();
     expect(await run('swep')).toBe(EXIT.usage);
-    expect(io.err).toContain("error: unknown command 'swep'\n(Did you mean sweep?)");
+    expect(io.err).toContain("[CONFIG.INVALID] unknown command 'swep'\n(Did you mean sweep?)");
     expect(await run('sweep', 'sbmit')).toBe(EXIT.usage);
     expect(io.err).toContain('(Did you mean submit?)\nUsage: ltlab sweep <command> [flags]');
     expect(await run('sweep', 'submit', 'a.yaml', '--dryrun')).toBe(EXIT.usage);
-    expect(io.err).toContain("error: unknown option '--dryrun'\n(Did you mean --dry-run?)\nUsage: ltlab sweep submit");
+    expect(io.err).toContain(
+      "[CONFIG.INVALID] unknown option '--dryrun'\n(Did you mean --dry-run?)\nUsage: ltlab sweep submit",
+    );
     io.err = '';
     expect(await run('train-chld')).toBe(EXIT.usage);
     expect(io.err).not.toContain('Did you mean');
@@ -128,6 +130,7 @@ describe('runProgram (commander over the command tree)', () => {
     expect(await run('sweep', 'submit', 'a', 'b')).toBe(EXIT.usage);
     expect(await run('sweep', 'submit', 'a', '--backend', 'gpu')).toBe(EXIT.usage);
     expect(io.err).toContain('Allowed choices are cpu, wasm');
+    expect(io.err).toContain("[CONFIG.INVALID] option '--backend <NAME>' argument 'gpu' is invalid.");
     expect(await run('sweep')).toBe(EXIT.usage);
     expect(await run()).toBe(EXIT.usage);
     expect(await run('train-child')).toBe(5);

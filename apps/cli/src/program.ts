@@ -14,8 +14,9 @@ export interface ProgramIO {
 
 /**
  * Parses argv with commander against the command tree and runs the command it names. Help,
- * `--version` and usage errors (with "Did you mean ...?") are answered here, before any command
- * code loads. Resolves to the exit code; a command's own errors propagate to the caller.
+ * `--version` and usage errors (`[CONFIG.INVALID] ...` with "Did you mean ...?") are answered
+ * here, before any command code loads. Resolves to the exit code; a command's own errors
+ * propagate to the caller.
  */
 export async function runProgram(
   spec: ProgramSpec,
@@ -81,7 +82,8 @@ function configure(command: Command, io: ProgramIO, help: () => string, afterErr
     .configureOutput({
       writeOut: (text) => io.out(text),
       writeErr: (text) => io.err(text),
-      outputError: (text, write) => write(io.error(text)),
+      // Usage errors carry the same code as a bad flag value caught later (validateFlags).
+      outputError: (text, write) => write(io.error(text.replace(/^error: /, '[CONFIG.INVALID] '))),
     })
     .configureHelp({ formatHelp: () => `${help()}\n` })
     .helpOption('-h, --help', 'show this help')

@@ -1,12 +1,14 @@
+/** The one URL redaction of ltlab lives in @ltlab/core; re-exported for callers of the store. */
+export { redactUrl } from '@ltlab/core';
 export { type CheckpointFile, type CheckpointView, checkpointsOnDisk, describeSelection } from './checkpoint-view.js';
 export { type ConfigDifference, configDiff } from './config-diff.js';
 export {
   type DatabaseProvider,
   type DatabaseTarget,
   defaultDataDir,
+  describeDatabaseSetting,
   parseDatabaseUrl,
   type ResolveDatabaseOptions,
-  redactUrl,
   resolveDatabase,
 } from './database-url.js';
 export { type EpochAxis, epochAxis, plannedEpochs } from './epoch-axis.js';

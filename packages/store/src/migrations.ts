@@ -2,9 +2,10 @@ import { mkdirSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { LtlabError } from '@ltlab/core';
+import { LtlabError, redactUrlsIn } from '@ltlab/core';
 import type { MigrationList, SchemaFilter } from '@prisma/schema-engine-wasm';
-import { type DatabaseProvider, type DatabaseTarget, redactUrl, sqlitePath } from './database-url.js';
+import { checkDatabase } from './database-check.js';
+import { type DatabaseProvider, type DatabaseTarget, describeDatabaseSetting, sqlitePath } from './database-url.js';
 import { openSchemaEngine } from './schema-engine.js';
 
 /** `prisma/` of this package, both from src/ (workspace) and dist/ (published). */
@@ -51,6 +52,7 @@ export interface MigrationStatus {
 
 /** Applies every committed migration not yet applied (`ltlab db migrate`); returns their names. */
 export async function applyMigrations(target: DatabaseTarget): Promise<string[]> {
+  await checkDatabase(target);
   if (target.provider === 'sqlite' && target.url !== 'file::memory:') {
     mkdirSync(dirname(sqlitePath(target)), { recursive: true });
   }
@@ -62,6 +64,7 @@ export async function applyMigrations(target: DatabaseTarget): Promise<string[]>
 
 /** What `prisma migrate status` reports: pending, failed and edited migrations. */
 export async function migrationStatus(target: DatabaseTarget): Promise<MigrationStatus> {
+  await checkDatabase(target);
   return withEngine(target, async (engine, migrationsList) => {
     const all = migrationsList.migrationDirectories.map((d) => d.path);
     let report: Awaited<ReturnType<typeof engine.diagnoseMigrationHistory>>;
@@ -103,7 +106,7 @@ async function withEngine<T>(
     return await action(opened.engine, migrationsList);
   } catch (cause) {
     if (isConnectionError(cause)) throw unreachable(target, cause);
-    throw new LtlabError('STORE.CONFLICT', `Migrating ${redactUrl(target.url)} failed: ${messageOf(cause)}`, {
+    throw new LtlabError('STORE.CONFLICT', `Migrating ${describeDatabaseSetting(target)} failed: ${messageOf(cause)}`, {
       fix: 'Inspect the _prisma_migrations table; a failed migration must be fixed and marked rolled back.',
       cause,
     });
@@ -117,17 +120,29 @@ function isConnectionError(error: unknown): boolean {
 }
 
 function unreachable(target: DatabaseTarget, cause: unknown): LtlabError {
-  return new LtlabError('STORE.UNAVAILABLE', `Cannot open the database ${redactUrl(target.url)}: ${messageOf(cause)}`, {
-    fix:
-      target.provider === 'postgresql'
-        ? 'Check that PostgreSQL is running and DATABASE_URL is right (user, password, host, database).'
-        : 'Check that the data directory is writable (LTLAB_HOME) or set DATABASE_URL.',
-    cause,
-  });
+  return new LtlabError(
+    'STORE.UNAVAILABLE',
+    `Cannot open the database ${describeDatabaseSetting(target)}: ${messageOf(cause)}`,
+    {
+      fix:
+        target.provider === 'postgresql'
+          ? `Check that PostgreSQL is running and ${target.setting ?? 'DATABASE_URL'} is right (user, password, host, database).`
+          : 'Check that the data directory is writable (LTLAB_HOME) or set DATABASE_URL.',
+      cause,
+    },
+  );
 }
 
+/**
+ * The engine's message without the Rust backtrace it appends (`   0: schema_engine_wasm::...`)
+ * and with any password of a URL in it hidden.
+ */
 function messageOf(error: unknown): string {
-  if (error instanceof Error) return error.message;
-  if (typeof error === 'object' && error !== null && 'message' in error) return String(error.message);
-  return String(error);
+  let message: string;
+  if (error instanceof Error) message = error.message;
+  else if (typeof error === 'object' && error !== null && 'message' in error) message = String(error.message);
+  else message = String(error);
+  const lines = message.split('\n');
+  const backtrace = lines.findIndex((line) => /^\s*\d+: \S/.test(line));
+  return redactUrlsIn((backtrace === -1 ? lines : lines.slice(0, backtrace)).join('\n').trim());
 }

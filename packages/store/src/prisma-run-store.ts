@@ -1,7 +1,8 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { LtlabError } from '@ltlab/core';
-import { type DatabaseTarget, redactUrl, resolveDatabase, sqlitePath } from './database-url.js';
+import { checkDatabase } from './database-check.js';
+import { type DatabaseTarget, describeDatabaseSetting, resolveDatabase, sqlitePath } from './database-url.js';
 import { flattenConfig } from './flatten-config.js';
 import { applyMigrations, migrationStatus } from './migrations.js';
 import { createPrismaClient, type StoreClient } from './prisma-client.js';
@@ -45,6 +46,8 @@ export interface OpenStoreOptions {
 export async function openRunStore(options: OpenStoreOptions = {}): Promise<PrismaRunStore> {
   const target = options.target ?? resolveDatabase();
   const migrate = options.migrate ?? target.provider === 'sqlite';
+  // A bad path or an unreachable server fails here, coded, before anything is created.
+  await checkDatabase(target);
   // Read the migration state first: applying takes a write lock, which a reader (the CLI beside a
   // busy recorder on SQLite) should not need when the database is up to date.
   if (target.provider === 'sqlite' && target.url !== 'file::memory:')
@@ -54,7 +57,7 @@ export async function openRunStore(options: OpenStoreOptions = {}): Promise<Pris
     if (!migrate) {
       throw new LtlabError(
         'CONFIG.INVALID',
-        `The database ${redactUrl(target.url)} lacks migrations: ${status.pending.join(', ')}.`,
+        `The database ${describeDatabaseSetting(target)} lacks migrations: ${status.pending.join(', ')}.`,
         {
           fix: 'Run `ltlab db migrate` (or `prisma migrate deploy`) against this database.',
         },

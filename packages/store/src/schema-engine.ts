@@ -10,6 +10,7 @@ import {
 } from '@prisma/driver-adapter-utils';
 import type { SchemaEngine } from '@prisma/schema-engine-wasm';
 import type { DatabaseTarget } from './database-url.js';
+import { postgresPoolConfig } from './postgres-connection.js';
 
 /**
  * Prisma's schema engine compiled to WebAssembly, driven through a JS driver adapter. It runs
@@ -47,7 +48,7 @@ function loadBindings(): Promise<WasmBindings> {
 }
 
 export function createAdapterFactory(target: DatabaseTarget): SqlMigrationAwareDriverAdapterFactory {
-  if (target.provider === 'postgresql') return new PrismaPg({ connectionString: target.url });
+  if (target.provider === 'postgresql') return new PrismaPg(postgresPoolConfig(target));
   return new PrismaBetterSqlite3({ url: target.url, timeout: 15_000 });
 }
 

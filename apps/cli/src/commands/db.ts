@@ -1,4 +1,5 @@
-import { applyMigrations, migrationStatus, redactUrl, resolveDatabase } from '@ltlab/store';
+import { redactUrl } from '@ltlab/core';
+import { applyMigrations, migrationStatus, resolveDatabase } from '@ltlab/store';
 import { z } from 'zod';
 import { validateFlags } from '../args.js';
 import type { CommandInput } from '../command-spec.js';

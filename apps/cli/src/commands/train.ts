@@ -1,4 +1,3 @@
-import { resolve } from 'node:path';
 import { BACKEND_CHOICES } from '@ltlab/core';
 import { loadConfigFile } from '@ltlab/train/config';
 import { z } from 'zod';
@@ -7,6 +6,7 @@ import { coloursFor } from '../colours.js';
 import type { CommandInput } from '../command-spec.js';
 import { EXIT } from '../exit-codes.js';
 import { LiveLines } from '../live-lines.js';
+import { checkOutputDirectory } from '../output-paths.js';
 import { type BatchProgress, TrainProgress } from './train-progress.js';
 
 const flagSchema = z.object({
@@ -32,10 +32,14 @@ export async function trainCommand(input: CommandInput): Promise<number> {
   const { initRuntime } = await import('@ltlab/runtime');
   const { parseRunConfig, trainRun } = await import('@ltlab/train');
   const config = parseRunConfig(await loadConfigFile(file), `run config ${file}`);
+  const runId = values['run-id'] ?? (config.name || 'run');
+  // Checked before the backend starts: a run directory under a file fails here, with the flag named.
+  const runDir = checkOutputDirectory(
+    values.out ?? `runs/${runId}`,
+    values.out === undefined ? '--out (default)' : '--out',
+  );
   const runtime = await initRuntime(values.backend === undefined ? {} : { backend: values.backend });
   process.stderr.write(`backend: ${runtime.backend} (${runtime.reason})\n`);
-  const runId = values['run-id'] ?? (config.name || 'run');
-  const runDir = resolve(values.out ?? `runs/${runId}`);
 
   const json = values.json || !process.stdout.isTTY;
   const people = json ? process.stderr : process.stdout;

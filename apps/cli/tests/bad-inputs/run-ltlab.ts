@@ -26,6 +26,11 @@ export interface RunLtlabOptions {
   timeoutMs?: number;
   /** Written to stdin, then closed. */
   input?: string;
+  /**
+   * Run as this user and group (needs root): permission checks are invisible to root, so a test
+   * of a read-only file or directory runs the binary as an ordinary user (e.g. nobody, 65534).
+   */
+  user?: { uid: number; gid: number };
 }
 
 /** Runs `ltlab ...args` in a child process and collects its output. */
@@ -37,7 +42,12 @@ export function runLtlab(args: readonly string[], options: RunLtlabOptions = {})
   }
   const started = Date.now();
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], { env, cwd: options.cwd, stdio: 'pipe' });
+    const child = spawn(process.execPath, [BIN, ...args], {
+      env,
+      cwd: options.cwd,
+      stdio: 'pipe',
+      ...(options.user === undefined ? {} : { uid: options.user.uid, gid: options.user.gid }),
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk: Buffer) => {
