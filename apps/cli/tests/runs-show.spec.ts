@@ -210,4 +210,45 @@ describe('ltlab runs list / runs show after keepLast pruning, epochs counted fro
     ]);
     expect(json.checkpoints.best?.selection).toMatchObject({ metric: 'top1', split: 'val' });
   });
+
+  it('runs show names the checkpoint an attempt resumed from and the damaged ones it rejected', async () => {
+    const file = (epoch: number) => `resumed/checkpoints/epoch-${String(epoch).padStart(5, '0')}.ckpt`;
+    const rejected = [
+      { file: file(3), code: 'CHECKPOINT.CORRUPT', reason: 'payload checksum mismatch' },
+      { file: file(2), code: 'CHECKPOINT.CORRUPT', reason: 'truncated: payload is 10 of 900 bytes' },
+    ];
+    await addRun('resumed');
+    await record([
+      {
+        runId: 'resumed',
+        attempt: 2,
+        seq: 0,
+        epochBase: 1,
+        time: Date.UTC(2026, 11, 6),
+        type: 'started',
+        epoch: 2,
+        step: 4,
+        backend: 'wasm',
+        device: null,
+        totalEpochs: 8,
+        stepsPerEpoch: 4,
+        resumedFrom: file(1),
+        rejectedCheckpoints: rejected,
+      },
+    ]);
+    const show = ltlab('runs', 'show', 'resumed');
+    expect(show.status, show.stderr).toBe(0);
+    expect(show.stdout).toContain(
+      [
+        `resumed from ${file(1)}`,
+        `  rejected ${file(3)} [CHECKPOINT.CORRUPT]: payload checksum mismatch`,
+        `  rejected ${file(2)} [CHECKPOINT.CORRUPT]: truncated: payload is 10 of 900 bytes`,
+      ].join('\n'),
+    );
+    const json = JSON.parse(ltlab('runs', 'show', 'resumed', '--json').stdout) as {
+      resumedFrom: string | null;
+      rejectedCheckpoints: unknown[];
+    };
+    expect(json).toMatchObject({ resumedFrom: file(1), rejectedCheckpoints: rejected });
+  });
 });

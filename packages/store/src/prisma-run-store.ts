@@ -15,6 +15,7 @@ import {
   type JsonObject,
   type JsonValue,
   type MetricPointInput,
+  type RejectedCheckpointRecord,
   RUN_STATUSES,
   type RunDetail,
   type RunFinished,
@@ -229,6 +230,8 @@ export class PrismaRunStore implements RunStore, RunExplorer {
           selection: artifact.selection as CheckpointSelection | null,
         }),
       ),
+      resumedFrom: row.resumedFrom,
+      rejectedCheckpoints: (row.rejectedCheckpoints ?? []) as unknown as RejectedCheckpointRecord[],
     };
   }
 
@@ -243,6 +246,13 @@ export class PrismaRunStore implements RunStore, RunExplorer {
         backend: event.backend ?? null,
         gitCommit: event.gitCommit ?? null,
         gitDirty: event.gitDirty ?? null,
+        // Each attempt says how it began; an empty list (not SQL null) clears the last one's.
+        resumedFrom: event.resumedFrom ?? null,
+        rejectedCheckpoints: (event.rejectedCheckpoints ?? []).map(({ file, code, reason }) => ({
+          file,
+          code,
+          reason,
+        })),
         startedAt: event.at,
         heartbeatAt: event.at,
         finishedAt: null,

@@ -67,6 +67,15 @@ export interface RunRecord {
   objective: number | null;
 }
 
+/** A checkpoint a resuming attempt examined and did not use, and why (a `started` event's `rejectedCheckpoints`). */
+export interface RejectedCheckpointRecord {
+  /** Relative to the artifact root, as it was named before the trainer set it aside. */
+  file: string;
+  /** `CHECKPOINT.CORRUPT` (damaged) or `CONFIG.INVALID` (not of this run's config). */
+  code: string;
+  reason: string;
+}
+
 export interface RunStarted {
   runId: string;
   attempt: number;
@@ -75,6 +84,10 @@ export interface RunStarted {
   backend?: string;
   gitCommit?: string;
   gitDirty?: boolean;
+  /** The checkpoint this attempt resumed from (relative to the artifact root); absent or null: from epoch 1. */
+  resumedFrom?: string | null;
+  /** The checkpoints it rejected, newest first; absent: none. */
+  rejectedCheckpoints?: readonly RejectedCheckpointRecord[];
   at: Date;
 }
 
@@ -193,6 +206,13 @@ export interface RunDetail {
   evaluations: Array<Omit<EvaluationInput, 'objective'>>;
   /** Every artifact ever recorded, deleted files included (with `removedAt`); see `checkpointsOnDisk`. */
   artifacts: ArtifactRecord[];
+  /** The checkpoint the latest attempt resumed from; null when it started at epoch 1 (or has not started). */
+  resumedFrom: string | null;
+  /**
+   * The checkpoints the latest attempt rejected, newest first: damaged or not of this run. With
+   * `resumedFrom` null and some listed, every checkpoint was rejected and training began again.
+   */
+  rejectedCheckpoints: RejectedCheckpointRecord[];
 }
 
 /**

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { percentRows, type RunSummary } from './run-summary.js';
+import { percentRows, type RunSummary, resumeLines } from './run-summary.js';
 
 const row: RunSummary = {
   id: 'sweep-0123456789ab',
@@ -34,5 +34,31 @@ describe('percentRows', () => {
     const [shown] = percentRows([row], { ids: true });
     expect(Object.keys(shown ?? {}).slice(0, 3)).toEqual(['id', 'label', 'status']);
     expect(shown).toMatchObject({ id: 'sweep-0123456789ab', label: 'loss=paco' });
+  });
+});
+
+describe('resumeLines', () => {
+  const rejected = [
+    { file: 'r/checkpoints/epoch-00004.ckpt', code: 'CHECKPOINT.CORRUPT', reason: 'payload checksum mismatch' },
+    {
+      file: 'r/checkpoints/epoch-00003.ckpt',
+      code: 'CONFIG.INVALID',
+      reason: "holds epoch 9, past this run's 4 epochs",
+    },
+  ];
+
+  it('names the checkpoint resumed from, then each one rejected with its reason', () => {
+    expect(resumeLines({ resumedFrom: 'r/checkpoints/epoch-00002.ckpt', rejectedCheckpoints: rejected })).toEqual([
+      'resumed from r/checkpoints/epoch-00002.ckpt',
+      '  rejected r/checkpoints/epoch-00004.ckpt [CHECKPOINT.CORRUPT]: payload checksum mismatch',
+      "  rejected r/checkpoints/epoch-00003.ckpt [CONFIG.INVALID]: holds epoch 9, past this run's 4 epochs",
+    ]);
+  });
+
+  it('warns when every checkpoint was rejected, and says nothing for a plain start', () => {
+    expect(resumeLines({ resumedFrom: null, rejectedCheckpoints: rejected })[0]).toBe(
+      'WARNING: all 2 checkpoint(s) rejected: training started again from epoch 1',
+    );
+    expect(resumeLines({ resumedFrom: null, rejectedCheckpoints: [] })).toEqual([]);
   });
 });

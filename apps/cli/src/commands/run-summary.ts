@@ -1,4 +1,4 @@
-import type { RunRecord, RunStore } from '@ltlab/store';
+import type { RunDetail, RunRecord, RunStore } from '@ltlab/store';
 
 /** One row of a comparison table: the run and its last test evaluation. */
 export interface RunSummary {
@@ -59,4 +59,18 @@ export function percentRows(
     'few %': pct(r.few),
     ...(r.error === null ? {} : { error: r.error }),
   }));
+}
+
+/**
+ * What `runs show` says of how the latest attempt began: the checkpoint it resumed from, and each
+ * checkpoint it rejected with the reason, or that it rejected them all and began again at epoch 1.
+ */
+export function resumeLines(detail: Pick<RunDetail, 'resumedFrom' | 'rejectedCheckpoints'>): string[] {
+  const rejected = detail.rejectedCheckpoints;
+  const lines: string[] = [];
+  if (detail.resumedFrom !== null) lines.push(`resumed from ${detail.resumedFrom}`);
+  else if (rejected.length > 0)
+    lines.push(`WARNING: all ${rejected.length} checkpoint(s) rejected: training started again from epoch 1`);
+  for (const { file, code, reason } of rejected) lines.push(`  rejected ${file} [${code}]: ${reason}`);
+  return lines;
 }

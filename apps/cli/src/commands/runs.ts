@@ -1,4 +1,3 @@
-import { writeFileSync } from 'node:fs';
 import { LtlabError } from '@ltlab/core';
 import {
   checkpointsOnDisk,
@@ -17,9 +16,10 @@ import type { CommandInput } from '../command-spec.js';
 import { withStore } from '../context.js';
 import { EXIT } from '../exit-codes.js';
 import { createOutput } from '../output.js';
+import { checkOutputFile, writeOutputFile } from '../output-paths.js';
 import { diffRows, runsConfigDiff } from './compare-runs.js';
 import { resolveRun } from './run-ref.js';
-import { percentRows, type RunSummary, summarizeRuns } from './run-summary.js';
+import { percentRows, type RunSummary, resumeLines, summarizeRuns } from './run-summary.js';
 import { parseWhere } from './where-filter.js';
 
 const flagSchema = z.object({
@@ -45,6 +45,9 @@ export async function runsCommand(sub: 'list' | 'show' | 'compare' | 'export', i
   const values = validateFlags(flagSchema, input);
   const positionals = input.args;
   const out = createOutput(values.json);
+  // A bad --output fails before the store is opened or queried.
+  const outputFile =
+    sub === 'export' && values.output !== undefined ? checkOutputFile(values.output, '--output') : undefined;
   return withStore(async (store) => {
     const scope: RunTableScope = {
       ...(values.sweep === undefined ? {} : { sweepId: values.sweep }),
@@ -78,6 +81,7 @@ export async function runsCommand(sub: 'list' | 'show' | 'compare' | 'export', i
           );
           out.print(`epoch ${run.lastEpoch ?? '-'} of ${shown.epochs.max}`);
           if (run.errorCode !== null) out.print(`error ${run.errorCode}: ${run.errorMessage ?? ''}`);
+          for (const line of resumeLines(detail)) out.print(line);
           out.print('\nhyperparameters:');
           out.table(detail.hyperparameters.map((h) => ({ key: h.key, value: h.value, swept: h.swept ? 'yes' : '' })));
           out.print('\nevaluations:');
@@ -129,8 +133,8 @@ export async function runsCommand(sub: 'list' | 'show' | 'compare' | 'export', i
           });
         }
         const text = values.format === 'json' ? `${JSON.stringify(withParams, null, 2)}\n` : runsCsv(withParams);
-        if (values.output === undefined) process.stdout.write(text);
-        else writeFileSync(values.output, text);
+        if (outputFile === undefined) process.stdout.write(text);
+        else writeOutputFile(outputFile, text, '--output');
         return EXIT.ok;
       }
     }

@@ -67,8 +67,16 @@ export async function applyEvent(
         backend: event.device === null ? event.backend : `${event.backend} (${event.device})`,
         ...(context?.gitCommit === undefined ? {} : { gitCommit: context.gitCommit }),
         ...(context?.gitDirty === undefined ? {} : { gitDirty: context.gitDirty }),
+        resumedFrom: event.resumedFrom,
+        rejectedCheckpoints: event.rejectedCheckpoints,
         at,
       });
+      // The files the trainer set aside are no longer where their checkpoint events put them.
+      await store.markArtifactsRemoved(
+        event.runId,
+        event.rejectedCheckpoints.map((rejected) => rejected.file),
+        at,
+      );
       if (event.resumedFrom !== null) {
         // Where an attempt picked up: the epochs its checkpoint had completed, plotted at the last of them.
         const completed = event.epoch - 1;

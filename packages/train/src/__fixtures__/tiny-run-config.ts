@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import type { RunConfigInput } from '../config/run-config.js';
-import { latestValidCheckpoint } from '../engine/checkpoint-file.js';
+import { latestValidCheckpoint } from '../engine/resume-checkpoint.js';
 
 export const normalize = { name: 'normalize', mean: [0.286], std: [0.353] };
 export const crop = [{ name: 'randomCrop', size: 28, padding: 3 }, { name: 'horizontalFlip' }, normalize];
@@ -48,6 +48,24 @@ export function tinyPacoConfig(): RunConfigInput {
       momentumEncoder: { queueSize: 32 },
     },
     evaluation: { maxPerClass: 4, batchSize: 16 },
+  });
+}
+
+/**
+ * Cross-entropy on 8 x 8 Fashion-MNIST, 8 images of the largest class down to 2: two steps of 16
+ * per epoch and every epoch's checkpoint kept, for tests that damage checkpoints and resume.
+ */
+export function tinyCeConfig(): RunConfigInput {
+  return tinyConfig({
+    epochs: 3,
+    batchSize: 16,
+    data: {
+      source: 'fashion-mnist',
+      longTail: { imbalanceFactor: 4, imgMax: 8 },
+      transforms: { train: tiny8, test: tiny8 },
+    },
+    evaluation: { maxPerClass: 4, batchSize: 16 },
+    checkpoint: { everyEpochs: 1, keepLast: 3, keepBest: false },
   });
 }
 

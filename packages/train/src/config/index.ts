@@ -25,6 +25,8 @@ export { learningRateAt, type Schedule, scheduleSchema } from './schedule.js';
 export {
   type BestSelection,
   bestSelectionSchema,
+  type RejectedCheckpoint,
+  rejectedCheckpointSchema,
   SELECTION_METRICS,
   shotAccuracySchema,
   type TrainerEvent,

@@ -31,4 +31,24 @@ describe('trainerEventSchema', () => {
     };
     expect(trainerEventSchema.parse(old)).toMatchObject({ epoch: 1, file: 'epoch', pruned: [], selection: null });
   });
+
+  it('reads a started event without rejected checkpoints (older trainers) as rejecting none', () => {
+    const started = {
+      ...base,
+      type: 'started',
+      epoch: 3,
+      epochBase: 1,
+      backend: 'wasm',
+      device: null,
+      totalEpochs: 4,
+      stepsPerEpoch: 2,
+      resumedFrom: 'r/checkpoints/epoch-00002.ckpt',
+    };
+    expect(trainerEventSchema.parse(started)).toMatchObject({ rejectedCheckpoints: [] });
+    const rejected = [{ file: 'r/checkpoints/epoch-00003.ckpt', code: 'CHECKPOINT.CORRUPT', reason: 'checksum' }];
+    expect(trainerEventSchema.parse({ ...started, rejectedCheckpoints: rejected })).toMatchObject({
+      rejectedCheckpoints: rejected,
+    });
+    expect(trainerEventSchema.safeParse({ ...started, rejectedCheckpoints: [{ file: 'x' }] }).success).toBe(false);
+  });
 });

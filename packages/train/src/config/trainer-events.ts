@@ -47,6 +47,21 @@ export const bestSelectionSchema = z.object({
 });
 export type BestSelection = z.infer<typeof bestSelectionSchema>;
 
+/**
+ * An epoch checkpoint a resuming trainer examined and did not use (docs/architecture.md §7): it
+ * was newer than the one resumed from, or every checkpoint was rejected and training started
+ * again from epoch 1. The trainer renamed the file to `<file>.rejected`.
+ */
+export const rejectedCheckpointSchema = z.object({
+  /** As it was named, relative to the artifact root (`run/checkpoints/epoch-00004.ckpt`). */
+  file: z.string(),
+  /** `CHECKPOINT.CORRUPT` (truncated, checksum, header, state) or `CONFIG.INVALID` (not of this run's config). */
+  code: z.string(),
+  /** Why, in one line: `payload checksum mismatch`, `truncated: payload is 100 of 5000 bytes`. */
+  reason: z.string(),
+});
+export type RejectedCheckpoint = z.infer<typeof rejectedCheckpointSchema>;
+
 const eventSchemas = z.discriminatedUnion('type', [
   z.object({
     ...base,
@@ -55,7 +70,10 @@ const eventSchemas = z.discriminatedUnion('type', [
     device: z.string().nullable(),
     totalEpochs: z.number().int().positive(),
     stepsPerEpoch: z.number().int().positive(),
+    /** The checkpoint resumed from, relative to the artifact root; null when training starts at epoch 1. */
     resumedFrom: z.string().nullable(),
+    /** Newest first; absent in events of trainers before it was reported (read as none). */
+    rejectedCheckpoints: z.array(rejectedCheckpointSchema).default([]),
   }),
   z.object({
     ...base,

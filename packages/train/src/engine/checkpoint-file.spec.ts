@@ -1,10 +1,10 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { LtlabError } from '@ltlab/core';
 import { describe, expect, it } from 'vitest';
 import {
   epochCheckpointPath,
-  latestValidCheckpoint,
   listCheckpoints,
   pruneCheckpoints,
   readCheckpoint,
@@ -31,21 +31,49 @@ describe('checkpoint files', () => {
     expect(back.tensors['queue/labels']?.values).toBeInstanceOf(Int32Array);
   });
 
-  it('detects truncated or altered files and falls back to the previous checkpoint', () => {
+  it('says how a file is damaged: truncated, altered, not a checkpoint, unreadable header or missing', () => {
     const dir = mkdtempSync(join(tmpdir(), 'ltlab-ckpt-'));
-    writeCheckpoint(epochCheckpointPath(dir, 1), contents(1));
-    writeCheckpoint(epochCheckpointPath(dir, 2), contents(2));
-    const newest = epochCheckpointPath(dir, 3);
-    writeCheckpoint(newest, contents(3));
-    const bytes = readFileSync(newest);
-    writeFileSync(newest, bytes.subarray(0, bytes.length - 5)); // a crash mid-write, without rename
-    expect(() => readCheckpoint(newest)).toThrow(/CHECKPOINT|damaged/);
-    const flipped = Buffer.from(readFileSync(epochCheckpointPath(dir, 2)));
+    const path = epochCheckpointPath(dir, 3);
+    writeCheckpoint(path, contents(3));
+    const good = readFileSync(path);
+    const reasonOf = (bytes: Buffer | null) => {
+      if (bytes === null) rmSync(path);
+      else writeFileSync(path, bytes);
+      try {
+        readCheckpoint(path);
+      } catch (error) {
+        expect(error).toMatchObject({ code: 'CHECKPOINT.CORRUPT', message: expect.stringContaining(path) });
+        return (error as LtlabError).details?.reason;
+      }
+      throw new Error('read a damaged checkpoint');
+    };
+    // A crash mid-write (without the rename that guards against it).
+    expect(reasonOf(good.subarray(0, good.length - 5))).toBe(
+      `truncated: payload is ${good.length - 5 - payloadStart(good)} of ${good.length - payloadStart(good)} bytes`,
+    );
+    expect(reasonOf(good.subarray(0, 20))).toMatch(/^truncated: 20 bytes, shorter than its \d+-byte header$/);
+    const flipped = Buffer.from(good);
     flipped[flipped.length - 1] = (flipped[flipped.length - 1] as number) ^ 0xff;
-    writeFileSync(epochCheckpointPath(dir, 2), flipped);
-    const found = latestValidCheckpoint(dir);
-    expect(found?.ref.epoch).toBe(1);
-    expect(found?.skipped).toHaveLength(2);
+    expect(reasonOf(flipped)).toBe('payload checksum mismatch');
+    const header = Buffer.from(good);
+    header[12] = '!'.charCodeAt(0); // the JSON header's opening brace
+    expect(reasonOf(header)).toBe('unreadable JSON header');
+    expect(reasonOf(Buffer.from('PK\u0003\u0004 a zip file, say'))).toBe('not an ltlab checkpoint');
+    expect(reasonOf(null)).toBe('unreadable (ENOENT)');
+  });
+
+  it('rejects a header whose tensor offsets or lengths were altered (the checksum covers only the payload)', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ltlab-ckpt-'));
+    const path = epochCheckpointPath(dir, 1);
+    writeCheckpoint(path, contents(1));
+    const text = readFileSync(path, 'latin1').replace('"length":16', '"length":15');
+    writeFileSync(path, Buffer.from(text, 'latin1'));
+    expect(() => readCheckpoint(path)).toThrow(
+      expect.objectContaining({
+        code: 'CHECKPOINT.CORRUPT',
+        details: { path, reason: 'tensor backbone/conv1.weight does not fit its shape' },
+      }),
+    );
   });
 
   it('keeps the newest N, removes stray temp files and says which epoch files it deleted', () => {
@@ -54,6 +82,10 @@ describe('checkpoint files', () => {
     writeFileSync(`${epochCheckpointPath(dir, 5)}.tmp-123`, 'partial');
     expect(pruneCheckpoints(dir, 2)).toEqual([epochCheckpointPath(dir, 2), epochCheckpointPath(dir, 1)]);
     expect(listCheckpoints(dir).map((c) => c.epoch)).toEqual([4, 3]);
-    expect(latestValidCheckpoint(dir)?.ref.epoch).toBe(4);
   });
 });
+
+/** Where the payload of a checkpoint file starts: after the magic, the header length and the header. */
+function payloadStart(file: Buffer): number {
+  return 12 + file.readUInt32LE(8);
+}

@@ -11,7 +11,7 @@ import {
   writeSync,
 } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { LtlabError } from '@ltlab/core';
+import { issuesOf, LtlabError } from '@ltlab/core';
 import { z } from 'zod';
 
 /**
@@ -84,37 +84,55 @@ export function writeCheckpoint(path: string, contents: CheckpointContents): { s
   return { sizeBytes: file.length, sha256: createHash('sha256').update(file).digest('hex') };
 }
 
+/**
+ * Reads and verifies one checkpoint. A file that does not read back intact is CHECKPOINT.CORRUPT
+ * with `details.reason`, the damage in a few words (`truncated: ...`, `payload checksum
+ * mismatch`), which a resume reports for the file it rejects.
+ */
 export function readCheckpoint(path: string): CheckpointContents {
+  const corrupt = (why: string, cause?: unknown) =>
+    new LtlabError('CHECKPOINT.CORRUPT', `Checkpoint ${path} is damaged: ${why}.`, {
+      fix: 'A resume skips it for the previous checkpoint; delete it if this repeats.',
+      details: { path, reason: why },
+      ...(cause === undefined ? {} : { cause }),
+    });
   let file: Buffer;
   try {
     file = readFileSync(path);
   } catch (cause) {
-    throw new LtlabError('CHECKPOINT.CORRUPT', `Cannot read checkpoint ${path}.`, { cause });
+    throw corrupt(`unreadable (${(cause as NodeJS.ErrnoException).code ?? String(cause)})`, cause);
   }
-  const corrupt = (why: string) =>
-    new LtlabError('CHECKPOINT.CORRUPT', `Checkpoint ${path} is damaged: ${why}.`, {
-      fix: 'It is skipped for the previous checkpoint; delete it if this repeats.',
-    });
   if (file.length < 12 || !file.subarray(0, 8).equals(MAGIC)) throw corrupt('not an ltlab checkpoint');
   const headerLength = file.readUInt32LE(8);
-  if (12 + headerLength > file.length) throw corrupt('truncated header');
-  let header: z.infer<typeof headerSchema>;
+  if (12 + headerLength > file.length)
+    throw corrupt(`truncated: ${file.length} bytes, shorter than its ${headerLength}-byte header`);
+  let json: unknown;
   try {
-    header = headerSchema.parse(JSON.parse(file.subarray(12, 12 + headerLength).toString('utf8')));
-  } catch {
-    throw corrupt('unreadable header');
+    json = JSON.parse(file.subarray(12, 12 + headerLength).toString('utf8'));
+  } catch (cause) {
+    throw corrupt('unreadable JSON header', cause);
   }
+  const parsed = headerSchema.safeParse(json);
+  if (!parsed.success) {
+    const fields = issuesOf(parsed.error).map((issue) => `${issue.path}: ${issue.message}`);
+    throw corrupt(`header lacks fields (${fields.join('; ')})`);
+  }
+  const header = parsed.data;
   const payload = file.subarray(12 + headerLength);
-  if (payload.length !== header.payloadBytes)
+  if (payload.length < header.payloadBytes)
+    throw corrupt(`truncated: payload is ${payload.length} of ${header.payloadBytes} bytes`);
+  if (payload.length > header.payloadBytes)
     throw corrupt(`payload is ${payload.length} bytes, expected ${header.payloadBytes}`);
   if (createHash('sha256').update(payload).digest('hex') !== header.payloadSha256)
     throw corrupt('payload checksum mismatch');
   const tensors: Record<string, CheckpointTensor> = {};
   for (const entry of header.tensors) {
+    // The checksum covers the payload, not the header: a damaged offset or length shows here.
+    const elements = entry.shape.reduce((a, b) => a * b, 1);
+    if (entry.offset + entry.length > payload.length || entry.length !== elements * 4)
+      throw corrupt(`tensor ${entry.name} does not fit its shape`);
     const bytes = new Uint8Array(payload.subarray(entry.offset, entry.offset + entry.length)); // aligned copy
     const values = entry.dtype === 'float32' ? new Float32Array(bytes.buffer) : new Int32Array(bytes.buffer);
-    if (values.length !== entry.shape.reduce((a, b) => a * b, 1))
-      throw corrupt(`tensor ${entry.name} does not fit its shape`);
     tensors[entry.name] = { shape: entry.shape, dtype: entry.dtype, values };
   }
   return { tensors, state: header.state };
@@ -152,21 +170,6 @@ export function listCheckpoints(dir: string): CheckpointRef[] {
       return match === null ? [] : [{ path: join(dir, name), epoch: Number(match[1]) }];
     })
     .sort((a, b) => b.epoch - a.epoch);
-}
-
-/** The newest checkpoint that reads back intact, and the damaged ones skipped on the way. */
-export function latestValidCheckpoint(
-  dir: string,
-): { ref: CheckpointRef; contents: CheckpointContents; skipped: string[] } | null {
-  const skipped: string[] = [];
-  for (const ref of listCheckpoints(dir)) {
-    try {
-      return { ref, contents: readCheckpoint(ref.path), skipped };
-    } catch {
-      skipped.push(ref.path);
-    }
-  }
-  return null;
 }
 
 /**

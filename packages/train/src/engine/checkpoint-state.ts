@@ -31,7 +31,9 @@ export function parseCheckpointState(state: unknown, path: string): CheckpointSt
   const parsed = checkpointStateSchema.safeParse(state);
   if (parsed.success) return parsed.data;
   const fields = issuesOf(parsed.error).map((issue) => `${issue.path}: ${issue.message}`);
-  throw new LtlabError('CHECKPOINT.CORRUPT', `Checkpoint ${path} has an unreadable state (${fields.join('; ')}).`, {
-    fix: 'Delete it to resume from the previous checkpoint, or start the run afresh.',
+  const reason = `unreadable state (${fields.join('; ')})`;
+  throw new LtlabError('CHECKPOINT.CORRUPT', `Checkpoint ${path} has an ${reason}.`, {
+    fix: 'A resume skips it for the previous checkpoint; delete it if this repeats.',
+    details: { path, reason },
   });
 }

@@ -7,17 +7,12 @@ import { createSampler } from '@ltlab/samplers';
 import * as tf from '@tensorflow/tfjs-core';
 import type { RunConfig } from '../config/run-config.js';
 import { learningRateAt } from '../config/schedule.js';
-import type { BestSelection, TrainerEvent } from '../config/trainer-events.js';
+import type { BestSelection, RejectedCheckpoint, TrainerEvent } from '../config/trainer-events.js';
 import { type BestSoFar, bestSelection, improves, type Objective, sameSelection } from './best-selection.js';
-import {
-  bestCheckpointPath,
-  epochCheckpointPath,
-  latestValidCheckpoint,
-  pruneCheckpoints,
-  writeCheckpoint,
-} from './checkpoint-file.js';
+import { bestCheckpointPath, epochCheckpointPath, pruneCheckpoints, writeCheckpoint } from './checkpoint-file.js';
 import { parseCheckpointState } from './checkpoint-state.js';
 import { type Evaluation, evaluate, firstPerClass } from './evaluate.js';
+import { chooseResumeCheckpoint, resumeLogLines, setAside } from './resume-checkpoint.js';
 import { Sgd, type SgdState } from './sgd.js';
 import { buildTrainingData } from './training-data.js';
 import { TrainingModel } from './training-model.js';
@@ -38,7 +33,11 @@ export interface TrainOptions {
   runDir: string;
   /** Event paths (checkpoints) are reported relative to this root; defaults to runDir's parent. */
   artifactRoot?: string;
-  /** Continue from the newest intact checkpoint in runDir, if any. */
+  /**
+   * Continue from the newest checkpoint in runDir that is intact and fits this config, if any.
+   * Newer ones that do not are set aside as `<name>.rejected`, logged and listed in the
+   * `started` event (`rejectedCheckpoints`).
+   */
   resume?: boolean;
   /**
    * The sweep's objective (`test/few`, max): `best.ckpt` is chosen by its metric, on the
@@ -52,6 +51,8 @@ export interface TrainOptions {
   signal?: AbortSignal;
   /** Loader worker threads (0: build batches on this thread). */
   loaderWorkers?: number;
+  /** The trainer's log, one line per call (which checkpoint it resumed from, which it rejected); default stderr. */
+  onLog?: (line: string) => void;
 }
 
 export interface TrainResult {
@@ -94,6 +95,7 @@ export async function trainRun(options: TrainOptions): Promise<TrainResult> {
   let progress: Progress = { epoch: 0, step: 0, best: null };
   /** The 1-based epoch being worked on, for a `failed` event. */
   let inProgress = 1;
+  const log = options.onLog ?? ((line: string) => process.stderr.write(`${line}\n`));
   // Epochs count from 1 in every event; `epochBase` tells readers so (old trainers counted from 0).
   const emit = (body: EventBody) => {
     options.onEvent?.({ ...body, runId, attempt, seq: seq++, time: Date.now(), epochBase: 1 } as TrainerEvent);
@@ -110,9 +112,58 @@ export async function trainRun(options: TrainOptions): Promise<TrainResult> {
       config.evaluation.maxPerClass === undefined ? data.test : firstPerClass(data.test, config.evaluation.maxPerClass);
     const stages = planStages(config);
     const mainLoss = (stages[0] as Stage).loss;
-    model = TrainingModel.build({ config, loss: mainLoss, numClasses: data.numClasses, imageShape: data.imageShape });
+    const buildModel = () =>
+      TrainingModel.build({ config, loss: mainLoss, numClasses: data.numClasses, imageShape: data.imageShape });
+    model = buildModel();
     for (const stage of stages.slice(1)) checkStageFits(stage, mainLoss);
     const totalEpochs = stages.reduce((sum, stage) => sum + stage.epochs, 0);
+
+    let resumedFrom: string | null = null;
+    let rejectedCheckpoints: RejectedCheckpoint[] = [];
+    let optimizerState: SgdState | null = null;
+    if (options.resume === true) {
+      const loading = model;
+      let loadTried = false;
+      const choice = chooseResumeCheckpoint(checkpointDir, (ref, contents) => {
+        const state = parseCheckpointState(contents.state, ref.path);
+        if (state.epoch > totalEpochs) {
+          const reason = `holds epoch ${state.epoch}, past this run's ${totalEpochs} epochs`;
+          throw new LtlabError('CONFIG.INVALID', `Checkpoint ${ref.path} ${reason}.`, { details: { reason } });
+        }
+        const weights = Object.fromEntries(
+          Object.entries(contents.tensors).filter(([name]) => !name.startsWith('sgd/')),
+        );
+        loadTried = true;
+        // Each module checks names and shapes (CONFIG.INVALID for another architecture) before it writes.
+        loading.loadWeights(weights as Parameters<TrainingModel['loadWeights']>[0], state.queuePointer);
+        const sgd: SgdState = Object.fromEntries(
+          Object.entries(contents.tensors)
+            .filter(([name]) => name.startsWith('sgd/'))
+            .map(([name, t]) => [name.slice(4), { shape: t.shape, values: t.values as Float32Array }]),
+        );
+        return { state, sgd };
+      });
+      const movedTo = choice.rejected.map(setAside);
+      for (const line of resumeLogLines(choice, movedTo)) log(line);
+      rejectedCheckpoints = choice.rejected.map(({ path, code, reason }) => ({
+        file: relative(artifactRoot, path),
+        code,
+        reason,
+      }));
+      if (choice.chosen !== null) {
+        const { ref, value } = choice.chosen;
+        const state = value.state;
+        optimizerState = value.sgd;
+        // A best kept under another selection (a checkpoint of the old trainers) does not compare.
+        const best = state.best !== null && sameSelection(state.best, selection) ? state.best : null;
+        progress = { epoch: state.epoch, step: state.step, best };
+        resumedFrom = relative(artifactRoot, ref.path);
+      } else if (loadTried) {
+        // A rejected checkpoint may have loaded some modules before failing: start from fresh weights.
+        model.dispose();
+        model = buildModel();
+      }
+    }
     const classCounts = tf.tensor1d(data.classCounts, 'int32');
     const built = model;
     /** Evaluates on one split (eval mode, test transforms) and reports it. */
@@ -135,27 +186,6 @@ export async function trainRun(options: TrainOptions): Promise<TrainResult> {
       return scored;
     };
 
-    let resumedFrom: string | null = null;
-    let optimizerState: SgdState | null = null;
-    if (options.resume === true) {
-      const found = latestValidCheckpoint(checkpointDir);
-      if (found !== null) {
-        const state = parseCheckpointState(found.contents.state, found.ref.path);
-        const weights = Object.fromEntries(
-          Object.entries(found.contents.tensors).filter(([name]) => !name.startsWith('sgd/')),
-        );
-        model.loadWeights(weights as Parameters<TrainingModel['loadWeights']>[0], state.queuePointer);
-        optimizerState = Object.fromEntries(
-          Object.entries(found.contents.tensors)
-            .filter(([name]) => name.startsWith('sgd/'))
-            .map(([name, t]) => [name.slice(4), { shape: t.shape, values: t.values as Float32Array }]),
-        );
-        // A best kept under another selection (a checkpoint of the old trainers) does not compare.
-        const best = state.best !== null && sameSelection(state.best, selection) ? state.best : null;
-        progress = { epoch: state.epoch, step: state.step, best };
-        resumedFrom = relative(artifactRoot, found.ref.path);
-      }
-    }
     const firstBatchCount = Math.floor(data.train.size / config.batchSize);
     if (firstBatchCount < 1) {
       throw new LtlabError(
@@ -176,6 +206,7 @@ export async function trainRun(options: TrainOptions): Promise<TrainResult> {
       totalEpochs,
       stepsPerEpoch: firstBatchCount,
       resumedFrom,
+      rejectedCheckpoints,
     });
 
     let final: Evaluation | null = null;

@@ -1,0 +1,114 @@
+import { checkpointsOnDisk, openRunStore, type PrismaRunStore } from '@ltlab/store';
+import { createTemporaryDatabase } from '@ltlab/store/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { eventEnvelopeSchema } from '../queue/payloads.js';
+import { applyEvent } from './apply-event.js';
+
+const runId = 'resume-run';
+const noObjective = async () => null;
+
+/** A trainer event as the recorder receives it: parsed from the queue, so defaults are filled. */
+function trainerEnvelope(seq: number, attempt: number, event: Record<string, unknown>) {
+  return eventEnvelopeSchema.parse({
+    id: `${runId}:${attempt}:${seq}`,
+    source: 'trainer',
+    context: { node: 'node-a', slot: '0' },
+    event: { runId, attempt, seq, epochBase: 1, step: 0, time: Date.UTC(2026, 11, 6, 0, attempt, seq), ...event },
+  });
+}
+
+const started = { type: 'started', backend: 'wasm', device: null, totalEpochs: 4, stepsPerEpoch: 2 };
+
+function checkpointWritten(epoch: number) {
+  return {
+    type: 'checkpoint',
+    epoch,
+    step: epoch * 2,
+    path: `${runId}/checkpoints/epoch-0000${epoch}.ckpt`,
+    sizeBytes: 10,
+    sha256: `s${epoch}`,
+    best: false,
+  };
+}
+
+describe.each(['sqlite', 'postgresql'] as const)('applying a started event on %s', (provider) => {
+  let store: PrismaRunStore;
+  let drop: () => Promise<void>;
+
+  beforeAll(async () => {
+    const database = await createTemporaryDatabase(provider, { label: 'apply_started' });
+    drop = database.drop;
+    store = await openRunStore({ target: database.target, migrate: true });
+    await store.addRuns([
+      {
+        id: runId,
+        sweepId: null,
+        fingerprint: runId,
+        config: {},
+        configHash: runId,
+        label: '',
+        ordinal: 0,
+        sweptKeys: [],
+      },
+    ]);
+  });
+  afterAll(async () => {
+    await store?.close();
+    await drop?.();
+  });
+
+  it('stores the checkpoint resumed from and the rejected ones, and the run detail returns them', async () => {
+    // Attempt 1 wrote checkpoints of epochs 1..3; the newest two were damaged before attempt 2.
+    for (const epoch of [1, 2, 3])
+      await applyEvent(store, trainerEnvelope(epoch, 1, checkpointWritten(epoch)), noObjective);
+    expect((await store.getRunDetail(runId))?.rejectedCheckpoints).toEqual([]);
+    const rejected = [
+      {
+        file: `${runId}/checkpoints/epoch-00003.ckpt`,
+        code: 'CHECKPOINT.CORRUPT',
+        reason: 'payload checksum mismatch',
+      },
+      { file: `${runId}/checkpoints/epoch-00002.ckpt`, code: 'CHECKPOINT.CORRUPT', reason: 'truncated: 30 bytes' },
+    ];
+    await applyEvent(
+      store,
+      trainerEnvelope(0, 2, {
+        ...started,
+        epoch: 2,
+        resumedFrom: `${runId}/checkpoints/epoch-00001.ckpt`,
+        rejectedCheckpoints: rejected,
+      }),
+      noObjective,
+    );
+    const detail = await store.getRunDetail(runId);
+    expect(detail?.resumedFrom).toBe(`${runId}/checkpoints/epoch-00001.ckpt`);
+    expect(detail?.rejectedCheckpoints).toEqual(rejected);
+    expect(detail?.run).toMatchObject({ status: 'running', attempt: 2 });
+    // The rejected files were set aside: the views no longer list them as on disk.
+    expect(checkpointsOnDisk(detail?.artifacts ?? []).files.map((f) => f.epoch)).toEqual([1]);
+  });
+
+  it('records an attempt that found every checkpoint damaged, and a later clean start clears it', async () => {
+    const rejected = [{ file: `${runId}/checkpoints/epoch-00001.ckpt`, code: 'CHECKPOINT.CORRUPT', reason: 'x' }];
+    await applyEvent(
+      store,
+      trainerEnvelope(0, 3, { ...started, epoch: 1, resumedFrom: null, rejectedCheckpoints: rejected }),
+      noObjective,
+    );
+    expect(await store.getRunDetail(runId)).toMatchObject({ resumedFrom: null, rejectedCheckpoints: rejected });
+
+    // A trainer from before the field: its started event lists nothing, and nothing stays listed.
+    await applyEvent(store, trainerEnvelope(0, 4, { ...started, epoch: 1, resumedFrom: null }), noObjective);
+    expect(await store.getRunDetail(runId)).toMatchObject({ resumedFrom: null, rejectedCheckpoints: [] });
+  });
+
+  it('ignores a late started event of an older attempt', async () => {
+    const rejected = [{ file: `${runId}/checkpoints/epoch-00009.ckpt`, code: 'CHECKPOINT.CORRUPT', reason: 'late' }];
+    await applyEvent(
+      store,
+      trainerEnvelope(0, 1, { ...started, epoch: 1, resumedFrom: null, rejectedCheckpoints: rejected }),
+      noObjective,
+    );
+    expect(await store.getRunDetail(runId)).toMatchObject({ run: { attempt: 4 }, rejectedCheckpoints: [] });
+  });
+});

@@ -1,0 +1,3 @@
+-- AlterTable
+ALTER TABLE "Run" ADD COLUMN "rejectedCheckpoints" JSONB;
+ALTER TABLE "Run" ADD COLUMN "resumedFrom" TEXT;
