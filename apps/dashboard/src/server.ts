@@ -5,7 +5,16 @@ import type { AddressInfo } from 'node:net';
 import { extname, join, normalize, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { LtlabError, parseOrThrow } from '@ltlab/core';
-import { checkBinding, hostAllowed, presentedToken, tokenMatches } from './access.js';
+import {
+  checkBinding,
+  credentialOf,
+  hostAllowed,
+  sameOrigin,
+  servedOverTls,
+  sessionCookie,
+  sessionCookieName,
+  tokenMatches,
+} from './access.js';
 import {
   type ApiContext,
   compareRuns,
@@ -24,7 +33,10 @@ import {
 } from './api.js';
 import { runIdsBodySchema } from './api-schemas.js';
 import { runsExportCsv } from './csv.js';
+import { listenError } from './listen-error.js';
 import { LiveUpdates } from './live-updates.js';
+import { decodeComponent, parseRequestUrl, type RequestUrl } from './request-url.js';
+import { SECURITY_HEADERS } from './security-headers.js';
 import { CompressedFiles, chooseEncoding, isCompressible } from './static-compression.js';
 
 /** Cancels or retries runs through the queue; `ltlab serve` passes the orchestrator's. */
@@ -39,7 +51,11 @@ export interface DashboardOptions {
   host?: string;
   /** 0 picks a free port. Defaults to 7420. */
   port?: number;
-  /** Required by every mutating endpoint when set (Authorization: Bearer, or X-Ltlab-Token). */
+  /**
+   * When set, every API request but /api/health needs it: `Authorization: Bearer`,
+   * `X-Ltlab-Token`, or the session cookie a browser gets by opening the dashboard once with
+   * `?token=`. Required for any host but loopback.
+   */
   token?: string;
   /** Without it, cancel marks runs cancelled in the store only, and retry answers 501. */
   control?: QueueControl;
@@ -87,31 +103,52 @@ export async function startDashboard(options: DashboardOptions): Promise<Dashboa
   const compressed = new CompressedFiles();
 
   const server = createServer((request, response) => {
+    for (const [name, value] of Object.entries(SECURITY_HEADERS)) response.setHeader(name, value);
     handle(request, response).catch((error: unknown) => sendError(response, error));
   });
+  /** Set once listening: the session cookie is named after the port. */
+  let cookieName = sessionCookieName(0);
 
   async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
     if (!hostAllowed(request, host)) {
-      sendJson(response, 403, { error: { code: 'FORBIDDEN', message: 'Host header is not a loopback name.' } });
+      sendJson(response, 403, {
+        error: {
+          code: 'FORBIDDEN',
+          message: `The Host header ${JSON.stringify(request.headers.host ?? '')} is not a loopback name or address, and this dashboard listens on loopback only (DNS rebinding guard).`,
+          fix: 'Open the dashboard as http://127.0.0.1:<port>/ or http://localhost:<port>/; to serve other names, bind another host with a token.',
+        },
+      });
       return;
     }
-    const url = new URL(request.url ?? '/', 'http://dashboard.invalid');
-    const path = url.pathname;
-    const params = Object.fromEntries(url.searchParams);
+    const url = parseRequestUrl(request.url);
     if (request.method === 'POST') {
-      await mutate(request, response, path);
+      await mutate(request, response, url.path);
       return;
     }
     if (request.method !== 'GET' && request.method !== 'HEAD') {
       sendJson(response, 405, { error: { code: 'METHOD', message: `${request.method} is not allowed.` } });
       return;
     }
-    if (!path.startsWith('/api/')) {
-      await serveStatic(request, response, path);
+    const api = url.path.startsWith('/api/');
+    if (!api && url.params.token !== undefined) {
+      login(request, response, url);
       return;
     }
-    const runMatch = /^\/api\/runs\/([^/]+)$/.exec(path);
-    const sweepMatch = /^\/api\/sweeps\/([^/]+)$/.exec(path);
+    if (api && url.path !== '/api/health' && token !== undefined && credentialOf(request, token, cookieName) === null) {
+      sendJson(response, 401, unauthorized('This dashboard needs its token.'));
+      return;
+    }
+    if (!api) {
+      await serveStatic(request, response, url.path);
+      return;
+    }
+    await read(response, url);
+  }
+
+  async function read(response: ServerResponse, url: RequestUrl): Promise<void> {
+    const { path, params } = url;
+    const runMatch = /^\/api\/runs\/([^/]+)$/.exec(url.rawPath);
+    const sweepMatch = /^\/api\/sweeps\/([^/]+)$/.exec(url.rawPath);
     if (path === '/api/health')
       sendJson(response, 200, {
         ok: true,
@@ -130,10 +167,31 @@ export async function startDashboard(options: DashboardOptions): Promise<Dashboa
     else if (path === '/api/compare') sendJson(response, 200, await compareRuns(ctx, params));
     else if (path === '/api/workers') sendJson(response, 200, await listWorkers(ctx));
     else if (sweepMatch?.[1] !== undefined)
-      sendJson(response, 200, await sweepDetail(ctx, decodeURIComponent(sweepMatch[1])));
+      sendJson(response, 200, await sweepDetail(ctx, decodeComponent(sweepMatch[1], 'sweep id')));
     else if (runMatch?.[1] !== undefined)
-      sendJson(response, 200, await runDetail(ctx, decodeURIComponent(runMatch[1])));
+      sendJson(response, 200, await runDetail(ctx, decodeComponent(runMatch[1], 'run id')));
     else sendJson(response, 404, { error: { code: 'NOT_FOUND', message: `No endpoint ${path}.` } });
+  }
+
+  /**
+   * A browser opens the dashboard once with `?token=` (the link `ltlab serve` describes): it gets
+   * the session cookie and is sent to the same page without the token, which so stays out of the
+   * address bar, the history and Referer headers.
+   */
+  function login(request: IncomingMessage, response: ServerResponse, url: RequestUrl): void {
+    if (token !== undefined && !tokenMatches(token, url.params.token)) {
+      sendJson(response, 401, unauthorized("The token in the link is not this dashboard's."));
+      return;
+    }
+    const rest = new URLSearchParams(Object.entries(url.params).filter(([key]) => key !== 'token')).toString();
+    // One leading slash: `//host` would be another site's address.
+    const location = `/${url.rawPath.replace(/^\/+/, '')}${rest === '' ? '' : `?${rest}`}`;
+    response.writeHead(303, {
+      location,
+      'cache-control': 'no-store',
+      ...(token === undefined ? {} : { 'set-cookie': sessionCookie(cookieName, token, servedOverTls(request)) }),
+    });
+    response.end();
   }
 
   async function mutate(request: IncomingMessage, response: ServerResponse, path: string): Promise<void> {
@@ -147,12 +205,20 @@ export async function startDashboard(options: DashboardOptions): Promise<Dashboa
       });
       return;
     }
-    if (token !== undefined && !tokenMatches(token, presentedToken(request))) {
-      sendJson(response, 401, {
+    const credential = token === undefined ? null : credentialOf(request, token, cookieName);
+    if (token !== undefined && credential === null) {
+      sendJson(response, 401, unauthorized('This dashboard needs its token for changes.'));
+      return;
+    }
+    // A browser's cookie rides along with any request to this host: a change made with it must
+    // come from a page of this dashboard (browsers send Origin with every POST).
+    const origin = sameOrigin(request);
+    if (origin === false || (credential === 'cookie' && origin !== true)) {
+      sendJson(response, 403, {
         error: {
-          code: 'UNAUTHORIZED',
-          message: 'This dashboard needs its token for changes.',
-          fix: 'Send Authorization: Bearer <token>.',
+          code: 'FORBIDDEN',
+          message: `Changes are accepted from this dashboard's own pages only (Origin ${JSON.stringify(request.headers.origin ?? '')}).`,
+          fix: 'Use the dashboard itself, or send the token as Authorization: Bearer <token>. A reverse proxy must pass the Host header on.',
         },
       });
       return;
@@ -208,14 +274,13 @@ export async function startDashboard(options: DashboardOptions): Promise<Dashboa
       response.end('The dashboard UI is not built. Run `npm run build:ui -w @ltlab/dashboard`.\n');
       return;
     }
-    const target = normalize(join(uiDir, decodeURIComponent(path)));
+    const target = normalize(join(uiDir, path));
     const inside = target.startsWith(uiDir + sep);
     const file = inside && extname(target) !== '' && existsSync(target) ? target : join(uiDir, 'index.html');
     const body = await readFile(file);
     const headers: Record<string, string> = {
       'content-type': CONTENT_TYPES[extname(file)] ?? 'application/octet-stream',
       'cache-control': file.includes(`${sep}assets${sep}`) ? 'public, max-age=31536000, immutable' : 'no-cache',
-      'x-content-type-options': 'nosniff',
     };
     if (!isCompressible(extname(file), body.length)) {
       response.writeHead(200, headers);
@@ -234,14 +299,17 @@ export async function startDashboard(options: DashboardOptions): Promise<Dashboa
     response.end(sent);
   }
 
+  const port = options.port ?? 7420;
   await new Promise<void>((resolveListen, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 7420, host, () => {
-      server.off('error', reject);
+    const failed = (error: Error) => reject(listenError(error, host, port));
+    server.once('error', failed);
+    server.listen(port, host, () => {
+      server.off('error', failed);
       resolveListen();
     });
   });
   const address = server.address() as AddressInfo;
+  cookieName = sessionCookieName(address.port);
   const shownHost = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   return {
     url: `http://${shownHost}:${address.port}/`,
@@ -268,6 +336,16 @@ async function readJson(request: IncomingMessage): Promise<unknown> {
   } catch {
     throw new LtlabError('CONFIG.INVALID', 'The request body is not JSON.', { fix: 'Send {"ids": [...]} as JSON.' });
   }
+}
+
+function unauthorized(message: string) {
+  return {
+    error: {
+      code: 'UNAUTHORIZED',
+      message,
+      fix: 'Open the dashboard once as http://<host>:<port>/?token=<token> (the browser keeps a session cookie), or send Authorization: Bearer <token>.',
+    },
+  };
 }
 
 function sendJson(response: ServerResponse, status: number, body: unknown): void {

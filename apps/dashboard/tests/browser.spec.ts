@@ -6,6 +6,7 @@ import { type Browser, chromium, type Page } from 'playwright-core';
 import { build } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type DashboardHandle, startDashboard } from '../src/index.js';
+import { watchPage } from './browser-helpers.js';
 import { CHROMIUM_ARGS, ensureChromium } from './chromium.js';
 import { type SeededStore, seededStore } from './seed-store.js';
 
@@ -28,7 +29,7 @@ describe('dashboard UI in headless Chromium', () => {
     dashboard = await startDashboard({ store: seeded.store, port: 0, uiDir, pollMs: 500 });
     browser = await chromium.launch({ executablePath, args: CHROMIUM_ARGS });
     page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
-    page.on('pageerror', (error) => pageErrors.push(error.message));
+    await watchPage(page, pageErrors);
   }, 120_000);
 
   afterAll(async () => {

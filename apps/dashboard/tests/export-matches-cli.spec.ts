@@ -43,6 +43,18 @@ describe.each(['sqlite', 'postgresql'] as const)('dashboard CSV export = ltlab r
         sweptKeys: [],
       },
       {
+        // Cells a spreadsheet would evaluate: one CSV writer guards them for both exports.
+        id: 'formula',
+        sweepId: null,
+        fingerprint: 'fp-formula',
+        // No key of its own: the other runs' columns stay as they are.
+        config: { method: { loss: '@SUM(A1:A9)', options: { note: '\t=1+1' } }, seed: 8 },
+        configHash: 'ch-formula',
+        label: '=HYPERLINK("http://x","y")',
+        ordinal: 3,
+        sweptKeys: [],
+      },
+      {
         // 60 keys of its own: more hyperparameter columns than one SQLite query may join.
         id: 'wide',
         sweepId: null,
@@ -114,7 +126,7 @@ describe.each(['sqlite', 'postgresql'] as const)('dashboard CSV export = ltlab r
 
   it('every run in the store: failed runs, quotes, commas, arrays and 60 keys of one run', async () => {
     const expected = await cli('all');
-    expect(expected.split('\n')).toHaveLength(1 + 24 + 4 + 1 + 1 + 1 + 1);
+    expect(expected.split('\n')).toHaveLength(1 + 24 + 4 + 1 + 1 + 1 + 1 + 1);
     expect(expected.split('\n')[0]).toContain(',wide.k00,wide.k01,');
     expect(expected).toMatch(/^wide,wide,queued,0,,+0,1,2,(\d+,)+59,,,$/m);
     expect(expected).toContain('"say ""hi"", twice"');
@@ -122,6 +134,17 @@ describe.each(['sqlite', 'postgresql'] as const)('dashboard CSV export = ltlab r
     expect(expected).toContain('TRAIN.NAN_LOSS: The loss became NaN at epoch 3 (step 1170).');
     expect(expected).toContain('"[5,10]"');
     expect(await dashboardCsv('')).toBe(expected);
+  });
+
+  it('a label or value a spreadsheet would run as a formula is written quoted-as-text by both', async () => {
+    const expected = await cli('formula', '--where', 'seed=8');
+    const row = expected.split('\n')[1] ?? '';
+    expect(row).toMatch(/^formula,"'=HYPERLINK\(""http:\/\/x"",""y""\)",queued,/);
+    expect(row).toContain(",'@SUM(A1:A9),");
+    expect(row).toContain(",'\t=1+1");
+    expect(row).not.toMatch(/(^|,)[=@+]/);
+    const filters = encodeURIComponent(JSON.stringify([{ column: 'hp:seed', equals: 8 }]));
+    expect(await dashboardCsv(`filters=${filters}`)).toBe(expected);
   });
 
   it('the same filters: a hyperparameter value, a status', async () => {

@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { csvField, csvLine, RUN_EXPORT_FIELDS, RunsCsvColumns, runExportRow, runsCsv } from './runs-csv.js';
+import {
+  csvField,
+  csvLine,
+  isFormulaLike,
+  RUN_EXPORT_FIELDS,
+  RunsCsvColumns,
+  runExportRow,
+  runsCsv,
+} from './runs-csv.js';
 
 const run = (id: string, extra: Partial<Parameters<typeof runExportRow>[0]> = {}) => ({
   id,
@@ -22,6 +30,22 @@ describe('runs CSV', () => {
     expect(csvField('=HYPERLINK("x")')).toBe(`"'=HYPERLINK(""x"")"`);
     expect(csvField('-cmd')).toBe("'-cmd");
     expect(csvField('-0.5')).toBe('-0.5');
+    expect(csvField(-2)).toBe('-2');
+  });
+
+  it('defuses every formula start: = + - @ tab and carriage return', () => {
+    expect(csvField('+1+cmd')).toBe("'+1+cmd");
+    expect(csvField('@SUM(A1)')).toBe("'@SUM(A1)");
+    expect(csvField('\t=1+1')).toBe("'\t=1+1");
+    expect(csvField('\r=1+1')).toBe(`"'\r=1+1"`);
+    expect(csvField('a=1')).toBe('a=1');
+    for (const text of ['=1', '+1', '-x', '@x', '\tx', '\rx']) expect(isFormulaLike(text)).toBe(true);
+    for (const text of ['x', '1', '-1', '-0.5e3', ' =1', '']) expect(isFormulaLike(text)).toBe(false);
+  });
+
+  it('a run labelled with a formula is written guarded in a whole export', () => {
+    const row = runExportRow(run('r1', { label: '=HYPERLINK("http://x","y")' }), undefined, [['note', '@cmd']]);
+    expect(runsCsv([row]).split('\n')[1]).toBe(`r1,"'=HYPERLINK(""http://x"",""y"")",succeeded,1,8,,,,,,0.5,,'@cmd`);
   });
 
   it('writes arrays as JSON and booleans as words', () => {

@@ -80,15 +80,23 @@ export class RunsCsvColumns {
 }
 
 /**
+ * Whether a spreadsheet would evaluate a cell (CSV injection): it starts with `=`, `+`, `@`, a
+ * tab or a carriage return, or with `-` and is not a number (`-0.5` stays a number).
+ */
+export function isFormulaLike(text: string): boolean {
+  return /^[=+@\t\r]/.test(text) || (text.startsWith('-') && Number.isNaN(Number(text)));
+}
+
+/**
  * One CSV field: quoted when it holds a comma, quote or line break (quotes doubled); objects and
- * arrays as JSON; null and undefined empty.
+ * arrays as JSON; null and undefined empty; a formula-like text (`isFormulaLike`) prefixed with
+ * a quote, which spreadsheets show and do not evaluate.
  */
 export function csvField(value: unknown): string {
   if (value === null || value === undefined) return '';
   const text =
     value instanceof Date ? value.toISOString() : typeof value === 'object' ? JSON.stringify(value) : String(value);
-  // A leading =, +, @ (or - before text) makes spreadsheets evaluate the cell; a quote keeps it text.
-  const safe = /^[=+@]/.test(text) || (/^-/.test(text) && Number.isNaN(Number(text))) ? `'${text}` : text;
+  const safe = isFormulaLike(text) ? `'${text}` : text;
   return /[",\r\n]/.test(safe) ? `"${safe.replaceAll('"', '""')}"` : safe;
 }
 

@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
-import { LtlabError } from '@ltlab/core';
+import { isIP } from 'node:net';
+import { isLtlabError, LtlabError } from '@ltlab/core';
 import { startDashboard } from '@ltlab/dashboard';
 import {
   cancelRuns,
@@ -10,6 +11,7 @@ import {
   Recorder,
   reapStaleRuns,
   retryRuns,
+  warnIfRedisNotDurable,
 } from '@ltlab/orchestrator';
 import {
   type DatabaseTarget,
@@ -28,8 +30,18 @@ import { EXIT } from '../exit-codes.js';
 import { logRecordedRuns } from './run-log.js';
 import { untilSignal } from './worker.js';
 
+/** An IP address (IPv6 with or without brackets) or a host name (RFC 1123 labels). */
+const HOST_NAME = /^(?=.{1,253}$)[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*\.?$/i;
+const hostFlag = z
+  .string()
+  .transform((value) => value.trim().replace(/^\[(.*)\]$/, '$1'))
+  .refine(
+    (value) => isIP(value) !== 0 || HOST_NAME.test(value),
+    'not an IP address or a host name (e.g. 127.0.0.1, 0.0.0.0, ::1, my-host.example)',
+  );
+
 export const serveFlagSchema = z.object({
-  host: z.string().default('127.0.0.1'),
+  host: hostFlag.default('127.0.0.1'),
   port: z.coerce.number().int().min(0).max(65535).default(7420),
   token: z.string().optional(),
   'stale-after': z.coerce.number().positive().default(120),
@@ -38,16 +50,50 @@ export const serveFlagSchema = z.object({
 
 const serveCommandSchema = serveFlagSchema.extend({ 'read-only': z.boolean().default(false) });
 
+/** The fix for each dashboard option that `ltlab serve` takes as a flag. */
+const FLAG_FIXES: Record<string, string> = {
+  port: 'Stop what listens on that port, or pass another --port (--port 0 picks a free one).',
+  host: 'Pass --host an address of this machine (127.0.0.1, the default; 0.0.0.0 for every interface) or a name that resolves to one.',
+};
+
+/**
+ * The dashboard reports a bad bind (busy port, unknown host, no token for a public host) as a
+ * coded error with the option in `details.option`: name the flag that sets it.
+ */
+export function asFlagError(error: unknown): unknown {
+  const option = isLtlabError(error) ? error.details?.option : undefined;
+  if (!isLtlabError(error) || typeof option !== 'string') return error;
+  const value = error.details?.value;
+  const reason = error.details?.reason;
+  // A listen failure (it has a reason) gets the flag's fix; a refused token keeps its own.
+  const fix = reason === 'EACCES' ? 'Pass a --port above 1023.' : reason === undefined ? error.fix : FLAG_FIXES[option];
+  return new LtlabError(error.code, `--${option}${value === undefined ? '' : ` ${String(value)}`}: ${error.message}`, {
+    ...(fix === undefined ? {} : { fix }),
+    details: { ...error.details, flag: `--${option}` },
+    cause: error,
+  });
+}
+
+/**
+ * How a browser gets in when the dashboard has a token: once with `?token=`, then by its
+ * session cookie. The token itself is not printed: logs are kept and shared.
+ */
+export function tokenHint(url: string): string {
+  return ` reads and changes need the token: open ${url}?token=<your --token or LTLAB_TOKEN> once, the browser then keeps a session cookie.`;
+}
+
 export interface ServeHandle {
   store: PrismaRunStore;
   url: string;
+  /** Reads and changes through the dashboard need the token (`--token` or LTLAB_TOKEN). */
+  tokenRequired: boolean;
   close(): Promise<void>;
 }
 
 /** --database, else DATABASE_URL, else SQLite in $LTLAB_HOME; a bare path is a SQLite file. */
 export function storeTarget(database: string | undefined): DatabaseTarget {
   if (database === undefined) return resolveDatabase();
-  return parseDatabaseUrl(/^[a-z][a-z0-9+.-]*:/i.test(database) ? database : `file:${database}`);
+  return parseDatabaseUrl(/^[a-z][a-z0-9+.-]*:/i.test(database) ? database : `file:${database}`, '--database');
 }
 
 /**
@@ -59,8 +105,13 @@ export async function startServe(
   options: z.output<typeof serveFlagSchema> & { log: (line: string) => void },
 ): Promise<ServeHandle> {
   const settings = queueSettingsFromEnv();
-  const store = await openRunStore({ target: storeTarget(options.database) });
+  // Redis first: a refused Redis must not leave a new database file behind.
   const redis = await connectRedis(settings);
+  const store = await openRunStore({ target: storeTarget(options.database) }).catch((error: unknown) => {
+    redis.disconnect();
+    throw error;
+  });
+  await warnIfRedisNotDurable(redis, settings, options.log);
   const runs = openRunsQueue(settings, redis);
   const ctx: ProducerContext = { store, runs, redis, settings };
   const token = options.token ?? (process.env.LTLAB_TOKEN || undefined);
@@ -72,6 +123,11 @@ export async function startServe(
     artifactRoot: artifactRoot(),
     control: { cancel: (ids) => cancelRuns(ctx, ids), retry: (ids) => retryRuns(ctx, ids) },
     staleAfterMs: options['stale-after'] * 1000,
+  }).catch(async (error: unknown) => {
+    await runs.close();
+    redis.disconnect();
+    await store.close();
+    throw asFlagError(error);
   });
   const logRun = logRecordedRuns(store, options.log, coloursFor(process.stderr));
   const recorder = Recorder.start({
@@ -97,6 +153,7 @@ export async function startServe(
   return {
     store,
     url: dashboard.url,
+    tokenRequired: token !== undefined,
     async close() {
       clearInterval(reaper);
       await recorder.close();
@@ -138,6 +195,7 @@ export async function startViewer(
     return {
       store,
       url: dashboard.url,
+      tokenRequired: token !== undefined,
       database: redactUrl(target.url),
       async close() {
         await dashboard.close();
@@ -146,7 +204,7 @@ export async function startViewer(
     };
   } catch (error) {
     await store.close();
-    throw error;
+    throw asFlagError(error);
   }
 }
 
@@ -156,12 +214,14 @@ export async function serveCommand(input: CommandInput): Promise<number> {
   if (values['read-only']) {
     const viewer = await startViewer(values);
     log(`serve: dashboard ${viewer.url}, read-only over ${viewer.database} (no Redis, no writes). Ctrl-C stops.`);
+    if (viewer.tokenRequired) log(`serve:${tokenHint(viewer.url)}`);
     await untilSignal();
     await viewer.close();
     return EXIT.ok;
   }
   const handle = await startServe({ ...values, log });
   log(`serve: dashboard ${handle.url}; recording events into the store. Ctrl-C stops.`);
+  if (handle.tokenRequired) log(`serve:${tokenHint(handle.url)}`);
   await untilSignal();
   await handle.close();
   return EXIT.ok;

@@ -75,6 +75,10 @@ export interface RunDetail {
   /** Every artifact ever recorded, deleted files included (`removedAt`). */
   artifacts: Array<{ path: string; kind: string; epoch?: number; sizeBytes?: number; removedAt?: string }>;
   console?: string[] | null;
+  /** The checkpoint the latest attempt resumed from (relative to the artifact root); null: from epoch 1. */
+  resumedFrom?: string | null;
+  /** The checkpoints that attempt rejected, newest first, and why (damaged, or not of this run). */
+  rejectedCheckpoints?: Array<{ file: string; code: string; reason: string }>;
 }
 
 /** `GET /api/runs/<id>`: the detail, plus what the run page shows beside it. */
@@ -105,35 +109,50 @@ export class ApiError extends Error {
 
 export async function getJson<T>(path: string): Promise<T> {
   const response = await fetch(path);
-  const body = (await response.json()) as T & { error?: { code: string; message: string } };
-  if (!response.ok)
-    throw new ApiError(response.status, body.error?.code ?? 'HTTP', body.error?.message ?? response.statusText);
+  const body = (await response.json()) as T & { error?: { code: string; message: string; fix?: string } };
+  if (!response.ok) throw apiError(response, body.error);
   return body;
 }
 
-const TOKEN_KEY = 'ltlab-token';
-
-/** POSTs with the dashboard token; asks for it once when the server says it is required. */
+/**
+ * POSTs JSON. The token never reaches script: a browser holds the HttpOnly session cookie it
+ * got by opening the dashboard with `?token=`, and sends it (and its Origin) by itself.
+ */
 export async function postJson<T>(path: string, body: unknown): Promise<T> {
-  for (let attempt = 0; attempt < 2; attempt++) {
-    const token = sessionStorage.getItem(TOKEN_KEY);
-    const response = await fetch(path, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', ...(token === null ? {} : { authorization: `Bearer ${token}` }) },
-      body: JSON.stringify(body),
-    });
-    const parsed = (await response.json()) as T & { error?: { code: string; message: string } };
-    if (response.status === 401 && attempt === 0) {
-      const entered = window.prompt('This dashboard needs its token for changes:');
-      if (entered === null) break;
-      sessionStorage.setItem(TOKEN_KEY, entered);
-      continue;
-    }
-    if (!response.ok)
-      throw new ApiError(response.status, parsed.error?.code ?? 'HTTP', parsed.error?.message ?? response.statusText);
-    return parsed;
-  }
-  throw new ApiError(401, 'UNAUTHORIZED', 'No token given.');
+  const response = await fetch(path, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+  const parsed = (await response.json()) as T & { error?: { code: string; message: string; fix?: string } };
+  if (!response.ok) throw apiError(response, parsed.error);
+  return parsed;
+}
+
+/** Sent on `window` when the server asks for the token; the app shows how to get in once, above every page. */
+export const UNAUTHORIZED_EVENT = 'ltlab:unauthorized';
+
+function apiError(response: Response, error: { code: string; message: string; fix?: string } | undefined): ApiError {
+  const message = error?.message ?? response.statusText;
+  // A 401 says how to get in (open the dashboard once with ?token=...).
+  const fix = response.status === 401 && error?.fix !== undefined ? ` ${error.fix}` : '';
+  if (response.status === 401)
+    window.dispatchEvent(new CustomEvent(UNAUTHORIZED_EVENT, { detail: `${message}${fix}` }));
+  return new ApiError(response.status, error?.code ?? 'HTTP', `${message}${fix}`);
+}
+
+/** What `GET /api/health` says of the server: whether changes are possible at all. */
+export interface ServerInfo {
+  tokenRequired: boolean;
+  /** A queue is attached: retry works (without one, cancel only marks runs in the store). */
+  queue: boolean;
+  /** `ltlab serve --read-only`: every change is refused, so no page offers one. */
+  readOnly: boolean;
+}
+
+/** The server's info, fetched once per page; null until it arrives. */
+export function useServerInfo(): ServerInfo | null {
+  return useFetch<ServerInfo>('api/health').data;
 }
 
 export function query(params: Record<string, string | number | undefined>): string {

@@ -1,5 +1,6 @@
 import { StrictMode, useEffect, useState } from 'react';
 import { createRoot } from 'react-dom/client';
+import { UNAUTHORIZED_EVENT } from './api.js';
 import { ComparePage } from './pages/ComparePage.js';
 import { QueuePage } from './pages/QueuePage.js';
 import { RunPage } from './pages/RunPage.js';
@@ -26,8 +27,20 @@ function useRoute(): { path: string; params: URLSearchParams } {
   return route;
 }
 
+/** The server's answer when a read needed the token: how to open the dashboard with it. */
+function useUnauthorized(): string | null {
+  const [message, setMessage] = useState<string | null>(null);
+  useEffect(() => {
+    const onUnauthorized = (event: Event) => setMessage(String((event as CustomEvent<unknown>).detail));
+    window.addEventListener(UNAUTHORIZED_EVENT, onUnauthorized);
+    return () => window.removeEventListener(UNAUTHORIZED_EVENT, onUnauthorized);
+  }, []);
+  return message;
+}
+
 function App() {
   const { path, params } = useRoute();
+  const unauthorized = useUnauthorized();
   const runMatch = /^\/runs\/(.+)$/.exec(path);
   const sweepMatch = /^\/sweeps\/(.+)$/.exec(path);
   let page: React.ReactNode;
@@ -46,7 +59,14 @@ function App() {
         <a href="#/runs">Runs</a>
         <a href="#/queue">Queue</a>
       </nav>
-      <main>{page}</main>
+      <main>
+        {unauthorized !== null && (
+          <p className="error" data-testid="unauthorized">
+            {unauthorized}
+          </p>
+        )}
+        {page}
+      </main>
     </>
   );
 }

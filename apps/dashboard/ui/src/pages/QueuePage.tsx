@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { postJson, type Run, type RunStatus, STATUSES, useFetch, useLiveVersion } from '../api.js';
+import { postJson, type Run, type RunStatus, STATUSES, useFetch, useLiveVersion, useServerInfo } from '../api.js';
 
 interface Worker {
   id: string;
@@ -15,6 +15,10 @@ interface Worker {
 
 export function QueuePage() {
   const version = useLiveVersion();
+  const server = useServerInfo();
+  // A read-only viewer refuses every change: it offers none.
+  const canCancel = server !== null && !server.readOnly;
+  const canRetry = canCancel && server.queue;
   const { data, error, reload } = useFetch<{ queue: Record<RunStatus, number>; workers: Worker[] }>(
     'api/workers',
     version,
@@ -65,15 +69,23 @@ export function QueuePage() {
                 )}
               </td>
               <td>
-                {w.currentRun !== null && (
-                  <>
-                    <button type="button" onClick={() => void act('cancel', w.currentRun?.id ?? '')}>
-                      Cancel
-                    </button>{' '}
-                    <button type="button" onClick={() => void act('retry', w.currentRun?.id ?? '')}>
-                      Retry
-                    </button>
-                  </>
+                {w.currentRun !== null && canCancel && (
+                  <button
+                    type="button"
+                    data-testid="cancel-run"
+                    onClick={() => void act('cancel', w.currentRun?.id ?? '')}
+                  >
+                    Cancel
+                  </button>
+                )}{' '}
+                {w.currentRun !== null && canRetry && (
+                  <button
+                    type="button"
+                    data-testid="retry-run"
+                    onClick={() => void act('retry', w.currentRun?.id ?? '')}
+                  >
+                    Retry
+                  </button>
                 )}
               </td>
             </tr>

@@ -4,6 +4,7 @@ import { Chart } from '../Chart.js';
 import { classLabels } from '../class-names.js';
 import { confusionOption } from './confusion.js';
 import { curveOption, curveSeries } from './curves.js';
+import { ResumeNotice } from './ResumeNotice.js';
 
 function latestBySplit(evaluations: readonly Evaluation[]): Evaluation[] {
   const bySplit = new Map<string, Evaluation>();
@@ -82,6 +83,7 @@ export function RunPage({ id }: { id: string }) {
             <strong>{run.errorCode}</strong> {run.errorMessage}
           </p>
         )}
+        <ResumeNotice resumedFrom={data.resumedFrom ?? null} rejected={data.rejectedCheckpoints ?? []} />
       </section>
       <div className="grid2">
         {metricNames.map((name) => {

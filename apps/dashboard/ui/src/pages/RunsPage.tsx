@@ -11,6 +11,7 @@ import {
   STATUSES,
   useFetch,
   useLiveVersion,
+  useServerInfo,
 } from '../api.js';
 import { Chart } from '../Chart.js';
 import { ALL_BUT_SEEDS, groupKeys, isSeedKey, type RunsView, readRunsView, runsViewParams } from '../runs-view.js';
@@ -117,6 +118,7 @@ function useRunsView(): [RunsView, (change: Partial<RunsView>) => void] {
 /** `#/runs?sweep=…&…`: the router's `sweep` is the URL's, which the view reads itself. */
 export function RunsPage(_route: { sweep?: string | undefined }) {
   const version = useLiveVersion();
+  const server = useServerInfo();
   const [view, change] = useRunsView();
   const { sweep } = view;
   const { data: columns } = useFetch<Columns>(`api/columns?${query({ sweep })}`);
@@ -307,12 +309,27 @@ export function RunsPage(_route: { sweep?: string | undefined }) {
           >
             Compare {selected.size} selected
           </a>
-          <button type="button" disabled={selected.size === 0} onClick={() => void act('cancel')}>
-            Cancel
-          </button>
-          <button type="button" disabled={selected.size === 0} onClick={() => void act('retry')}>
-            Retry
-          </button>
+          {/* A read-only viewer refuses every change: it offers none. */}
+          {server !== null && !server.readOnly && (
+            <button
+              type="button"
+              data-testid="cancel-selected"
+              disabled={selected.size === 0}
+              onClick={() => void act('cancel')}
+            >
+              Cancel
+            </button>
+          )}
+          {server !== null && !server.readOnly && server.queue && (
+            <button
+              type="button"
+              data-testid="retry-selected"
+              disabled={selected.size === 0}
+              onClick={() => void act('retry')}
+            >
+              Retry
+            </button>
+          )}
           <a
             data-testid="export-csv"
             href={`api/runs/export.csv?${query({ ...scope, sort: sort?.column, dir: sort?.dir })}`}

@@ -1,6 +1,7 @@
 import { useMemo, useState } from 'react';
 import { type Cell, formatCell, type RunStatus, useFetch, useLiveVersion } from '../api.js';
 import { Chart, type ChartOption } from '../Chart.js';
+import { html, htmlLines } from '../html.js';
 import { Progress } from './SweepsPage.js';
 import { axisOf, orderSwept, plotted } from './sweep-axes.js';
 
@@ -112,7 +113,9 @@ export function SweepPage({ id }: { id: string }) {
             tooltip: {
               formatter: (item: { dataIndex: number }) => {
                 const p = estimated[estimated.length - 1 - item.dataIndex];
-                return p === undefined ? '' : `${p.key}: η² ${p.importance.toFixed(3)}<br>${groupSizes(p)}`;
+                return p === undefined
+                  ? ''
+                  : htmlLines([html`${p.key}: η² ${p.importance.toFixed(3)}`, html`${groupSizes(p)}`]);
               },
             },
             series: [
@@ -135,7 +138,8 @@ export function SweepPage({ id }: { id: string }) {
     const axis = axisOf(key, scored);
     return {
       grid: { left: 60, right: 20, top: 20, bottom: 40 },
-      tooltip: { formatter: (p: { data: [Cell, number, string] }) => `${p.data[2]}: ${formatCell(p.data[1])}` },
+      // The run's label is data: escaped, as in every tooltip.
+      tooltip: { formatter: (p: { data: [Cell, number, string] }) => html`${p.data[2]}: ${formatCell(p.data[1])}` },
       xAxis:
         axis.kind === 'value'
           ? { type: 'value', name: key, scale: true }

@@ -1,4 +1,4 @@
-import { escapeHtml } from '../html.js';
+import { html } from '../html.js';
 
 /**
  * Each row (a true class) divided by its total: the share of that class's test images given
@@ -27,7 +27,7 @@ export function confusionOption(matrix: readonly (readonly number[])[], classNam
         const count = matrix[truth]?.[predicted] ?? 0;
         const total = (matrix[truth] ?? []).reduce((s, v) => s + v, 0);
         const share = shares[truth]?.[predicted] ?? 0;
-        return `${escapeHtml(names[truth] ?? '')} → ${escapeHtml(names[predicted] ?? '')}: ${(100 * share).toFixed(1)}% (${count} of ${total})`;
+        return html`${names[truth] ?? ''} → ${names[predicted] ?? ''}: ${(100 * share).toFixed(1)}% (${count} of ${total})`;
       },
     },
     grid: { ...CONFUSION_GRID },

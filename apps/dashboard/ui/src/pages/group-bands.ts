@@ -1,4 +1,4 @@
-import { escapeHtml } from '../html.js';
+import { html, htmlLines } from '../html.js';
 
 /** One group's aggregated curve as `GET /api/runs/groups/curves` sends it. */
 export interface GroupCurve {
@@ -83,9 +83,9 @@ export function bandOption(curves: readonly GroupCurve[], metricLabel: string, c
           const p = curve.points.find((point) => point.epoch === epoch);
           if (p === undefined) return [];
           const std = p.std === null ? '' : ` ± ${round(p.std)}`;
-          return [`${escapeHtml(curve.label)}: ${round(p.mean)}${std} (n=${p.n})`];
+          return [html`${curve.label}: ${round(p.mean)}${std} (n=${p.n})`];
         });
-        return [`epoch ${epoch}`, ...lines].join('<br/>');
+        return htmlLines([html`epoch ${epoch}`, ...lines]);
       },
     },
     legend: { data: curves.map((c) => c.label) },

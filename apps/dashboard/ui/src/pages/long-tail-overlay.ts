@@ -1,4 +1,4 @@
-import { escapeHtml } from '../html.js';
+import { html, htmlLines } from '../html.js';
 
 /**
  * The many / medium / few split of @ltlab/metrics (SHOT_THRESHOLDS, OLTR's convention): a class
@@ -86,7 +86,10 @@ export function longTailOverlayOption(runs: readonly PerClassRun[]) {
       formatter: (params: unknown) => {
         const p = params as { seriesName: string; data: { value: [number, number]; className: string } };
         const [count, accuracy] = p.data.value;
-        return `${escapeHtml(p.seriesName)}<br/>${escapeHtml(p.data.className)}: ${round(accuracy)} (${count} training images, ${shotGroupOf(count)})`;
+        return htmlLines([
+          html`${p.seriesName}`,
+          html`${p.data.className}: ${round(accuracy)} (${count} training images, ${shotGroupOf(count)})`,
+        ]);
       },
     },
     legend: {},
