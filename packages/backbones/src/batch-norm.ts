@@ -2,7 +2,7 @@ import { LtlabError } from '@ltlab/core';
 import { batchNormTrain, movingAverage } from '@ltlab/runtime';
 import * as tf from '@tensorflow/tfjs-core';
 import { constant } from './init-rule.js';
-import type { ParamRef, ParamSet } from './param-set.js';
+import type { ParamDeclarer, ParamRef } from './param-set.js';
 
 /** PyTorch's BatchNorm defaults. */
 export const BN_MOMENTUM = 0.1;
@@ -25,7 +25,7 @@ export interface BatchNorm {
   apply<T extends tf.Tensor2D | tf.Tensor4D>(x: T, training: boolean): T;
 }
 
-export function createBatchNorm(params: ParamSet, name: string, channels: number): BatchNorm {
+export function createBatchNorm(params: ParamDeclarer, name: string, channels: number): BatchNorm {
   const weight = params.declare({ name: `${name}.weight`, shape: [channels], role: 'parameter', init: constant(1) });
   const bias = params.declare({ name: `${name}.bias`, shape: [channels], role: 'parameter', init: constant(0) });
   const runningMean = params.declare({

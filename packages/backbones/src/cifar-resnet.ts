@@ -10,7 +10,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { type BatchNorm, createBatchNorm } from './batch-norm.js';
 import { type Conv2d, createConv2d } from './conv2d.js';
-import type { ParamSet } from './param-set.js';
+import type { ParamDeclarer } from './param-set.js';
 import { takeEveryOther } from './pooling.js';
 import type { Trunk, TrunkBuilder } from './trunk.js';
 
@@ -21,7 +21,7 @@ interface BasicBlockA {
 }
 
 function createBasicBlockA(
-  params: ParamSet,
+  params: ParamDeclarer,
   name: string,
   inPlanes: number,
   planes: number,

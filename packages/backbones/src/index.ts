@@ -1,7 +1,12 @@
+export { adaptiveAvgPool } from './adaptive-avg-pool.js';
+export { type AtrousOptions, atrousConv2d } from './atrous-conv2d.js';
 export type { Backbone, BackboneFamily } from './backbone.js';
 export { type BatchNorm, BN_EPSILON, BN_MOMENTUM, createBatchNorm } from './batch-norm.js';
+export { type InterpolationTaps, interpolationTaps, resizeBilinear } from './bilinear-resize.js';
 export { type Conv2d, type Conv2dOptions, createConv2d } from './conv2d.js';
 export { createCosineLinear } from './cosine-linear.js';
+export type { DecodeHead, DecodeHeadForwardOptions, DecodeHeadOutput, StageMaps } from './decode-head.js';
+export { dropout } from './dropout.js';
 export {
   FeatureQueue,
   type FeatureQueueOptions,
@@ -19,9 +24,24 @@ export {
   momentumEncoderOptionsSchema,
   type QueryEncoder,
 } from './momentum-encoder.js';
-export { type NamedVariable, type ParamRef, type ParamRole, ParamSet, type ParamSpec } from './param-set.js';
+export {
+  type NamedVariable,
+  type ParamDeclarer,
+  type ParamRef,
+  type ParamRole,
+  ParamSet,
+  type ParamSpec,
+} from './param-set.js';
 export { globalAvgPool, stemMaxPool, takeEveryOther } from './pooling.js';
 export { ProjectionMlp, type ProjectionMlpOptions, projectionMlpOptionsSchema } from './projection-mlp.js';
+export {
+  type RegionProjection,
+  RegionRebalanceBranch,
+  type RegionRebalanceBranchOptions,
+  type RegionRebalanceForwardOptions,
+  type RegionRebalanceOutputs,
+  regionRebalanceBranchOptionsSchema,
+} from './region-rebalance-branch.js';
 export {
   type BackboneEntry,
   type BackboneOptions,
@@ -38,5 +58,22 @@ export {
   type ResltLogits,
   resltHeadOptionsSchema,
 } from './reslt-head.js';
+export {
+  type OutputStride,
+  type SegmentationForwardOptions,
+  type SegmentationHeadKind,
+  SegmentationModel,
+  type SegmentationModelConfig,
+  type SegmentationOutputs,
+} from './segmentation-model.js';
+export {
+  createSegmentationModel,
+  describeSegmentationModel,
+  getSegmentationModelEntry,
+  listSegmentationModels,
+  type SegmentationModelEntry,
+  type SegmentationModelOptions,
+  segmentationModelOptionsSchema,
+} from './segmentation-registry.js';
 export { tauNormalizedLogits } from './tau-norm.js';
 export { type ExpectedWeight, validateWeightMap, type WeightEntry, type WeightMap } from './weight-map.js';

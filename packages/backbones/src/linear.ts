@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { kaimingNormal, pytorchLinearDefault } from './init-rule.js';
-import type { ParamRef, ParamSet } from './param-set.js';
+import type { ParamDeclarer, ParamRef } from './param-set.js';
 
 /**
  * Weight init of a dense layer: `pytorchDefault` is `nn.Linear`'s own (uniform, bound
@@ -20,7 +20,7 @@ export interface Linear {
 
 /** `y = x W + b` with `W` of shape `[in, out]` (PyTorch stores its transpose). */
 export function createLinear(
-  params: ParamSet,
+  params: ParamDeclarer,
   name: string,
   inFeatures: number,
   outFeatures: number,

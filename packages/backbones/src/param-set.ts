@@ -21,6 +21,14 @@ export interface ParamRef {
 
 export type NamedVariable = readonly [name: string, variable: tf.Variable];
 
+/**
+ * What a layer needs to declare its tensors: a ParamSet, or a view of one that puts every name
+ * under a prefix (param-scope.ts), so one builder serves a backbone and a segmentation trunk.
+ */
+export interface ParamDeclarer {
+  declare(spec: ParamSpec): ParamRef;
+}
+
 export type MaterializeSource = { seed: Seed } | { copyOf: ParamSet };
 
 /**
@@ -32,7 +40,7 @@ export type MaterializeSource = { seed: Seed } | { copyOf: ParamSet };
  * values depend only on the seed and its name: the same on every backend and independent of
  * declaration order.
  */
-export class ParamSet {
+export class ParamSet implements ParamDeclarer {
   readonly #specs = new Map<string, ParamSpec>();
   readonly #variables = new Map<string, tf.Variable>();
   #materialized = false;

@@ -2,7 +2,7 @@ import { LtlabError, parseOrThrow } from '@ltlab/core';
 import { z } from 'zod';
 import type { Backbone, BackboneFamily } from './backbone.js';
 import { cifarResNet } from './cifar-resnet.js';
-import { imageNetResNet } from './imagenet-resnet.js';
+import { type ImageNetResNetConfig, imageNetResNet } from './imagenet-resnet.js';
 import type { LinearInit } from './linear.js';
 import type { ParamSpec } from './param-set.js';
 import type { TrunkBuilder } from './trunk.js';
@@ -14,6 +14,8 @@ export interface BackboneEntry {
   readonly featureDim: number;
   readonly description: string;
   readonly build: TrunkBuilder;
+  /** The ImageNet ResNet layout, which segmentation models rebuild with dilation (`null` for CIFAR ResNets). */
+  readonly resnet: ImageNetResNetConfig | null;
 }
 
 function cifar(depth: number): BackboneEntry {
@@ -23,6 +25,7 @@ function cifar(depth: number): BackboneEntry {
     featureDim: 64,
     description: `CIFAR ResNet-${depth}: BasicBlock x ${(depth - 2) / 6} per stage, widths 16/32/64, option-A shortcuts`,
     build: cifarResNet(depth),
+    resnet: null,
   };
 }
 
@@ -34,12 +37,14 @@ function imagenet(
   widthPerGroup = 64,
 ): BackboneEntry {
   const shape = groups === 1 ? '' : `, ${groups} groups x ${widthPerGroup}d`;
+  const resnet: ImageNetResNetConfig = { block, layers, groups, widthPerGroup };
   return {
     name,
     family: 'imagenet',
     featureDim: block === 'basic' ? 512 : 2048,
     description: `torchvision ${block === 'basic' ? 'BasicBlock' : 'Bottleneck'} ${layers.join('-')}${shape}`,
-    build: imageNetResNet({ block, layers, groups, widthPerGroup }),
+    build: imageNetResNet(resnet),
+    resnet,
   };
 }
 
@@ -98,7 +103,7 @@ export const backboneOptionsSchema = z.object({
 export type BackboneOptions = z.input<typeof backboneOptionsSchema>;
 
 /** Names, families and feature widths of every registered backbone. */
-export function listBackbones(): Array<Omit<BackboneEntry, 'build'>> {
+export function listBackbones(): Array<Omit<BackboneEntry, 'build' | 'resnet'>> {
   return ENTRIES.map(({ name, family, featureDim, description }) => ({ name, family, featureDim, description }));
 }
 
