@@ -87,7 +87,7 @@ export const CONTRACT_FIXTURES: Readonly<Record<string, ContractFixture>> = {
     golden: [{ file: 'balanced_softmax' }],
     differentiable: CLASSIFIER,
     extreme: saturateLogits(CLASSIFIER),
-    invalidOptions: { options: { tau: 1 }, path: '(root)' },
+    invalidOptions: { options: { tau: 1 }, path: 'tau: unknown key' },
   },
   'logit-adjusted-ce': {
     golden: [{ file: 'logit_adjusted_ce' }],
