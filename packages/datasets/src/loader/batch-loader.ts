@@ -3,7 +3,8 @@ import { z } from 'zod';
 import type { DatasetSource } from '../sources/source.js';
 import { compileViews, type Pipeline } from '../transforms/pipeline.js';
 import { type BuiltViews, buildBatch } from './batch-builder.js';
-import { type BatchJob, planBatches, runInOrder } from './ordered-prefetch.js';
+import { batchCount, epochBatches, type LoaderProgress } from './epoch-batches.js';
+import type { BatchJob } from './ordered-prefetch.js';
 import { WorkerPool } from './worker-pool.js';
 
 /**
@@ -28,15 +29,7 @@ export interface Batch {
   shape: [number, number, number, number];
 }
 
-export interface LoaderProgress {
-  epoch: number;
-  /** Batches delivered so far in this epoch, out of `batches`. */
-  batch: number;
-  batches: number;
-  samples: number;
-  elapsedMs: number;
-  imagesPerSecond: number;
-}
+export type { LoaderProgress } from './epoch-batches.js';
 
 export const loaderOptionsSchema = z.strictObject({
   batchSize: z.number().int().positive(),
@@ -85,42 +78,18 @@ export class BatchLoader {
 
   /** Number of batches of an epoch of `length` indices from `startPosition`. */
   batchCount(length: number, startPosition = 0): number {
-    const remaining = Math.max(0, length - startPosition);
-    const { batchSize, dropLast } = this.#options;
-    return dropLast ? Math.floor(remaining / batchSize) : Math.ceil(remaining / batchSize);
+    return batchCount(length, startPosition, this.#options);
   }
 
   /** The batches of `epoch`, from `startPosition` of its order when resuming mid-epoch. */
   async *epoch(epoch: number, options: { startPosition?: number } = {}): AsyncGenerator<Batch> {
-    const { batchSize, seed, dropLast } = this.#options;
-    const jobs = planBatches(this.#sampler.indices(epoch), {
-      epoch,
-      seed,
-      batchSize,
-      dropLast,
-      startPosition: options.startPosition ?? 0,
-    });
+    const order = this.#sampler.indices(epoch);
     const run = await this.#runner();
-    const prefetch = this.#options.prefetch ?? Math.max(2, 2 * this.#options.workers);
-    const started = performance.now();
-    let samples = 0;
-    let k = 0;
-    for await (const built of runInOrder(jobs, run, prefetch)) {
-      const job = jobs[k] as BatchJob;
-      samples += job.indices.length;
-      const elapsedMs = performance.now() - started;
-      this.#onProgress?.({
-        epoch,
-        batch: k + 1,
-        batches: jobs.length,
-        samples,
-        elapsedMs,
-        imagesPerSecond: elapsedMs > 0 ? (samples * 1000) / elapsedMs : 0,
-      });
-      k++;
+    const batches = epochBatches(order, epoch, options.startPosition ?? 0, this.#options, run, this.#onProgress);
+    for await (const { job, index, built } of batches) {
       yield {
         epoch,
-        index: job.start / batchSize,
+        index,
         start: job.start,
         indices: job.indices,
         labels: Int32Array.from(job.indices, (i) => this.#source.labels[i] as number),

@@ -1,7 +1,8 @@
 import { parseOrThrow } from '@ltlab/core';
 import { z } from 'zod';
-import type { IndexOrder, LoaderProgress } from '../../loader/batch-loader.js';
-import { type BatchJob, planBatches, runInOrder } from '../../loader/ordered-prefetch.js';
+import type { IndexOrder } from '../../loader/batch-loader.js';
+import { batchCount, epochBatches, type LoaderProgress } from '../../loader/epoch-batches.js';
+import type { BatchJob } from '../../loader/ordered-prefetch.js';
 import { WorkerPool } from '../../loader/worker-pool.js';
 import type { SegmentationSource } from '../sources/segmentation-source.js';
 import { compileSegmentationPipeline, type SegmentationPipeline } from '../transforms/segmentation-pipeline.js';
@@ -65,40 +66,16 @@ export class SegmentationBatchLoader {
 
   /** Number of batches of an epoch of `length` indices from `startPosition`. */
   batchCount(length: number, startPosition = 0): number {
-    const remaining = Math.max(0, length - startPosition);
-    const { batchSize, dropLast } = this.#options;
-    return dropLast ? Math.floor(remaining / batchSize) : Math.ceil(remaining / batchSize);
+    return batchCount(length, startPosition, this.#options);
   }
 
   /** The batches of `epoch`, from `startPosition` of its order when resuming mid-epoch. */
   async *epoch(epoch: number, options: { startPosition?: number } = {}): AsyncGenerator<SegmentationBatch> {
-    const { batchSize, seed, dropLast } = this.#options;
-    const jobs = planBatches(this.#sampler.indices(epoch), {
-      epoch,
-      seed,
-      batchSize,
-      dropLast,
-      startPosition: options.startPosition ?? 0,
-    });
+    const order = this.#sampler.indices(epoch);
     const run = await this.#runner();
-    const prefetch = this.#options.prefetch ?? Math.max(2, 2 * this.#options.workers);
-    const started = performance.now();
-    let samples = 0;
-    let k = 0;
-    for await (const built of runInOrder(jobs, run, prefetch)) {
-      const job = jobs[k] as BatchJob;
-      samples += job.indices.length;
-      const elapsedMs = performance.now() - started;
-      this.#onProgress?.({
-        epoch,
-        batch: k + 1,
-        batches: jobs.length,
-        samples,
-        elapsedMs,
-        imagesPerSecond: elapsedMs > 0 ? (samples * 1000) / elapsedMs : 0,
-      });
-      k++;
-      yield { epoch, index: job.start / batchSize, start: job.start, indices: job.indices, ...built };
+    const batches = epochBatches(order, epoch, options.startPosition ?? 0, this.#options, run, this.#onProgress);
+    for await (const { job, index, built } of batches) {
+      yield { epoch, index, start: job.start, indices: job.indices, ...built };
     }
   }
 
