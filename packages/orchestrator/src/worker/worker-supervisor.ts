@@ -371,17 +371,7 @@ export class WorkerSupervisor {
     }
     if (current.undeliverable !== null) {
       const { code, message } = current.undeliverable;
-      this.#options.onLog?.(state.name, `run ${runId} attempt ${attempt} failed: [${code}] ${message}`);
-      this.#publishWorker({
-        type: 'run-ended',
-        runId,
-        attempt,
-        status: 'failed',
-        errorCode: code,
-        errorMessage: message,
-        time: Date.now(),
-      });
-      throw new UnrecoverableError(`[${code}] ${message}`);
+      this.#endFailed(state, runId, attempt, code, message, 'failed');
     }
     this.#fail(state, job, runId, attempt, outcome);
   }
@@ -448,7 +438,12 @@ export class WorkerSupervisor {
       });
       throw new LtlabError('TRAIN.INTERRUPTED', `[${code}] ${message}`);
     }
-    log(`run ${runId} attempt ${attempt} failed${retryable ? ' (no tries left)' : ''}: [${code}] ${message}`);
+    this.#endFailed(state, runId, attempt, code, message, retryable ? 'failed (no tries left)' : 'failed');
+  }
+
+  /** Logs and reports a run's final failure, and tells BullMQ not to try it again. */
+  #endFailed(state: SlotState, runId: string, attempt: number, code: string, message: string, what: string): never {
+    this.#options.onLog?.(state.name, `run ${runId} attempt ${attempt} ${what}: [${code}] ${message}`);
     this.#publishWorker({
       type: 'run-ended',
       runId,
