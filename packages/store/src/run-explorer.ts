@@ -1,22 +1,19 @@
+import { parseColumn } from './column-input.js';
 import type { DatabaseProvider } from './database-url.js';
 import type { StoreClient } from './prisma-client.js';
+import { columnStats } from './run-statistics.js';
 import type { RunRecord } from './run-store.js';
-import {
-  type CellValue,
-  groupSql,
-  hpCell,
-  type ParsedColumn,
-  pageSql,
-  parseColumn,
-  type RunGroup,
-  type RunGroupQuery,
-  type RunTablePage,
-  type RunTableQuery,
-  sampleStd,
-  type TableColumns,
-  toNumber,
-  valuesSql,
-} from './run-table.js';
+import { groupSql, pageSql, valuesSql } from './run-table-sql.js';
+import { columnCell, hpCell, toNumber } from './sql-cells.js';
+import type { ParsedColumn } from './wire/column-grammar.js';
+import type {
+  CellValue,
+  RunGroup,
+  RunGroupQuery,
+  RunTablePage,
+  RunTableQuery,
+  TableColumns,
+} from './wire/run-table.js';
 
 type Row = Record<string, unknown>;
 
@@ -54,7 +51,7 @@ export async function queryRunTable(
       const values: Record<string, CellValue> = {};
       const cellRow = cells.get(id);
       columns.forEach((column, index) => {
-        values[column.ref] = cellRow === undefined ? null : cell(cellRow, column.parsed, index);
+        values[column.ref] = cellRow === undefined ? null : columnCell(cellRow, column.parsed, index);
       });
       return [{ run, values }];
     }),
@@ -73,23 +70,6 @@ async function columnValues(
   return new Map(rows.map((row) => [String(row.id), row]));
 }
 
-function cell(row: Row, column: ParsedColumn, index: number): CellValue {
-  if (column.kind === 'hp') return hpCell(row, `c${index}`);
-  const value = row[`c${index}`];
-  if (value === null || value === undefined) return null;
-  if (column.kind === 'run') {
-    if (value instanceof Date) return value.toISOString();
-    if (typeof value === 'bigint') return Number(value);
-    if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') {
-      // SQLite keeps DateTime as epoch milliseconds or ISO text depending on the writer.
-      if (column.field.endsWith('At') && typeof value === 'number') return new Date(value).toISOString();
-      return value;
-    }
-    return String(value);
-  }
-  return toNumber(value);
-}
-
 export async function groupRuns(
   client: StoreClient,
   provider: DatabaseProvider,
@@ -106,7 +86,7 @@ export async function groupRuns(
     query.metrics.forEach((ref, index) => {
       const n = toNumber(row[`c${index}`]) ?? 0;
       const mean = toNumber(row[`a${index}`]);
-      stats[ref] = { mean, std: sampleStd(mean, toNumber(row[`s${index}`]), n), n };
+      stats[ref] = columnStats(mean, toNumber(row[`s${index}`]), n);
     });
     return { key, n: toNumber(row.n) ?? 0, stats };
   });

@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openRunStore, type PrismaRunStore } from './prisma-run-store.js';
 import type { RunInput } from './run-store.js';
-import { parseColumn, sampleStd } from './run-table.js';
 import { createTemporaryDatabase } from './testing/temporary-database.js';
 
 const LOSSES = ['ce', 'paco'];
@@ -167,24 +166,5 @@ describe.each(['sqlite', 'postgresql'] as const)('runs table queries on %s', (pr
     await expect(
       store.queryRunTable({ filters: [{ column: 'eval:val:top1', equals: 'high' }], limit: 1 }),
     ).rejects.toThrow(/numeric/);
-  });
-});
-
-describe('column references and statistics', () => {
-  it('parses each kind of column', () => {
-    expect(parseColumn('hp:a.b.c')).toEqual({ kind: 'hp', key: 'a.b.c' });
-    expect(parseColumn('metric:train:loss/total')).toEqual({ kind: 'metric', split: 'train', name: 'loss/total' });
-    expect(parseColumn('eval:val:many')).toEqual({ kind: 'eval', split: 'val', field: 'many' });
-    expect(() => parseColumn('eval:val:recall')).toThrow(/Unknown column/);
-    expect(() => parseColumn('temperature')).toThrow(/Unknown column/);
-  });
-
-  it('computes the sample standard deviation from moments', () => {
-    const xs = [1, 2, 4];
-    const mean = 7 / 3;
-    const meanSq = 21 / 3;
-    const expected = Math.sqrt(xs.reduce((s, x) => s + (x - mean) ** 2, 0) / 2);
-    expect(sampleStd(mean, meanSq, 3)).toBeCloseTo(expected, 12);
-    expect(sampleStd(1, 1, 1)).toBeNull();
   });
 });

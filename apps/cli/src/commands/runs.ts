@@ -2,7 +2,6 @@ import { LtlabError } from '@ltlab/core';
 import {
   checkpointsOnDisk,
   epochAxis,
-  type PrismaRunStore,
   RUN_STATUSES,
   type RunDetail,
   type RunRecord,
@@ -20,6 +19,7 @@ import { checkOutputFile, writeOutputFile } from '../output-paths.js';
 import { diffRows, runsConfigDiff } from './compare-runs.js';
 import { resolveRun } from './run-ref.js';
 import { percentRows, type RunSummary, resumeLines, summarizeRuns } from './run-summary.js';
+import { queryRunSummaries } from './runs-query.js';
 import { parseWhere } from './where-filter.js';
 
 const flagSchema = z.object({
@@ -56,8 +56,7 @@ export async function runsCommand(sub: 'list' | 'show' | 'compare' | 'export', i
     };
     switch (sub) {
       case 'list': {
-        const { runs, total } = await findRuns(store, scope, values.limit);
-        const rows = await summarizeRuns(store, runs);
+        const { summaries: rows, total } = await queryRunSummaries(store, scope, values.limit);
         if (out.json) out.data({ total, runs: rows });
         else {
           out.table(percentRows(rows, { ids: true }));
@@ -122,8 +121,7 @@ export async function runsCommand(sub: 'list' | 'show' | 'compare' | 'export', i
         return EXIT.ok;
       }
       case 'export': {
-        const { runs } = await findRuns(store, scope, values.limit);
-        const rows = await summarizeRuns(store, runs);
+        const { summaries: rows } = await queryRunSummaries(store, scope, values.limit);
         const withParams = [];
         for (const row of rows) {
           const detail = await store.getRunDetail(row.id);
@@ -151,22 +149,6 @@ function usageError(message: string, input: CommandInput): LtlabError {
  */
 export function showRun(detail: RunDetail) {
   return { ...detail, epochs: epochAxis(detail), checkpoints: checkpointsOnDisk(detail.artifacts) };
-}
-
-/** Nothing caps a list without --limit; the runs table needs a number. */
-const NO_LIMIT = 2_147_483_647;
-
-/**
- * Runs in scope, in sweep order, through the runs table: its SQL filters hyperparameters and the
- * latest evaluation's metrics alike without loading every run.
- */
-async function findRuns(
-  store: PrismaRunStore,
-  scope: RunTableScope,
-  limit: number | undefined,
-): Promise<{ runs: RunRecord[]; total: number }> {
-  const { rows, total } = await store.queryRunTable({ ...scope, limit: limit ?? NO_LIMIT });
-  return { runs: rows.map((row) => row.run), total };
 }
 
 export type { RunSummary };

@@ -1,100 +1,54 @@
+import type {
+  CellValue,
+  CheckpointView,
+  ColumnFilter,
+  EpochAxis,
+  MetricPointInput,
+  RunRecord,
+  RunStatus,
+  RunDetail as StoredRunDetail,
+  TableColumns,
+  Wire,
+} from '@ltlab/store/wire';
 import { useCallback, useEffect, useRef, useState } from 'react';
 
-export type Cell = string | number | boolean | null;
-export type RunStatus = 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled';
-export const STATUSES: RunStatus[] = ['queued', 'running', 'succeeded', 'failed', 'cancelled'];
+/**
+ * What the HTTP API sends, as the store's wire types (`@ltlab/store/wire`, imported as types
+ * only: the bundle loads nothing of the store) in the form JSON carries them (`Wire`: dates as
+ * ISO text).
+ */
+export type Cell = CellValue;
+export { columnLabel, STATUSES } from './column-names.js';
+export type { RunStatus };
+export type Run = Wire<RunRecord>;
+export type Filter = ColumnFilter;
+export type Columns = TableColumns;
+export type MetricPoint = Wire<MetricPointInput>;
 
-export interface Run {
-  id: string;
-  sweepId: string | null;
-  label: string;
-  status: RunStatus;
-  config: Record<string, unknown>;
-  attempt: number;
-  node: string | null;
-  slot: string | null;
-  errorCode: string | null;
-  errorMessage: string | null;
-  queuedAt: string;
-  startedAt: string | null;
-  finishedAt: string | null;
-  heartbeatAt: string | null;
-  lastEpoch: number | null;
-  objective: number | null;
-}
+type StoredEvaluation = Wire<StoredRunDetail['evaluations'][number]>;
 
-export interface Filter {
-  column: string;
-  equals?: string | number | boolean;
-  in?: Array<string | number | boolean>;
-  min?: number;
-  max?: number;
-  contains?: string;
-}
-
-export interface Columns {
-  hyperparameters: Array<{ key: string; swept: boolean; numeric: boolean }>;
-  metrics: Array<{ split: string; name: string }>;
-  evaluationSplits: string[];
-}
-
-export interface MetricPoint {
-  name: string;
-  split: string;
-  step: number;
-  epoch: number;
-  value: number;
-  wallTime: string;
-}
-
-export interface Evaluation {
-  split: string;
-  epoch: number;
-  top1: number;
-  top5?: number;
-  many?: number;
-  medium?: number;
-  few?: number;
+/**
+ * An evaluation as the run and compare pages read it: the stored one, its per-class results and
+ * confusion matrix in the shape the trainer writes them (the store keeps them as plain JSON).
+ */
+export interface Evaluation extends Omit<StoredEvaluation, 'perClass' | 'confusion'> {
   perClass?: { accuracy?: number[]; trainCounts?: number[] };
   confusion?: number[][];
 }
 
-export interface CheckpointFile {
-  path: string;
-  /** `epoch`: a file checkpoint.keepLast kept; `best`: best.ckpt. */
-  file: 'epoch' | 'best';
-  epoch: number | null;
-  sizeBytes: number | null;
-}
-
-export interface RunDetail {
-  run: Run;
-  hyperparameters: Array<{ key: string; value: unknown; swept: boolean }>;
-  metrics: MetricPoint[];
+/** `GET /api/runs/compare` lists these: the stored detail, evaluations as the pages read them. */
+export interface RunDetail extends Omit<Wire<StoredRunDetail>, 'evaluations'> {
   evaluations: Evaluation[];
-  /** Every artifact ever recorded, deleted files included (`removedAt`). */
-  artifacts: Array<{ path: string; kind: string; epoch?: number; sizeBytes?: number; removedAt?: string }>;
-  console?: string[] | null;
-  /** The checkpoint the latest attempt resumed from (relative to the artifact root); null: from epoch 1. */
-  resumedFrom?: string | null;
-  /** The checkpoints that attempt rejected, newest first, and why (damaged, or not of this run). */
-  rejectedCheckpoints?: Array<{ file: string; code: string; reason: string }>;
 }
 
 /** `GET /api/runs/<id>`: the detail, plus what the run page shows beside it. */
 export interface RunPageData extends RunDetail {
   /** The epochs the charts span, from 1 (1..8 for an 8-epoch run). */
-  epochs: { min: number; max: number };
+  epochs: EpochAxis;
   /** The checkpoint files on disk, and best.ckpt with what chose it ("best by top1 on validation"). */
-  checkpoints: {
-    files: CheckpointFile[];
-    best:
-      | (CheckpointFile & {
-          selection: { metric: string; split: string; mode: string; value: number | null } | null;
-          basis: string;
-        })
-      | null;
-  };
+  checkpoints: Wire<CheckpointView>;
+  /** The tail of the run's console.log; null when there is none. */
+  console: string[] | null;
 }
 
 export class ApiError extends Error {
@@ -205,11 +159,4 @@ export function formatCell(value: Cell | undefined): string {
   if (value === null || value === undefined) return '—';
   if (typeof value === 'number') return Number.isInteger(value) ? String(value) : String(Number(value.toPrecision(4)));
   return String(value);
-}
-
-export function columnLabel(ref: string): string {
-  if (ref.startsWith('hp:')) return ref.slice(3);
-  if (ref.startsWith('eval:')) return ref.slice(5).replace(':', ' ');
-  if (ref.startsWith('metric:')) return ref.slice(7).replace(':', ' ');
-  return ref.slice(4);
 }

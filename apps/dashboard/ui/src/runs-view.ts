@@ -1,19 +1,14 @@
+import type { ColumnFilter } from '@ltlab/store/wire';
 import * as z from 'zod/mini';
+import { COLUMN_KINDS, STATUSES } from './column-names.js';
 
 /**
  * What the runs page shows, kept in the URL (`#/runs?sweep=…&filters=…&sort=…&group=…`) so a
  * view can be shared and survives a reload. Each part is read on its own: a bad part of a
  * hand-edited link falls back to its default and leaves the others alone.
  */
-/** A column filter as the API takes it (`Filter` of api.ts, which this module does not import: it runs in tests too). */
-export interface Filter {
-  column: string;
-  equals?: string | number | boolean;
-  in?: Array<string | number | boolean>;
-  min?: number;
-  max?: number;
-  contains?: string;
-}
+/** A column filter as the API takes it: the store's filter model. */
+export type Filter = ColumnFilter;
 
 export interface RunsView {
   /** The sweep whose runs are shown; absent: every run. */
@@ -55,8 +50,8 @@ const filtersSchema = z.array(
     contains: z.optional(z.string()),
   }),
 );
-const statusSchema = z.enum(['queued', 'running', 'succeeded', 'failed', 'cancelled']);
-const columnSchema = z.string().check(z.regex(/^(run|hp|metric|eval):.+$/));
+const statusSchema = z.enum(STATUSES);
+const columnSchema = z.string().check(z.regex(new RegExp(`^(${COLUMN_KINDS.join('|')}):.+$`)));
 const offsetSchema = z.coerce.number().check(z.int(), z.nonnegative());
 
 function parse<T>(schema: z.ZodMiniType<T>, value: unknown, fallback: T): T {

@@ -1,14 +1,9 @@
+import type { Wire, WorkerRecord } from '@ltlab/store/wire';
 import { useState } from 'react';
 import { postJson, type Run, type RunStatus, STATUSES, useFetch, useLiveVersion, useServerInfo } from '../api.js';
 
-interface Worker {
-  id: string;
-  node: string;
-  slot: string;
-  pid?: number;
-  device?: string;
-  status: string;
-  heartbeatAt: string;
+/** A worker as `GET /api/workers` lists it: its heartbeat record, whether it is stale, its run. */
+interface Worker extends Wire<WorkerRecord> {
   stale: boolean;
   currentRun: Run | null;
 }

@@ -1,9 +1,6 @@
+import type { RejectedCheckpointRecord } from '@ltlab/store/wire';
 /** A checkpoint the run's latest attempt rejected, as `GET /api/runs/<id>` lists it. */
-export interface RejectedCheckpointView {
-  file: string;
-  code: string;
-  reason: string;
-}
+export type RejectedCheckpointView = RejectedCheckpointRecord;
 
 /** The file name of a checkpoint path: `epoch-00004.ckpt`. */
 function fileName(path: string): string {

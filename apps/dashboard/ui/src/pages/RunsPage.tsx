@@ -1,3 +1,4 @@
+import type { RunGroup as Group, RunTablePage, Wire } from '@ltlab/store/wire';
 import { useCallback, useEffect, useState } from 'react';
 import {
   type Cell,
@@ -7,25 +8,18 @@ import {
   formatCell,
   postJson,
   query,
-  type Run,
   STATUSES,
   useFetch,
   useLiveVersion,
   useServerInfo,
 } from '../api.js';
 import { Chart } from '../Chart.js';
+import { EVALUATION_ACCURACIES, isNumericColumn } from '../column-names.js';
 import { ALL_BUT_SEEDS, groupKeys, isSeedKey, type RunsView, readRunsView, runsViewParams } from '../runs-view.js';
 import { bandOption, type GroupCurve, groupColor } from './group-bands.js';
 
-interface Page {
-  total: number;
-  rows: Array<{ run: Run; values: Record<string, Cell> }>;
-}
-interface Group {
-  key: Record<string, Cell>;
-  n: number;
-  stats: Record<string, { mean: number | null; std: number | null; n: number }>;
-}
+/** `GET /api/runs`: one page of the runs table. */
+type Page = Wire<RunTablePage>;
 interface Curves {
   runs: number;
   groups: Array<{ key: Record<string, Cell>; n: number; points: GroupCurve['points'] }>;
@@ -42,9 +36,7 @@ function allColumns(columns: Columns): string[] {
     'run:errorCode',
     'run:startedAt',
     ...columns.hyperparameters.map((p) => `hp:${p.key}`),
-    ...columns.evaluationSplits.flatMap((split) =>
-      ['top1', 'top5', 'many', 'medium', 'few'].map((f) => `eval:${split}:${f}`),
-    ),
+    ...columns.evaluationSplits.flatMap((split) => EVALUATION_ACCURACIES.map((f) => `eval:${split}:${f}`)),
     ...columns.metrics.map((m) => `metric:${m.split}:${m.name}`),
   ];
 }
@@ -52,7 +44,8 @@ function allColumns(columns: Columns): string[] {
 function defaultColumns(columns: Columns): string[] {
   const swept = columns.hyperparameters.filter((p) => p.swept).map((p) => `hp:${p.key}`);
   const split = columns.evaluationSplits.includes('val') ? 'val' : columns.evaluationSplits[0];
-  const evals = split === undefined ? [] : ['top1', 'many', 'medium', 'few'].map((f) => `eval:${split}:${f}`);
+  const evals =
+    split === undefined ? [] : EVALUATION_ACCURACIES.filter((f) => f !== 'top5').map((f) => `eval:${split}:${f}`);
   return ['run:status', ...swept, ...evals, 'run:objective'];
 }
 
@@ -60,12 +53,6 @@ function defaultColumns(columns: Columns): string[] {
 function defaultCurve(columns: Columns): string | null {
   const refs = columns.metrics.map((m) => `metric:${m.split}:${m.name}`);
   return refs.find((r) => r === 'metric:val:top1') ?? refs.find((r) => r === 'metric:test:top1') ?? refs[0] ?? null;
-}
-
-function isNumeric(ref: string, columns: Columns): boolean {
-  if (ref.startsWith('hp:')) return columns.hyperparameters.find((p) => `hp:${p.key}` === ref)?.numeric ?? false;
-  if (ref.startsWith('run:')) return ['run:objective', 'run:lastEpoch', 'run:attempt', 'run:ordinal'].includes(ref);
-  return true;
 }
 
 function describeFilter(filter: Filter): string {
@@ -152,7 +139,7 @@ export function RunsPage(_route: { sweep?: string | undefined }) {
   // Group keys are the rows' names, and a mean of seeds means nothing: neither is summarised.
   const keyColumns = new Set((keys ?? []).map((k) => `hp:${k}`));
   const summarised = (c: string) => !keyColumns.has(c) && !(c.startsWith('hp:') && isSeedKey(c.slice(3)));
-  const numericShown = columns === null ? [] : shownColumns.filter((c) => isNumeric(c, columns) && summarised(c));
+  const numericShown = columns === null ? [] : shownColumns.filter((c) => isNumericColumn(c, columns) && summarised(c));
   const groupBy = keys?.join(',');
   const groupQuery =
     keys === null || numericShown.length === 0
@@ -167,7 +154,7 @@ export function RunsPage(_route: { sweep?: string | undefined }) {
 
   const addFilter = () => {
     if (draft.column === '' || draft.value === '' || columns === null) return;
-    const numeric = isNumeric(draft.column, columns);
+    const numeric = isNumericColumn(draft.column, columns);
     const value: string | number | boolean = numeric
       ? Number(draft.value)
       : draft.value === 'true'

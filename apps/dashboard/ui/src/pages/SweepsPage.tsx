@@ -1,11 +1,8 @@
+import type { SweepRecord, Wire } from '@ltlab/store/wire';
 import { formatCell, type RunStatus, STATUSES, useFetch, useLiveVersion } from '../api.js';
 
-interface SweepSummary {
-  id: string;
-  name: string;
-  objectiveMetric: string;
-  objectiveMode: 'max' | 'min';
-  status: string;
+/** A sweep as `GET /api/sweeps` lists it: its record, its runs per status and its best run. */
+interface SweepSummary extends Wire<SweepRecord> {
   counts: Record<RunStatus, number>;
   best: { id: string; label: string; objective: number | null } | null;
 }

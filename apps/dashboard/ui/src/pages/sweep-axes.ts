@@ -1,5 +1,5 @@
 // No import of ../api.js: this file is also typechecked and tested without the DOM.
-type Cell = string | number | boolean | null;
+import type { CellValue as Cell } from '@ltlab/store/wire';
 
 /** How a run that lacks a swept leaf (a variant that does not set it) is shown. */
 export const ABSENT = '—';
