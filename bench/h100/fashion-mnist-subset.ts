@@ -23,7 +23,7 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { gzipSync } from 'node:zlib';
 import { FASHION_MNIST_DEFAULT_DIR, type PixelRef, readIdxFile } from '@ltlab/datasets';
-import { buildTrainingData, parseRunConfig, type RunConfig } from '@ltlab/train';
+import { buildTrainingData, type ClassificationRunConfig, classificationConfigOf, parseRunConfig } from '@ltlab/train';
 import { loadConfigFile } from '@ltlab/train/config';
 
 const { values: args, positionals } = parseArgs({
@@ -38,15 +38,15 @@ const out = resolve(args.out);
 const source = resolve(args.source);
 const configFiles = positionals.length > 0 ? positionals : ['configs/fashion-mnist-lt/small/ce.yaml'];
 
-async function recipe(file: string): Promise<RunConfig> {
-  const config = parseRunConfig(await loadConfigFile(file), file);
+async function recipe(file: string): Promise<ClassificationRunConfig> {
+  const config = classificationConfigOf(parseRunConfig(await loadConfigFile(file), file), file);
   if (config.data.source !== 'fashion-mnist' || config.data.root !== undefined)
     throw new Error(`${file}: not a Fashion-MNIST recipe on the default location (data.source, data.root)`);
   return config;
 }
 
 /** Training rows (of the full 60,000) and the pixels and labels a recipe trains on, from `dir`. */
-function trainingData(config: RunConfig, dir: string) {
+function trainingData(config: ClassificationRunConfig, dir: string) {
   process.env.LTLAB_FASHION_MNIST_DIR = dir;
   const data = buildTrainingData(config.data);
   const train = data.train.imageRef as PixelRef;

@@ -17,7 +17,7 @@ import { appendFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { backendChoiceSchema, initRuntime } from '@ltlab/runtime';
-import { parseRunConfig, type TrainerEvent, trainRun } from '@ltlab/train';
+import { classificationConfigOf, parseRunConfig, type TrainerEvent, trainRun } from '@ltlab/train';
 import { deepMerge, loadConfigFile } from '@ltlab/train/config';
 
 const { values: args } = parseArgs({
@@ -64,7 +64,9 @@ async function main(): Promise<number> {
     ...(evalPerClass === undefined ? {} : { evaluation: { maxPerClass: evalPerClass } }),
   };
   // The schedule stays the recipe's: one epoch of fmnist-lt-small runs its first warm-up epoch (lr 0.05).
-  const config = parseRunConfig(deepMerge(raw, override), `${args.config} with ${JSON.stringify(override)}`);
+  const config = classificationConfigOf(
+    parseRunConfig(deepMerge(raw, override), `${args.config} with ${JSON.stringify(override)}`),
+  );
 
   const eventsFile = args.events === undefined ? undefined : resolve(args.events);
   if (eventsFile !== undefined) writeFileSync(eventsFile, '');

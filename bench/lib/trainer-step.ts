@@ -1,5 +1,5 @@
 import { createBackbone, type NamedVariable } from '@ltlab/backbones';
-import { softmaxCrossEntropy } from '@ltlab/runtime';
+import { softmaxCrossEntropy } from '@ltlab/runtime/testing';
 import { Sgd } from '@ltlab/train';
 import * as tf from '@tensorflow/tfjs-core';
 

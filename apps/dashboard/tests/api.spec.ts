@@ -89,10 +89,28 @@ describe('dashboard HTTP API over a seeded store', () => {
     expect(groups).toHaveLength(11);
     const full = groups.filter((g) => g.n === 2);
     expect(full.length).toBeGreaterThanOrEqual(9);
+    // The two seeds' values, read row by row, give the group's statistics by hand: for two values
+    // a and b the mean is (a + b) / 2 and the sample std (n - 1) is |a - b| / sqrt(2).
+    const succeeded = await get(
+      `/api/runs?limit=100&filters=${encodeURIComponent(JSON.stringify([{ column: 'run:status', equals: 'succeeded' }]))}&columns=hp:method.loss,hp:method.options.temperature,eval:val:top1`,
+    );
+    const perRun = succeeded.body.rows as Array<{ values: Record<string, unknown> }>;
     for (const group of full) {
+      const seeds = perRun
+        .filter(
+          (row) =>
+            row.values['hp:method.loss'] === group.key['method.loss'] &&
+            row.values['hp:method.options.temperature'] === group.key['method.options.temperature'],
+        )
+        .map((row) => Number(row.values['eval:val:top1']));
+      expect(seeds).toHaveLength(2);
+      const [a, b] = seeds as [number, number];
       const stats = group.stats['eval:val:top1'];
       expect(stats?.n).toBe(2);
-      expect(stats?.std).toBeGreaterThanOrEqual(0);
+      expect(stats?.mean).toBeCloseTo((a + b) / 2, 10);
+      expect(stats?.std).toBeCloseTo(Math.abs(a - b) / Math.SQRT2, 10);
+      // The seeds differ, so a spread of 0 would be a wrong one.
+      expect(stats?.std).toBeGreaterThan(1e-4);
     }
   });
 
@@ -144,11 +162,16 @@ describe('dashboard HTTP API over a seeded store', () => {
     expect(response.headers.get('content-type')).toMatch(/text\/csv/);
     const lines = (await response.text()).trim().split('\n');
     expect(lines[0]).toMatch(
-      /^id,label,status,attempt,epoch,top1,top5,many,medium,few,objective,error,dataset\.imbalanceRatio,/,
+      /^id,label,status,attempt,epoch,top1,top5,many,medium,few,objective,error,data\.longTail\.imbalanceFactor,/,
     );
     expect(lines[0]).toContain(',method.loss,');
     expect(lines).toHaveLength(2);
-    expect(lines[1]).toMatch(/^sw-fmnist-lt-r05,ce T=0.2 seed=2,failed,1,3,,,,,,[0-9.]+,TRAIN\.NAN_LOSS: .*,ce,/);
+    // The scores are the test evaluation of its last epoch; the objective is val/top1, 0.01 above.
+    const failed = lines[1]?.match(
+      /^sw-fmnist-lt-r05,ce T=0\.2 seed=2,failed,1,3,([0-9.]+),(?:[0-9.]+,){4}([0-9.]+),TRAIN\.NAN_LOSS: .*,ce,/,
+    );
+    expect(failed).not.toBeNull();
+    expect(Number(failed?.[2]) - Number(failed?.[1])).toBeCloseTo(0.01, 10);
   });
 
   it('lists workers with their current job', async () => {

@@ -68,9 +68,9 @@ describe('dashboard UI in headless Chromium', () => {
     await rows.nth(0).check();
     await rows.nth(3).check();
     await page.getByTestId('compare-button').click();
-    const curves = page.getByTestId('compare-curves-loss');
+    const curves = page.getByTestId('compare-curves-top1');
     await curves.waitFor();
-    // Two runs x two splits (train, val), overlaid in one chart, drawn on a canvas.
+    // Two runs x the two evaluated splits (val, test), overlaid in one chart, drawn on a canvas.
     expect(await curves.getAttribute('data-series-count')).toBe('4');
     expect(await curves.locator('canvas').count()).toBe(1);
     const diffKeys = await page.getByTestId('diff-row').locator('td:first-child').allTextContents();

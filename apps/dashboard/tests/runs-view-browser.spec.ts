@@ -117,7 +117,8 @@ describe('runs page views in headless Chromium', () => {
 
     const chart = page.getByTestId('group-curves');
     await chart.waitFor();
-    expect(await page.getByTestId('group-curve-series').inputValue()).toBe('metric:test:top1');
+    // The runs hold out a validation split, whose top-1 the curves show first.
+    expect(await page.getByTestId('group-curve-series').inputValue()).toBe('metric:val:top1');
     // Per group: lower edge, band, mean; the legend toggles the three together.
     expect(await chart.getAttribute('data-series-count')).toBe('6');
     expect(await chart.getAttribute('data-series-names')).toBe(

@@ -2,7 +2,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Rng } from '@ltlab/core';
-import { type JsonObject, type MetricPointInput, openRunStore, type PrismaRunStore, type RunInput } from '@ltlab/store';
+import { type JsonObject, openRunStore, type PrismaRunStore, type RunInput } from '@ltlab/store';
+import { type FixtureTrainerEvent, recordTrainerEvents } from './trainer-events.js';
 
 export const LOSSES = ['ce', 'balanced_softmax', 'paco'] as const;
 export const TEMPERATURES = [0.05, 0.1, 0.2, 0.3] as const;
@@ -44,10 +45,30 @@ function classAccuracy(loss: string, temperature: number, c: number, progress: n
   return Math.min(1, Math.max(0, base * (0.3 + 0.7 * progress) + rng.normal(0, 0.02)));
 }
 
+/** Images per class of the held-out validation split (`data.validation.perClass`) and of the test set. */
+const VAL_PER_CLASS = 20;
+const TEST_PER_CLASS = 100;
+const STEPS_PER_EPOCH = 20;
+
+/** Confusion rows of `perClass` images; tail mistakes land on head classes, the long-tail signature. */
+function headwardConfusion(accuracy: readonly number[], perClass: number): number[][] {
+  return accuracy.map((a, truth) => {
+    const correct = Math.round(a * perClass);
+    const row = Array.from({ length: accuracy.length }, () => 0);
+    row[truth] = correct;
+    for (let k = 0; k < perClass - correct; k++) {
+      const predicted = truth === 0 ? 1 + (k % (accuracy.length - 1)) : k % truth;
+      row[predicted] = (row[predicted] ?? 0) + 1;
+    }
+    return row;
+  });
+}
+
 /**
- * A realistic finished sweep: 3 losses x 4 temperatures x 2 seeds on a 10-class long-tailed set,
- * with per-epoch curves, evaluations (many/medium/few, per class, confusion), checkpoints and a
- * worker; a few runs failed, are running, queued or cancelled.
+ * A realistic finished sweep: 3 losses x 4 temperatures x 2 seeds on a 10-class long-tailed set
+ * that holds out a validation split, recorded from the trainer events a run emits (an `epoch`
+ * event, then `eval` on val and on test, every epoch), with checkpoints and a worker; a few runs
+ * failed, are running, queued or cancelled.
  */
 export async function seedSweep(store: PrismaRunStore, sweepId = 'sw-fmnist-lt'): Promise<string[]> {
   await store.saveSweep({
@@ -70,10 +91,16 @@ export async function seedSweep(store: PrismaRunStore, sweepId = 'sw-fmnist-lt')
           sweepId,
           fingerprint: `fp-${sweepId}-${ordinal}`,
           config: {
-            dataset: { name: 'fmnist-lt', imbalanceRatio: 100 },
+            data: {
+              // A folder of images: class names come from its folders, so the dashboard shows indices.
+              source: 'image-folder',
+              root: '/data/lt-10',
+              longTail: { profile: 'exp', imbalanceFactor: 100, imgMax: 500 },
+              validation: { perClass: VAL_PER_CLASS, seed: 0 },
+            },
             method: { loss, options: { temperature } },
             optimizer: { lr: 0.1, momentum: 0.9, weightDecay: 5e-4 },
-            schedule: { epochs: EPOCHS, milestones: [6, 7] },
+            epochs: EPOCHS,
             seed,
           },
           configHash: `ch-${sweepId}-${ordinal}`,
@@ -100,76 +127,45 @@ export async function seedSweep(store: PrismaRunStore, sweepId = 'sw-fmnist-lt')
       at: new Date(runStart),
     });
     const epochs = fate === 'failed' ? 3 : fate === 'running' || fate === 'cancelled' ? 5 : EPOCHS;
-    const points: MetricPointInput[] = [];
+    const events: FixtureTrainerEvent[] = [];
     for (let epoch = 1; epoch <= epochs; epoch++) {
       const progress = epoch / EPOCHS;
       const accuracy = Array.from({ length: CLASSES }, (_, c) =>
         classAccuracy(loss, options.temperature, c, progress, rng),
       );
-      const top1 =
-        accuracy.reduce((s, a, c) => s + a * (TRAIN_COUNTS[c] ?? 0), 0) / TRAIN_COUNTS.reduce((s, n) => s + n, 0);
-      const balanced = accuracy.reduce((s, a) => s + a, 0) / CLASSES;
-      const wallTime = new Date(runStart + epoch * 60_000);
-      const lr = epoch >= 7 ? 0.001 : epoch >= 6 ? 0.01 : 0.1;
-      points.push(
-        {
-          runId: run.id,
-          name: 'loss',
-          split: 'train',
-          step: epoch,
-          epoch,
-          value: 2.3 * Math.exp(-epoch / 3) + 0.2 + rng.normal(0, 0.02),
-          attempt: 1,
-          wallTime,
-        },
-        { runId: run.id, name: 'lr', split: 'train', step: epoch, epoch, value: lr, attempt: 1, wallTime },
-        {
-          runId: run.id,
-          name: 'top1',
-          split: 'train',
-          step: epoch,
-          epoch,
-          value: Math.min(1, top1 + 0.05),
-          attempt: 1,
-          wallTime,
-        },
-        { runId: run.id, name: 'top1', split: 'val', step: epoch, epoch, value: balanced, attempt: 1, wallTime },
-        {
-          runId: run.id,
-          name: 'loss',
-          split: 'val',
-          step: epoch,
-          epoch,
-          value: 2.5 * Math.exp(-epoch / 3) + 0.35 + rng.normal(0, 0.02),
-          attempt: 1,
-          wallTime,
-        },
-      );
-      const confusion = accuracy.map((a, truth) => {
-        const total = 100;
-        const correct = Math.round(a * total);
-        const row = Array.from({ length: CLASSES }, () => 0);
-        row[truth] = correct;
-        // Tail mistakes land on head classes, the long-tail signature.
-        for (let k = 0; k < total - correct; k++)
-          row[Math.min(truth, k % 3)] = (row[Math.min(truth, k % 3)] ?? 0) + (Math.min(truth, k % 3) === truth ? 0 : 1);
-        const missing = total - row.reduce((s, v) => s + v, 0);
-        row[0] = (row[0] ?? 0) + missing;
-        return row;
+      const base = { runId: run.id, attempt: 1, epoch, step: epoch * STEPS_PER_EPOCH, time: runStart + epoch * 60_000 };
+      events.push({
+        ...base,
+        type: 'epoch',
+        trainLoss: 2.3 * Math.exp(-epoch / 3) + 0.2 + rng.normal(0, 0.02),
+        lr: epoch >= 7 ? 0.001 : epoch >= 6 ? 0.01 : 0.1,
+        imagesPerSecond: 1200 + 10 * (index % 3),
+        seconds: 60,
       });
-      await store.recordEvaluation({
-        runId: run.id,
-        split: 'val',
-        epoch,
-        top1: balanced,
-        top5: Math.min(1, balanced + 0.15),
-        many: accuracy.slice(0, 3).reduce((s, a) => s + a, 0) / 3,
-        medium: accuracy.slice(3, 7).reduce((s, a) => s + a, 0) / 4,
-        few: accuracy.slice(7).reduce((s, a) => s + a, 0) / 3,
-        perClass: { accuracy, trainCounts: [...TRAIN_COUNTS] },
-        confusion,
-        objective: balanced,
-      });
+      // The held-out validation split and the test set are both balanced: per-class rows of
+      // VAL_PER_CLASS and TEST_PER_CLASS images; the trainer evaluates both at every epoch.
+      for (const [split, perClass, shift] of [
+        ['val', VAL_PER_CLASS, 0],
+        ['test', TEST_PER_CLASS, -0.01],
+      ] as const) {
+        const scores = accuracy.map((a) => Math.min(1, Math.max(0, a + shift)));
+        const balanced = scores.reduce((s, a) => s + a, 0) / CLASSES;
+        events.push({
+          ...base,
+          type: 'eval',
+          split,
+          metrics: {
+            top1: balanced,
+            top5: Math.min(1, balanced + 0.15),
+            many: scores.slice(0, 3).reduce((s, a) => s + a, 0) / 3,
+            medium: scores.slice(3, 7).reduce((s, a) => s + a, 0) / 4,
+            few: scores.slice(7).reduce((s, a) => s + a, 0) / 3,
+          },
+          perClassAccuracy: scores,
+          trainCounts: [...TRAIN_COUNTS],
+          confusion: headwardConfusion(scores, perClass),
+        });
+      }
       await store.recordArtifact({
         runId: run.id,
         path: `${run.id}/checkpoints/epoch-${epoch}.ckpt`,
@@ -177,9 +173,8 @@ export async function seedSweep(store: PrismaRunStore, sweepId = 'sw-fmnist-lt')
         epoch,
         sizeBytes: 4_500_000 + epoch,
       });
-      await store.markRunProgress({ runId: run.id, attempt: 1, at: wallTime, epoch });
     }
-    await store.recordMetrics(points);
+    await recordTrainerEvents(store, events, 'val/top1');
     const end = new Date(runStart + (epochs + 1) * 60_000);
     if (fate === 'done') await store.markRunFinished({ runId: run.id, attempt: 1, status: 'succeeded', at: end });
     if (fate === 'failed') {
@@ -410,15 +405,18 @@ export async function seedPrunedRun(store: PrismaRunStore, id = PRUNED_RUN): Pro
 
 /** Fashion-MNIST-LT as the recipes build it (exp profile, 1,000 head images, imbalance 100): head → tail. */
 export const FMNIST_LT_COUNTS = [1000, 599, 359, 215, 129, 77, 46, 27, 16, 10] as const;
+/** Rows of the held-out validation split (`data.validation.fraction: 0.1`, at least one per class). */
+const FMNIST_VAL_COUNTS = FMNIST_LT_COUNTS.map((n) => Math.max(1, Math.round(n / 10)));
 export const FMNIST_METHODS = ['cross-entropy', 'balanced-softmax'] as const;
 export const FMNIST_SEEDS = [0, 1, 2] as const;
 export const FMNIST_EPOCHS = 6;
 
 /**
  * A Fashion-MNIST-LT sweep (`data.source: fashion-mnist`, so the dashboard knows its class
- * names): 2 losses × 3 seeds, 6 epochs of curves, a test evaluation per epoch (1,000 images per
- * class, per-class accuracy with training counts, confusion) and a validation evaluation at the
- * end whose rows hold 10% of each class's training images, so row totals differ (1..100).
+ * names): 2 losses × 3 seeds, 6 epochs recorded from trainer events: an `epoch` event, then an
+ * evaluation of the validation split the config holds out (rows of 10% of each class's training
+ * images, so row totals differ, 1..100) and of the test set (1,000 images per class), each with
+ * per-class accuracy, training counts and confusion.
  */
 export async function seedFashionMnistSweep(store: PrismaRunStore, sweepId = 'sw-fmnist-names'): Promise<string[]> {
   await store.saveSweep({
@@ -437,7 +435,11 @@ export async function seedFashionMnistSweep(store: PrismaRunStore, sweepId = 'sw
       sweepId,
       fingerprint: `fp-${sweepId}-${loss}-${seed}`,
       config: {
-        data: { source: 'fashion-mnist', longTail: { profile: 'exp', imbalanceFactor: 100, imgMax: 1000 } },
+        data: {
+          source: 'fashion-mnist',
+          longTail: { profile: 'exp', imbalanceFactor: 100, imgMax: 1000 },
+          validation: { fraction: 0.1, seed: 0 },
+        },
         backbone: { name: 'resnet8' },
         method: { loss },
         optimizer: { lr: 0.1, momentum: 0.9 },
@@ -483,7 +485,7 @@ export async function seedFashionMnistSweep(store: PrismaRunStore, sweepId = 'sw
       slot: `cpu${index % 2}`,
       at: new Date(runStart),
     });
-    const points: MetricPointInput[] = [];
+    const events: FixtureTrainerEvent[] = [];
     for (let epoch = 1; epoch <= FMNIST_EPOCHS; epoch++) {
       const progress = epoch / FMNIST_EPOCHS;
       const accuracy = FMNIST_LT_COUNTS.map((_, c) => {
@@ -492,45 +494,47 @@ export async function seedFashionMnistSweep(store: PrismaRunStore, sweepId = 'sw
         return Math.min(1, Math.max(0, base * (0.4 + 0.6 * progress) + rng.normal(0, 0.03)));
       });
       const top1 = accuracy.reduce((s, a) => s + a, 0) / accuracy.length;
-      const wallTime = new Date(runStart + epoch * 60_000);
-      const base = { runId: run.id, step: epoch * 50, epoch, attempt: 1, wallTime };
-      points.push(
-        { ...base, name: 'loss', split: 'train', value: 2 * Math.exp(-epoch / 2) + 0.3 + rng.normal(0, 0.05) },
-        { ...base, name: 'top1', split: 'test', value: top1 },
-      );
-      await store.recordEvaluation({
-        runId: run.id,
-        split: 'test',
-        epoch,
+      const base = { runId: run.id, attempt: 1, epoch, step: epoch * 50, time: runStart + epoch * 60_000 };
+      events.push({
+        ...base,
+        type: 'epoch',
+        trainLoss: 2 * Math.exp(-epoch / 2) + 0.3 + rng.normal(0, 0.05),
+        lr: 0.1,
+        imagesPerSecond: 1400,
+        seconds: 60,
+      });
+      const metrics = {
         top1,
         top5: Math.min(1, top1 + 0.2),
         many: shot(accuracy, (n) => n > 100),
         medium: shot(accuracy, (n) => n >= 20 && n <= 100),
         few: shot(accuracy, (n) => n < 20),
-        perClass: { accuracy, trainCounts: [...FMNIST_LT_COUNTS] },
-        confusion: confusionOf(
-          accuracy,
-          FMNIST_LT_COUNTS.map(() => 1000),
-        ),
-        objective: top1,
-      });
-      if (epoch === FMNIST_EPOCHS) {
-        const valCounts = FMNIST_LT_COUNTS.map((n) => Math.max(1, Math.round(n / 10)));
-        await store.recordEvaluation({
-          runId: run.id,
+      };
+      const perClass = { perClassAccuracy: accuracy, trainCounts: [...FMNIST_LT_COUNTS] };
+      // The trainer evaluates the held-out split first, then the test set, at every epoch.
+      events.push(
+        {
+          ...base,
+          type: 'eval',
           split: 'val',
-          epoch,
-          top1,
-          many: shot(accuracy, (n) => n > 100),
-          medium: shot(accuracy, (n) => n >= 20 && n <= 100),
-          few: shot(accuracy, (n) => n < 20),
-          perClass: { accuracy, trainCounts: [...FMNIST_LT_COUNTS] },
-          confusion: confusionOf(accuracy, valCounts),
-        });
-      }
-      await store.markRunProgress({ runId: run.id, attempt: 1, at: wallTime, epoch });
+          metrics,
+          ...perClass,
+          confusion: confusionOf(accuracy, FMNIST_VAL_COUNTS),
+        },
+        {
+          ...base,
+          type: 'eval',
+          split: 'test',
+          metrics,
+          ...perClass,
+          confusion: confusionOf(
+            accuracy,
+            FMNIST_LT_COUNTS.map(() => 1000),
+          ),
+        },
+      );
     }
-    await store.recordMetrics(points);
+    await recordTrainerEvents(store, events, 'test/top1');
     await store.markRunFinished({
       runId: run.id,
       attempt: 1,

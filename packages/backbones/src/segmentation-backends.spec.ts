@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { initRuntime, webgpuForTests } from '@ltlab/runtime';
+import { initRuntime } from '@ltlab/runtime';
+import { webgpuForTests } from '@ltlab/runtime/testing';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { SEGMENTATION_CASES, segmentationStep } from './__fixtures__/segmentation-step.js';
 import { expectSameStep } from './__fixtures__/training-step.js';

@@ -1,5 +1,5 @@
 import { Rng } from '@ltlab/core';
-import { softmaxCrossEntropy, webgpuForTests } from '@ltlab/runtime';
+import { softmaxCrossEntropy, webgpuForTests } from '@ltlab/runtime/testing';
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import { BACKBONE_CASES, expectSameStep, trainStep } from './__fixtures__/training-step.js';

@@ -1,4 +1,4 @@
-import { webgpuForTests } from '@ltlab/runtime';
+import { webgpuForTests } from '@ltlab/runtime/testing';
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { CONTRACT_FIXTURES } from './__fixtures__/contract-fixtures.js';

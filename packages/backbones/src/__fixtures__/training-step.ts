@@ -1,5 +1,5 @@
 import { Rng } from '@ltlab/core';
-import { softmaxCrossEntropy } from '@ltlab/runtime';
+import { softmaxCrossEntropy } from '@ltlab/runtime/testing';
 import * as tf from '@tensorflow/tfjs-core';
 import { expect } from 'vitest';
 import type { Backbone } from '../backbone.js';
