@@ -14,7 +14,20 @@ export const ALLOWED_IMPORTS: Readonly<Record<string, readonly string[]>> = {
   train: ['losses', 'backbones', 'datasets', 'samplers', 'metrics', 'runtime', 'core'],
   store: ['metrics', 'core'],
   orchestrator: ['train', 'store', 'metrics', 'samplers', 'datasets', 'core'],
-  cli: ['dashboard', 'orchestrator', 'store', 'train', 'datasets', 'samplers', 'metrics', 'runtime', 'core'],
+  // losses and backbones only by dynamic import(), for `ltlab list` (they load TF.js).
+  cli: [
+    'dashboard',
+    'orchestrator',
+    'store',
+    'train',
+    'losses',
+    'backbones',
+    'datasets',
+    'samplers',
+    'metrics',
+    'runtime',
+    'core',
+  ],
   dashboard: ['store', 'metrics', 'core'],
   golden: [],
 };

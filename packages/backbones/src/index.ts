@@ -45,7 +45,9 @@ export {
 export {
   type BackboneEntry,
   type BackboneOptions,
+  backboneConfigOptionsSchema,
   backboneOptionsSchema,
+  backboneRegistry,
   createBackbone,
   describeBackbone,
   getBackboneEntry,
@@ -56,6 +58,7 @@ export {
   ResltHead,
   type ResltHeadOptions,
   type ResltLogits,
+  type ResltPredictOptions,
   resltHeadOptionsSchema,
 } from './reslt-head.js';
 export {
@@ -73,7 +76,9 @@ export {
   listSegmentationModels,
   type SegmentationModelEntry,
   type SegmentationModelOptions,
+  segmentationModelConfigOptionsSchema,
   segmentationModelOptionsSchema,
+  segmentationModelRegistry,
 } from './segmentation-registry.js';
 export { tauNormalizedLogits } from './tau-norm.js';
 export { type ExpectedWeight, validateWeightMap, type WeightEntry, type WeightMap } from './weight-map.js';

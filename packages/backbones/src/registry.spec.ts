@@ -3,7 +3,7 @@ import { initRuntime } from '@ltlab/runtime';
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Backbone } from './backbone.js';
-import { createBackbone, describeBackbone, listBackbones } from './registry.js';
+import { backboneRegistry, createBackbone, describeBackbone, listBackbones } from './registry.js';
 
 /**
  * Walks the registry (timm-style): every backbone is checked at the depth its size allows on two
@@ -75,6 +75,24 @@ describe('backbone registry', () => {
       expect((error as LtlabError).code).toBe('CONFIG.UNKNOWN_NAME');
       expect((error as LtlabError).message).toContain('resnext50_32x4d');
     }
+    expect(() => createBackbone('resnt32', { numClasses: 10, inputShape: [32, 32, 3] })).toThrow(
+      "Unknown backbone 'resnt32'; did you mean 'resnet32'?",
+    );
+  });
+
+  it('names each CIFAR ResNet by its depth and gives every backbone a summary and options', () => {
+    for (const entry of backboneRegistry.list()) {
+      if (entry.family === 'cifar')
+        expect(entry.summary).toContain(`CIFAR ResNet-${entry.name.slice('resnet'.length)}:`);
+      expect(entry.schema.parse({})).toEqual({ classifierInit: 'family', classifier: 'linear', trainable: true });
+    }
+  });
+
+  it('refuses a misspelt option instead of ignoring it', () => {
+    expect(() =>
+      createBackbone('resnet8', { numClasses: 10, inputShape: [32, 32, 3], classifer: 'cosine' } as never),
+    ).toThrow(/classifer: unknown key; did you mean 'classifier'\?/);
+    expect(() => backboneRegistry.get('resnet8').schema.parse({ numClasses: 10 })).toThrow(/numClasses/);
   });
 
   it('rejects invalid options with every bad field', () => {

@@ -1,4 +1,4 @@
-import { LtlabError, parseOrThrow } from '@ltlab/core';
+import { defineRegistry, parseOrThrow } from '@ltlab/core';
 import { z } from 'zod';
 import type { Backbone, BackboneFamily } from './backbone.js';
 import { cifarResNet } from './cifar-resnet.js';
@@ -12,18 +12,23 @@ export interface BackboneEntry {
   readonly name: string;
   readonly family: BackboneFamily;
   readonly featureDim: number;
-  readonly description: string;
+  /** One line: the block layout and where it comes from. */
+  readonly summary: string;
+  /** The options a run config's `backbone.options` may set (the trainer supplies the rest). */
+  readonly schema: typeof backboneConfigOptionsSchema;
   readonly build: TrunkBuilder;
   /** The ImageNet ResNet layout, which segmentation models rebuild with dilation (`null` for CIFAR ResNets). */
   readonly resnet: ImageNetResNetConfig | null;
 }
 
-function cifar(depth: number): BackboneEntry {
+/** A CIFAR ResNet of `depth` = 6n + 2 layers, registered as `name` (written out, so it can be found by search). */
+function cifar(name: string, depth: number): BackboneEntry {
   return {
-    name: `resnet${depth}`,
+    name,
     family: 'cifar',
     featureDim: 64,
-    description: `CIFAR ResNet-${depth}: BasicBlock x ${(depth - 2) / 6} per stage, widths 16/32/64, option-A shortcuts`,
+    summary: `CIFAR ResNet-${depth}: BasicBlock x ${(depth - 2) / 6} per stage, widths 16/32/64, option-A shortcuts`,
+    schema: backboneConfigOptionsSchema,
     build: cifarResNet(depth),
     resnet: null,
   };
@@ -42,50 +47,20 @@ function imagenet(
     name,
     family: 'imagenet',
     featureDim: block === 'basic' ? 512 : 2048,
-    description: `torchvision ${block === 'basic' ? 'BasicBlock' : 'Bottleneck'} ${layers.join('-')}${shape}`,
+    summary: `torchvision ${block === 'basic' ? 'BasicBlock' : 'Bottleneck'} ${layers.join('-')}${shape}`,
+    schema: backboneConfigOptionsSchema,
     build: imageNetResNet(resnet),
     resnet,
   };
 }
 
-/** Every backbone, by name. CIFAR ResNets take the short names of He et al. §4.2 (resnet20 ...). */
-const ENTRIES: readonly BackboneEntry[] = [
-  cifar(8),
-  cifar(20),
-  cifar(32),
-  cifar(44),
-  cifar(56),
-  cifar(110),
-  imagenet('resnet10', 'basic', [1, 1, 1, 1]),
-  imagenet('resnet18', 'basic', [2, 2, 2, 2]),
-  imagenet('resnet34', 'basic', [3, 4, 6, 3]),
-  imagenet('resnet50', 'bottleneck', [3, 4, 6, 3]),
-  imagenet('resnet101', 'bottleneck', [3, 4, 23, 3]),
-  imagenet('resnet152', 'bottleneck', [3, 8, 36, 3]),
-  imagenet('resnet200', 'bottleneck', [3, 24, 36, 3]),
-  imagenet('resnext50_32x4d', 'bottleneck', [3, 4, 6, 3], 32, 4),
-  imagenet('resnext101_32x4d', 'bottleneck', [3, 4, 23, 3], 32, 4),
-];
-
-const REGISTRY: ReadonlyMap<string, BackboneEntry> = buildRegistry(ENTRIES);
-
-function buildRegistry(entries: readonly BackboneEntry[]): Map<string, BackboneEntry> {
-  const map = new Map<string, BackboneEntry>();
-  for (const entry of entries) {
-    if (map.has(entry.name)) throw new LtlabError('INTERNAL', `Backbone ${entry.name} is registered twice.`);
-    map.set(entry.name, entry);
-  }
-  return map;
-}
-
 const positiveInt = z.number().int().positive();
 
-export const backboneOptionsSchema = z.object({
-  numClasses: positiveInt,
-  /** `[height, width, channels]`, e.g. `[28, 28, 1]` for Fashion-MNIST. */
-  inputShape: z.tuple([positiveInt, positiveInt, positiveInt]),
-  /** Seed of the weight init (each tensor draws from `deriveSeed(seed, name)`). */
-  seed: z.union([z.number().int().nonnegative(), z.string()]).default(0),
+/**
+ * What a run config's `backbone.options` may set. Strict, so a misspelt option is an error
+ * naming the nearest known one instead of being ignored.
+ */
+export const backboneConfigOptionsSchema = z.strictObject({
   /**
    * `family`: the backbone's own (CIFAR: Kaiming-normal fan_in; ImageNet: nn.Linear default);
    * `pytorchDefault`: nn.Linear's default, as PaCo's new `linear` classifier.
@@ -100,23 +75,53 @@ export const backboneOptionsSchema = z.object({
   trainable: z.boolean().default(true),
 });
 
+/**
+ * Every backbone, by name. CIFAR ResNets take the short names of He et al. §4.2 (resnet20 ...);
+ * ImageNet ones torchvision's model names (docs/architecture.md §5.8 on the key style).
+ */
+export const backboneRegistry = defineRegistry<BackboneEntry>('backbone', [
+  cifar('resnet8', 8),
+  cifar('resnet20', 20),
+  cifar('resnet32', 32),
+  cifar('resnet44', 44),
+  cifar('resnet56', 56),
+  cifar('resnet110', 110),
+  imagenet('resnet10', 'basic', [1, 1, 1, 1]),
+  imagenet('resnet18', 'basic', [2, 2, 2, 2]),
+  imagenet('resnet34', 'basic', [3, 4, 6, 3]),
+  imagenet('resnet50', 'bottleneck', [3, 4, 6, 3]),
+  imagenet('resnet101', 'bottleneck', [3, 4, 23, 3]),
+  imagenet('resnet152', 'bottleneck', [3, 8, 36, 3]),
+  imagenet('resnet200', 'bottleneck', [3, 24, 36, 3]),
+  imagenet('resnext50_32x4d', 'bottleneck', [3, 4, 6, 3], 32, 4),
+  imagenet('resnext101_32x4d', 'bottleneck', [3, 4, 23, 3], 32, 4),
+]);
+
+/** What `createBackbone` takes: the config's options plus what the trainer knows (classes, input, seed). */
+export const backboneOptionsSchema = backboneConfigOptionsSchema.extend({
+  numClasses: positiveInt,
+  /** `[height, width, channels]`, e.g. `[28, 28, 1]` for Fashion-MNIST. */
+  inputShape: z.tuple([positiveInt, positiveInt, positiveInt]),
+  /** Seed of the weight init (each tensor draws from `deriveSeed(seed, name)`). */
+  seed: z.union([z.number().int().nonnegative(), z.string()]).default(0),
+});
+
 export type BackboneOptions = z.input<typeof backboneOptionsSchema>;
 
-/** Names, families and feature widths of every registered backbone. */
+/** Names, families, feature widths, summaries and option schemas of every registered backbone. */
 export function listBackbones(): Array<Omit<BackboneEntry, 'build' | 'resnet'>> {
-  return ENTRIES.map(({ name, family, featureDim, description }) => ({ name, family, featureDim, description }));
+  return backboneRegistry.list().map(({ name, family, featureDim, summary, schema }) => ({
+    name,
+    family,
+    featureDim,
+    summary,
+    schema,
+  }));
 }
 
+/** The registered backbone called `name`; CONFIG.UNKNOWN_NAME names the nearest and lists the known ones. */
 export function getBackboneEntry(name: string): BackboneEntry {
-  const entry = REGISTRY.get(name);
-  if (entry === undefined) {
-    const known = [...REGISTRY.keys()].join(', ');
-    throw new LtlabError('CONFIG.UNKNOWN_NAME', `Unknown backbone '${name}'. Known backbones: ${known}.`, {
-      fix: `Use one of: ${known}.`,
-      details: { name, known: [...REGISTRY.keys()] },
-    });
-  }
-  return entry;
+  return backboneRegistry.get(name);
 }
 
 function configFor(

@@ -9,7 +9,8 @@
  *   pooling follows **in training**; in evaluation (and always without the flag) pooling comes
  *   first and the block runs on the 1x1 map. Because of the ReLU the orders differ: training sees
  *   mean(ReLU(.)), evaluation ReLU(mean(.)). This reproduces the original code.
- * At inference ResLT uses tau-normalised `fc` weights without bias (`tauNormGamma`).
+ * At inference ResLT uses tau-normalised `fc` weights without bias (`tauNormGamma`), and `predict`
+ * fuses the branches: zH + zM + zT, or zH + zM for the two-branch iNaturalist model (§9.1-9.2).
  */
 import { parseOrThrow } from '@ltlab/core';
 import * as tf from '@tensorflow/tfjs-core';
@@ -43,6 +44,13 @@ export interface ResltLogits {
 export interface ResltForwardOptions extends ForwardOptions {
   /** Score with tau-normalised `fc` weights and no bias (ResLT inference); omit for the plain `fc`. */
   tauNormGamma?: number;
+}
+
+export interface ResltPredictOptions {
+  /** Score with tau-normalised `fc` weights and no bias (docs/methods.md §9.4); omit for the plain `fc`. */
+  tauNormGamma?: number;
+  /** 3: zH + zM + zT; 2: zH + zM (iNaturalist's script trains H and M only, §9.2). @defaultValue 3 */
+  branches?: 2 | 3;
 }
 
 type BranchLayers =
@@ -121,6 +129,18 @@ export class ResltHead extends ParamSetModule {
           : tauNormalizedLogits(h, this.backbone.classifier.weight.value as tf.Tensor2D, gamma);
       const [h, m, t] = this.branchFeatures(x, options);
       return { logitsH: score(h), logitsM: score(m), logitsT: score(t) };
+    });
+  }
+
+  /** Class scores at evaluation (docs/methods.md §9.1): the branch logits of eval mode, summed. */
+  predict(x: tf.Tensor4D, options: ResltPredictOptions = {}): tf.Tensor2D {
+    return tf.tidy(() => {
+      const { tauNormGamma, branches = 3 } = options;
+      const { logitsH, logitsM, logitsT } = this.forward(x, {
+        training: false,
+        ...(tauNormGamma === undefined ? {} : { tauNormGamma }),
+      });
+      return branches === 3 ? tf.addN([logitsH, logitsM, logitsT]) : tf.add(logitsH, logitsM);
     });
   }
 }

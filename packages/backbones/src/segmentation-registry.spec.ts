@@ -7,6 +7,7 @@ import {
   describeSegmentationModel,
   getSegmentationModelEntry,
   listSegmentationModels,
+  segmentationModelRegistry,
 } from './segmentation-registry.js';
 
 describe('segmentation model registry', () => {
@@ -17,6 +18,19 @@ describe('segmentation model registry', () => {
         expect(names).toContain(`${head}-${trunk}`);
       }
     }
+    for (const entry of segmentationModelRegistry.list()) {
+      expect(entry.name).toBe(`${entry.head}-${entry.trunk}`);
+      expect(entry.summary).toContain(`torchvision ${entry.trunk} trunk`);
+    }
+  });
+
+  it('lets a run config set the model options but not what the trainer supplies', () => {
+    const schema = segmentationModelRegistry.get('fcn-resnet18').schema;
+    expect(schema.parse({ trunkWidth: 16 })).toMatchObject({ trunkWidth: 16, channels: 512, auxHead: true });
+    expect(() => schema.parse({ numClasses: 3 })).toThrow(/numClasses/);
+    expect(() => getSegmentationModelEntry('fcn-resnet81')).toThrow(
+      "Unknown segmentation model 'fcn-resnet81'; did you mean 'fcn-resnet18'?",
+    );
   });
 
   it('rejects unknown names (listing the known ones) and invalid options with the field', () => {

@@ -1,4 +1,4 @@
-import { LtlabError, parseOrThrow } from '@ltlab/core';
+import { defineRegistry, LtlabError, parseOrThrow } from '@ltlab/core';
 import { z } from 'zod';
 import type { ParamSpec } from './param-set.js';
 import { getBackboneEntry } from './registry.js';
@@ -15,47 +15,31 @@ export interface SegmentationModelEntry {
   readonly head: SegmentationHeadKind;
   /** The backbone registry's ImageNet ResNet the trunk is built from. */
   readonly trunk: string;
-  readonly description: string;
+  readonly summary: string;
+  /** The options a run config's `model.options` may set (the trainer supplies the rest). */
+  readonly schema: typeof segmentationModelConfigOptionsSchema;
 }
 
-const HEAD_DESCRIPTIONS: Record<SegmentationHeadKind, string> = {
+const HEAD_SUMMARIES: Record<SegmentationHeadKind, string> = {
   fcn: 'FCN head (2 convs + concat input) on stage 4',
   deeplabv3plus: 'DeepLabv3+: ASPP on stage 4, decoder with 48-channel stage-1 features',
   upernet: 'UPerNet: PPM on stage 4 + FPN over stages 1-4',
 };
 
 function entry(name: string, head: SegmentationHeadKind, trunk: string): SegmentationModelEntry {
-  return { name, head, trunk, description: `${HEAD_DESCRIPTIONS[head]}, torchvision ${trunk} trunk` };
+  return {
+    name,
+    head,
+    trunk,
+    summary: `${HEAD_SUMMARIES[head]}, torchvision ${trunk} trunk`,
+    schema: segmentationModelConfigOptionsSchema,
+  };
 }
-
-/** Every segmentation model, by name: `<head>-<trunk>`. */
-const ENTRIES: readonly SegmentationModelEntry[] = [
-  entry('fcn-resnet10', 'fcn', 'resnet10'),
-  entry('fcn-resnet18', 'fcn', 'resnet18'),
-  entry('fcn-resnet34', 'fcn', 'resnet34'),
-  entry('fcn-resnet50', 'fcn', 'resnet50'),
-  entry('fcn-resnet101', 'fcn', 'resnet101'),
-  entry('deeplabv3plus-resnet10', 'deeplabv3plus', 'resnet10'),
-  entry('deeplabv3plus-resnet18', 'deeplabv3plus', 'resnet18'),
-  entry('deeplabv3plus-resnet34', 'deeplabv3plus', 'resnet34'),
-  entry('deeplabv3plus-resnet50', 'deeplabv3plus', 'resnet50'),
-  entry('deeplabv3plus-resnet101', 'deeplabv3plus', 'resnet101'),
-  entry('upernet-resnet10', 'upernet', 'resnet10'),
-  entry('upernet-resnet18', 'upernet', 'resnet18'),
-  entry('upernet-resnet34', 'upernet', 'resnet34'),
-  entry('upernet-resnet50', 'upernet', 'resnet50'),
-  entry('upernet-resnet101', 'upernet', 'resnet101'),
-];
-
-const REGISTRY: ReadonlyMap<string, SegmentationModelEntry> = new Map(ENTRIES.map((e) => [e.name, e]));
-if (REGISTRY.size !== ENTRIES.length) throw new LtlabError('INTERNAL', 'A segmentation model is registered twice.');
 
 const positiveInt = z.number().int().positive();
 
-export const segmentationModelOptionsSchema = z.strictObject({
-  numClasses: positiveInt,
-  /** Channels of the input images. @defaultValue 3 */
-  inputChannels: positiveInt.default(3),
+/** What a run config's `model.options` may set; `createSegmentationModel` adds the class count and input channels. */
+export const segmentationModelConfigOptionsSchema = z.strictObject({
   /**
    * Input size over the last trunk stage's size: 8 (stages 3-4 dilated 2 and 4), 16 (stage 4
    * dilated 2) or 32 (no dilation). @defaultValue 8 for FCN and DeepLabv3+, 32 for UPerNet
@@ -79,10 +63,36 @@ export const segmentationModelOptionsSchema = z.strictObject({
   dropout: z.number().min(0).lt(1).default(0.1),
   /** `align_corners` of every bilinear resize (logits to label size, ASPP/PPM/FPN). @defaultValue false */
   alignCorners: z.boolean().default(false),
-  seed: z.union([z.number().int().nonnegative(), z.string()]).default(0),
   /** `false` creates every tensor frozen. @defaultValue true */
   trainable: z.boolean().default(true),
 });
+
+/** What `createSegmentationModel` takes: the config's options plus classes, input channels and seed. */
+export const segmentationModelOptionsSchema = segmentationModelConfigOptionsSchema.extend({
+  numClasses: positiveInt,
+  /** Channels of the input images. @defaultValue 3 */
+  inputChannels: positiveInt.default(3),
+  seed: z.union([z.number().int().nonnegative(), z.string()]).default(0),
+});
+
+/** Every segmentation model, by name: `<head>-<trunk>`. */
+export const segmentationModelRegistry = defineRegistry<SegmentationModelEntry>('segmentation model', [
+  entry('fcn-resnet10', 'fcn', 'resnet10'),
+  entry('fcn-resnet18', 'fcn', 'resnet18'),
+  entry('fcn-resnet34', 'fcn', 'resnet34'),
+  entry('fcn-resnet50', 'fcn', 'resnet50'),
+  entry('fcn-resnet101', 'fcn', 'resnet101'),
+  entry('deeplabv3plus-resnet10', 'deeplabv3plus', 'resnet10'),
+  entry('deeplabv3plus-resnet18', 'deeplabv3plus', 'resnet18'),
+  entry('deeplabv3plus-resnet34', 'deeplabv3plus', 'resnet34'),
+  entry('deeplabv3plus-resnet50', 'deeplabv3plus', 'resnet50'),
+  entry('deeplabv3plus-resnet101', 'deeplabv3plus', 'resnet101'),
+  entry('upernet-resnet10', 'upernet', 'resnet10'),
+  entry('upernet-resnet18', 'upernet', 'resnet18'),
+  entry('upernet-resnet34', 'upernet', 'resnet34'),
+  entry('upernet-resnet50', 'upernet', 'resnet50'),
+  entry('upernet-resnet101', 'upernet', 'resnet101'),
+]);
 
 export type SegmentationModelOptions = z.input<typeof segmentationModelOptionsSchema>;
 
@@ -103,20 +113,12 @@ const ASPP_DILATIONS: Partial<Record<OutputStride, readonly number[]>> = {
 };
 
 export function listSegmentationModels(): SegmentationModelEntry[] {
-  return [...ENTRIES];
+  return [...segmentationModelRegistry.list()];
 }
 
+/** The registered model called `name`; CONFIG.UNKNOWN_NAME names the nearest and lists the known ones. */
 export function getSegmentationModelEntry(name: string): SegmentationModelEntry {
-  const found = REGISTRY.get(name);
-  if (found === undefined) {
-    const known = [...REGISTRY.keys()];
-    throw new LtlabError(
-      'CONFIG.UNKNOWN_NAME',
-      `Unknown segmentation model '${name}'. Known models: ${known.join(', ')}.`,
-      { fix: `Use one of: ${known.join(', ')}.`, details: { name, known } },
-    );
-  }
-  return found;
+  return segmentationModelRegistry.get(name);
 }
 
 function configFor(

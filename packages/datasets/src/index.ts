@@ -49,8 +49,10 @@ export {
 export {
   openSegmentationSource,
   SEGMENTATION_SOURCE_NAMES,
+  type SegmentationSourceEntry,
   type SegmentationSourceSpec,
   type SegmentationSplits,
+  segmentationSourceRegistry,
   segmentationSourceSpecSchema,
 } from './segmentation/segmentation-sources.js';
 export { ade20kOptionsSchema, ade20kSource } from './segmentation/sources/ade20k.js';
@@ -82,6 +84,7 @@ export type {
 export {
   SEGMENTATION_TRANSFORMS,
   segmentationTransformEntry,
+  segmentationTransformRegistry,
 } from './segmentation/transforms/segmentation-transform-registry.js';
 export { type CifarSplits, cifar10, cifar100, readCifarBinary } from './sources/cifar-binary.js';
 export { decodeImageFile } from './sources/decode-image.js';
@@ -103,6 +106,14 @@ export {
 } from './sources/mnist.js';
 export { PixelSource } from './sources/pixel-source.js';
 export type { DatasetSource, DecodeOptions, FileRef, ImageRef, PixelRef, Sample } from './sources/source.js';
+export {
+  type DatasetSourceEntry,
+  type DatasetSourceSpec,
+  type DatasetSplits,
+  datasetSourceRegistry,
+  datasetSourceSpecSchema,
+  openDatasetSource,
+} from './sources/source-registry.js';
 export { CIFAR10_POLICY } from './transforms/auto-augment.js';
 export { NORMALIZATION_PRESETS } from './transforms/normalize.js';
 export {
@@ -117,5 +128,5 @@ export {
 } from './transforms/pipeline.js';
 export { type PresetOptions, pacoCifarViews, standardCropFlip } from './transforms/presets.js';
 export { parseRandAugmentConfig, RAND_AUGMENT_OPS } from './transforms/rand-augment.js';
-export { TRANSFORMS, transformEntry } from './transforms/registry.js';
+export { TRANSFORMS, transformEntry, transformRegistry } from './transforms/registry.js';
 export type { ImageTransform, OutputNormalization, TransformEntry } from './transforms/transform.js';

@@ -31,7 +31,7 @@ export {
   regionRebalanceLoss,
   regionRebalanceOptionsSchema,
 } from './region-rebalance.js';
-export { getLoss, listLosses } from './registry.js';
+export { getLoss, listLosses, lossRegistry } from './registry.js';
 export { type ResltInputs, type ResltOptions, reslt, resltLoss, resltOptionsSchema } from './reslt.js';
 export { stopGradient } from './stop-gradient.js';
 export { type SupconInputs, type SupconOptions, supcon, supconLoss, supconOptionsSchema } from './supcon.js';

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { thrown } from './__fixtures__/reference-math.js';
 import { crossEntropy } from './cross-entropy.js';
 import type { LossDefinition, Need } from './loss-definition.js';
-import { buildLossRegistry, getLoss, listLosses } from './registry.js';
+import { getLoss, listLosses, lossRegistry } from './registry.js';
 
 const NAMES = [
   'cross-entropy',
@@ -29,15 +29,25 @@ describe('loss registry', () => {
     for (const name of NAMES) expect(getLoss(name).name).toBe(name);
   });
 
-  it('rejects an unknown name with CONFIG.UNKNOWN_NAME listing the known ones', () => {
+  it('rejects an unknown name with CONFIG.UNKNOWN_NAME suggesting the nearest and listing the known ones', () => {
     const error = thrown(() => getLoss('pac0'));
     expect(isLtlabError(error) && error.code).toBe('CONFIG.UNKNOWN_NAME');
-    expect(String(error)).toContain("'pac0'");
+    expect(String(error)).toContain("Unknown loss 'pac0'; did you mean 'paco'? Known losses: ");
     for (const name of NAMES) expect(String(error)).toContain(name);
   });
 
-  it('refuses a list that repeats a name', () => {
-    expect(String(thrown(() => buildLossRegistry([crossEntropy, crossEntropy])))).toContain('registered twice');
+  it('refuses a second loss of a registered name', () => {
+    expect(String(thrown(() => lossRegistry.register(crossEntropy)))).toContain(
+      "The loss 'cross-entropy' is registered twice",
+    );
+    expect(lossRegistry.names()).toEqual(NAMES);
+  });
+
+  it('gives every loss a summary and an options schema', () => {
+    for (const definition of listLosses()) {
+      expect(definition.summary.length, definition.name).toBeGreaterThan(10);
+      expect(lossRegistry.get(definition.name)).toBe(definition);
+    }
   });
 
   it.each(NAMES)("declares requirements that agree with the inputs '%s' reads", (name) => {

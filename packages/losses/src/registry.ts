@@ -1,4 +1,4 @@
-import { LtlabError } from '@ltlab/core';
+import { defineRegistry } from '@ltlab/core';
 import { balancedSoftmax } from './balanced-softmax.js';
 import { crossEntropy } from './cross-entropy.js';
 import { focal } from './focal.js';
@@ -10,8 +10,11 @@ import { regionRebalance } from './region-rebalance.js';
 import { reslt } from './reslt.js';
 import { supcon } from './supcon.js';
 
-/** Every registered loss, in the order `listLosses` reports them. */
-const REGISTERED: readonly LossDefinition[] = [
+/**
+ * Every loss, by the name a run config's `method.loss` uses (each name is written in its own
+ * file: `name: 'cross-entropy'`), in the order `listLosses` reports them.
+ */
+export const lossRegistry = defineRegistry<LossDefinition>({ singular: 'loss', plural: 'losses' }, [
   crossEntropy,
   focal,
   ldam,
@@ -21,38 +24,14 @@ const REGISTERED: readonly LossDefinition[] = [
   paco,
   reslt,
   regionRebalance,
-] as readonly LossDefinition[];
+] as readonly LossDefinition[]);
 
-/** A name-to-definition map from an explicit list; a repeated name is a bug and throws. */
-export function buildLossRegistry(definitions: readonly LossDefinition[]): ReadonlyMap<string, LossDefinition> {
-  const registry = new Map<string, LossDefinition>();
-  for (const definition of definitions) {
-    if (registry.has(definition.name)) {
-      throw new LtlabError('INTERNAL', `Loss '${definition.name}' is registered twice.`, {
-        fix: 'Give every loss in the registry list a distinct name.',
-      });
-    }
-    registry.set(definition.name, definition);
-  }
-  return registry;
-}
-
-const LOSSES = buildLossRegistry(REGISTERED);
-
-/** The registered loss called `name`; CONFIG.UNKNOWN_NAME lists the known ones otherwise. */
+/** The registered loss called `name`; CONFIG.UNKNOWN_NAME names the nearest and lists the known ones otherwise. */
 export function getLoss(name: string): LossDefinition {
-  const definition = LOSSES.get(name);
-  if (definition === undefined) {
-    const known = [...LOSSES.keys()];
-    throw new LtlabError('CONFIG.UNKNOWN_NAME', `Unknown loss '${name}'. Known losses: ${known.join(', ')}.`, {
-      fix: `Use one of: ${known.join(', ')}.`,
-      details: { name, known },
-    });
-  }
-  return definition;
+  return lossRegistry.get(name);
 }
 
 /** Every registered loss. */
 export function listLosses(): readonly LossDefinition[] {
-  return [...LOSSES.values()];
+  return lossRegistry.list();
 }

@@ -8,6 +8,7 @@ export {
   type SamplerData,
   type SamplerEntry,
   type SamplerSpec,
+  samplerRegistry,
   samplerSpecSchema,
 } from './registry.js';
 export type { Sampler } from './sampler.js';

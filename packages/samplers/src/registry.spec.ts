@@ -1,13 +1,18 @@
 import { describe, expect, it } from 'vitest';
 import { LT_COUNTS, longTailLabels } from './__fixtures__/long-tail-labels.js';
-import { createSampler, SAMPLERS } from './registry.js';
+import { createSampler, SAMPLERS, samplerRegistry } from './registry.js';
 
 const labels = longTailLabels(LT_COUNTS);
 const extraOptions: Record<string, Record<string, unknown>> = { progressive: { totalEpochs: 10 } };
 
 describe('every registered sampler', () => {
-  it('registers the four samplers', () => {
+  it('registers the four samplers, each with a summary and its options schema', () => {
     expect([...SAMPLERS.keys()]).toEqual(['instance-balanced', 'class-balanced', 'square-root', 'progressive']);
+    expect(samplerRegistry.names()).toEqual([...SAMPLERS.keys()]);
+    for (const entry of samplerRegistry.list()) {
+      expect(entry.summary.length, entry.name).toBeGreaterThan(10);
+      expect(entry.schema.safeParse({ seed: 1, ...extraOptions[entry.name] }).success, entry.name).toBe(true);
+    }
   });
 
   for (const name of SAMPLERS.keys()) {
@@ -35,6 +40,9 @@ describe('every registered sampler', () => {
   it('names the known samplers for an unknown name and lists bad options by path', () => {
     expect(() => createSampler({ name: 'balanced' }, { labels })).toThrow(
       expect.objectContaining({ code: 'CONFIG.UNKNOWN_NAME', fix: expect.stringContaining('class-balanced') }),
+    );
+    expect(() => createSampler({ name: 'square-rot' }, { labels })).toThrow(
+      "Unknown sampler 'square-rot'; did you mean 'square-root'? Known samplers: instance-balanced, class-balanced, square-root, progressive.",
     );
     expect(() => createSampler({ name: 'progressive', seed: -1 }, { labels })).toThrow(/seed[\s\S]*totalEpochs/);
     expect(() => createSampler({ name: 'class-balanced', sed: 1 }, { labels })).toThrow(/sed/);

@@ -2,6 +2,7 @@ import type { ProgramSpec } from '../command-spec.js';
 import { dbSpec } from './db.js';
 import { doctorSpec } from './doctor.js';
 import { doctorChildSpec, trainChildSpec } from './internal.js';
+import { listSpec } from './list.js';
 import { runsSpec } from './runs.js';
 import { serveSpec } from './serve.js';
 import { sweepSpec } from './sweep.js';
@@ -21,6 +22,7 @@ export const PROGRAM: ProgramSpec = {
     serveSpec,
     upSpec,
     dbSpec,
+    listSpec,
     doctorSpec,
     trainChildSpec,
     doctorChildSpec,

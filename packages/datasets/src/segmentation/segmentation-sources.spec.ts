@@ -7,7 +7,11 @@ import {
   writeLabelPng,
   writeRgbImage,
 } from '../__fixtures__/segmentation-files.js';
-import { openSegmentationSource, SEGMENTATION_SOURCE_NAMES } from './segmentation-sources.js';
+import {
+  openSegmentationSource,
+  SEGMENTATION_SOURCE_NAMES,
+  segmentationSourceRegistry,
+} from './segmentation-sources.js';
 
 const root = tempDir('segmentation-sources');
 
@@ -41,6 +45,14 @@ describe('openSegmentationSource', () => {
       testImagesPerClass: 1,
     });
     expect([train.size, test.size, train.numClasses]).toEqual([12, 5, 11]);
+  });
+
+  it('registers every source the spec schema accepts, each with a summary', () => {
+    expect(segmentationSourceRegistry.names()).toEqual([...SEGMENTATION_SOURCE_NAMES]);
+    for (const entry of segmentationSourceRegistry.list()) expect(entry.summary.length, entry.name).toBeGreaterThan(10);
+    expect(() => openSegmentationSource({ name: 'ade20' } as never)).toThrow(
+      "Unknown segmentation source 'ade20'; did you mean 'ade20k'?",
+    );
   });
 
   it('names the known sources and checks options', () => {

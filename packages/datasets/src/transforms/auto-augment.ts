@@ -94,6 +94,7 @@ export const CIFAR10_POLICY: readonly SubPolicy[] = [
  */
 export const autoAugmentCifar10 = imageTransform(
   'autoAugmentCifar10',
+  "AutoAugment's CIFAR-10 policy: one of its 25 sub-policies per image",
   z.strictObject({ fill: z.number().int().min(0).max(255).default(128) }),
   (o, image, rng) => {
     const [p1, op1, m1, p2, op2, m2] = rng.choice(CIFAR10_POLICY);

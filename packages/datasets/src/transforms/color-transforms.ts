@@ -19,6 +19,7 @@ const pSchema = (fallback: number) => z.number().min(0).max(1).default(fallback)
  */
 export const colorJitter = imageTransform(
   'colorJitter',
+  'torchvision ColorJitter: brightness, contrast, saturation and hue in random order, with probability p',
   z.strictObject({
     brightness: z.number().min(0).default(0),
     contrast: z.number().min(0).default(0),
@@ -48,6 +49,7 @@ export const colorJitter = imageTransform(
 /** torchvision RandomGrayscale: RGB -> gray replicated to 3 channels with probability p; gray stays gray. */
 export const randomGrayscale = imageTransform(
   'randomGrayscale',
+  'torchvision RandomGrayscale: RGB to gray (kept 3 channels) with probability p',
   z.strictObject({ p: pSchema(0.1) }),
   (o, image, rng) => (rng.bernoulli(o.p) ? toGrayscale(image) : image),
 );
@@ -58,6 +60,7 @@ export const randomGrayscale = imageTransform(
  */
 export const gaussianBlurTransform = imageTransform(
   'gaussianBlur',
+  'Gaussian blur with sigma uniform in [sigma[0], sigma[1]], with probability p',
   z.strictObject({ sigma: z.tuple([z.number().positive(), z.number().positive()]).default([0.1, 2]), p: pSchema(0.5) }),
   (o, image, rng) => (rng.bernoulli(o.p) ? gaussianBlur(image, rng.uniform(o.sigma[0], o.sigma[1])) : image),
 );

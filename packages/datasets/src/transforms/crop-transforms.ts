@@ -15,6 +15,7 @@ function hw(size: z.output<typeof sizeSchema>): [number, number] {
 /** torchvision RandomCrop(size, padding, fill): pad every side, then crop at a uniform offset. */
 export const randomCrop = imageTransform(
   'randomCrop',
+  'torchvision RandomCrop: pad every side, then crop at a uniform offset',
   z.strictObject({
     size: sizeSchema,
     padding: z.number().int().min(0).default(0),
@@ -59,6 +60,7 @@ export function randomResizedCropBox(
 
 export const randomResizedCrop = imageTransform(
   'randomResizedCrop',
+  'torchvision RandomResizedCrop: a crop of random area and aspect ratio, resized to size',
   z.strictObject({
     size: sizeSchema,
     scale: z.tuple([z.number().positive(), z.number().positive()]).default([0.08, 1]),
@@ -71,25 +73,36 @@ export const randomResizedCrop = imageTransform(
 );
 
 /** torchvision Resize: an int resizes the shorter side (aspect kept), [h, w] resizes exactly. */
-export const resizeTransform = imageTransform('resize', z.strictObject({ size: sizeSchema }), (o, image) => {
-  if (typeof o.size !== 'number') return resize(image, o.size[0], o.size[1]);
-  const short = Math.min(image.height, image.width);
-  const long = Math.max(image.height, image.width);
-  const longOut = Math.trunc((o.size * long) / short);
-  return image.height <= image.width ? resize(image, o.size, longOut) : resize(image, longOut, o.size);
-});
+export const resizeTransform = imageTransform(
+  'resize',
+  'torchvision Resize: an int resizes the shorter side (aspect kept), [h, w] resizes exactly',
+  z.strictObject({ size: sizeSchema }),
+  (o, image) => {
+    if (typeof o.size !== 'number') return resize(image, o.size[0], o.size[1]);
+    const short = Math.min(image.height, image.width);
+    const long = Math.max(image.height, image.width);
+    const longOut = Math.trunc((o.size * long) / short);
+    return image.height <= image.width ? resize(image, o.size, longOut) : resize(image, longOut, o.size);
+  },
+);
 
 /** torchvision CenterCrop (offsets rounded as int(round((H - h) / 2))). */
-export const centerCrop = imageTransform('centerCrop', z.strictObject({ size: sizeSchema }), (o, image) => {
-  const [th, tw] = hw(o.size);
-  const top = Math.round((image.height - th) / 2);
-  const left = Math.round((image.width - tw) / 2);
-  return crop(image, { top, left, height: th, width: tw });
-});
+export const centerCrop = imageTransform(
+  'centerCrop',
+  'torchvision CenterCrop: the central size x size crop',
+  z.strictObject({ size: sizeSchema }),
+  (o, image) => {
+    const [th, tw] = hw(o.size);
+    const top = Math.round((image.height - th) / 2);
+    const left = Math.round((image.width - tw) / 2);
+    return crop(image, { top, left, height: th, width: tw });
+  },
+);
 
 /** Horizontal flip with probability p. */
 export const horizontalFlip = imageTransform(
   'horizontalFlip',
+  'horizontal flip with probability p',
   z.strictObject({ p: z.number().min(0).max(1).default(0.5) }),
   (o, image, rng) => {
     if (!rng.bernoulli(o.p)) return image;
@@ -112,6 +125,7 @@ export const horizontalFlip = imageTransform(
  */
 export const cutout = imageTransform(
   'cutout',
+  'Cutout: holes squares of side length, centred uniformly, set to 0',
   z.strictObject({ holes: z.number().int().positive().default(1), length: z.number().int().positive() }),
   (o, image, rng) => {
     const { width: W, height: H, channels: C } = image;

@@ -33,6 +33,7 @@ const schema = z
  */
 export const normalize: TransformEntry = {
   name: 'normalize',
+  summary: 'ToTensor + Normalize: (x / 255 - mean) / std per channel, by preset or mean and std; the last step',
   stage: 'output',
   schema,
   create: (options) => {

@@ -83,6 +83,7 @@ export function parseRandAugmentConfig(config: string): { n: number; m: number; 
  */
 export const randAugment = imageTransform(
   'randAugment',
+  "RandAugment in timm's form, from a config string such as rand-n2-m10-mstd0.5",
   z.strictObject({
     config: z.string().default('rand-n2-m10-mstd0.5'),
     fill: z

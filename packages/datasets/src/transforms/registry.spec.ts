@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { patternPixels } from '../__fixtures__/files.js';
 import type { Image } from '../image.js';
 import { compilePipeline, compileViews } from './pipeline.js';
-import { TRANSFORMS } from './registry.js';
+import { TRANSFORMS, transformEntry, transformRegistry } from './registry.js';
 
 /** Options that make every registered transform runnable (and random ones always fire). */
 const EXAMPLES: Record<string, Record<string, unknown>> = {
@@ -29,8 +29,15 @@ const image = (channels: number): Image => ({
 });
 
 describe('every registered transform', () => {
-  it('has an example here', () => {
+  it('has an example here, and a summary', () => {
     expect(Object.keys(EXAMPLES).sort()).toEqual([...TRANSFORMS.keys()].sort());
+    for (const entry of transformRegistry.list()) expect(entry.summary.length, entry.name).toBeGreaterThan(10);
+  });
+
+  it('suggests the registered spelling for a kebab-case one', () => {
+    expect(() => transformEntry('random-resized-crop')).toThrow(
+      "Unknown transform 'random-resized-crop'; did you mean 'randomResizedCrop'?",
+    );
   });
 
   for (const name of TRANSFORMS.keys()) {

@@ -1,4 +1,4 @@
-import { LtlabError } from '@ltlab/core';
+import { defineRegistry } from '@ltlab/core';
 import { autoAugmentCifar10 } from './auto-augment.js';
 import { colorJitter, gaussianBlurTransform, randomGrayscale } from './color-transforms.js';
 import {
@@ -13,7 +13,11 @@ import { normalize } from './normalize.js';
 import { randAugment } from './rand-augment.js';
 import type { TransformEntry } from './transform.js';
 
-const ENTRIES: readonly TransformEntry[] = [
+/**
+ * Every image transform, by the name a pipeline step uses. Names are torchvision's class names in
+ * camelCase (`randomResizedCrop`), which configs and stored runs already use (docs/architecture.md §5.8).
+ */
+export const transformRegistry = defineRegistry<TransformEntry>('transform', [
   randomCrop,
   randomResizedCrop,
   resizeTransform,
@@ -26,26 +30,12 @@ const ENTRIES: readonly TransformEntry[] = [
   autoAugmentCifar10,
   cutout,
   normalize,
-];
+]);
 
-export function buildTransformRegistry(entries: readonly TransformEntry[]): ReadonlyMap<string, TransformEntry> {
-  const map = new Map<string, TransformEntry>();
-  for (const entry of entries) {
-    if (map.has(entry.name)) throw new LtlabError('INTERNAL', `Transform '${entry.name}' is registered twice.`);
-    map.set(entry.name, entry);
-  }
-  return map;
-}
+/** The transforms by name, as a read-only map (the shape this export had before the registry). */
+export const TRANSFORMS: ReadonlyMap<string, TransformEntry> = transformRegistry.byName;
 
-export const TRANSFORMS = buildTransformRegistry(ENTRIES);
-
+/** The registered transform called `name`; CONFIG.UNKNOWN_NAME names the nearest and lists the known ones. */
 export function transformEntry(name: string): TransformEntry {
-  const entry = TRANSFORMS.get(name);
-  if (entry === undefined) {
-    throw new LtlabError('CONFIG.UNKNOWN_NAME', `Unknown transform '${name}'.`, {
-      fix: `Use one of: ${[...TRANSFORMS.keys()].join(', ')}.`,
-      details: { known: [...TRANSFORMS.keys()] },
-    });
-  }
-  return entry;
+  return transformRegistry.get(name);
 }

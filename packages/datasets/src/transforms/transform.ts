@@ -14,18 +14,27 @@ export interface OutputNormalization {
   std: number[];
 }
 
+/** What every transform entry has: the name a pipeline step uses, one line on what it does, its options. */
+interface TransformEntryBase {
+  readonly name: string;
+  readonly summary: string;
+  readonly schema: z.ZodType;
+}
+
 export type TransformEntry =
-  | { name: string; stage: 'image'; schema: z.ZodType; create(options: unknown): ImageTransform }
-  | { name: string; stage: 'output'; schema: z.ZodType; create(options: unknown): OutputNormalization };
+  | (TransformEntryBase & { readonly stage: 'image'; create(options: unknown): ImageTransform })
+  | (TransformEntryBase & { readonly stage: 'output'; create(options: unknown): OutputNormalization });
 
 /** A registry entry of an image transform; `create` receives the parsed options. */
 export function imageTransform<S extends z.ZodType>(
   name: string,
+  summary: string,
   schema: S,
   apply: (options: z.output<S>, image: Image, rng: Rng) => Image,
 ): TransformEntry {
   return {
     name,
+    summary,
     stage: 'image',
     schema,
     create: (options) => ({ name, apply: (image, rng) => apply(options as z.output<S>, image, rng) }),

@@ -23,6 +23,8 @@ const schema = z
  */
 export const padPair: SegmentationTransformEntry = {
   name: 'pad',
+  summary:
+    'mmseg Pad: bottom and right to size (or a multiple of sizeDivisor), labels with the ignore index; the last step',
   stage: 'pad',
   schema,
   create: (options): PadSpec => {

@@ -31,6 +31,7 @@ function inHsv(image: Image, change: (hsv: Uint8Array) => void): Image {
  */
 export const photoMetricDistortion = pairTransform(
   'photoMetricDistortion',
+  'mmseg PhotoMetricDistortion: brightness, contrast, saturation and hue, each with probability 1/2; image only',
   z.strictObject({
     brightnessDelta: z.number().min(0).default(32),
     contrastRange: z.tuple([z.number().min(0), z.number().min(0)]).default([0.5, 1.5]),

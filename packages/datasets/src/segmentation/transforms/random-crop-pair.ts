@@ -64,6 +64,7 @@ export function cropIsBalanced(label: LabelMap, box: CropBox, catMaxRatio: numbe
  */
 export const randomCropPair = pairTransform(
   'randomCrop',
+  'mmseg RandomCrop: a crop at uniform offsets, redrawn while one class covers catMaxRatio of it',
   z.strictObject({
     size: z.union([z.number().int().positive(), z.tuple([z.number().int().positive(), z.number().int().positive()])]),
     catMaxRatio: z.number().gt(0).max(1).default(1),

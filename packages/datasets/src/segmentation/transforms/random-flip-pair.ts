@@ -27,6 +27,7 @@ function flipPixels(
 /** mmseg's RandomFlip(prob, direction): image and label map flipped together with probability `prob`. */
 export const randomFlipPair = pairTransform(
   'randomFlip',
+  'mmseg RandomFlip: image and label map flipped together with probability prob',
   z.strictObject({
     prob: z.number().min(0).max(1).default(0.5),
     direction: z.enum(['horizontal', 'vertical']).default('horizontal'),

@@ -26,6 +26,7 @@ export function rescaleSize(height: number, width: number, scale: readonly [numb
  */
 export const resizePair = pairTransform(
   'resize',
+  'mmseg Resize: scale by a ratio drawn from ratioRange, the label map by nearest neighbours',
   z
     .strictObject({
       scale: z.tuple([positiveInt, positiveInt]),

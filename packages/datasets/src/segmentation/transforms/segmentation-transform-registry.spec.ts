@@ -1,6 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { createPairTransform } from './segmentation-transform.js';
-import { SEGMENTATION_TRANSFORMS, segmentationTransformEntry } from './segmentation-transform-registry.js';
+import {
+  SEGMENTATION_TRANSFORMS,
+  segmentationTransformEntry,
+  segmentationTransformRegistry,
+} from './segmentation-transform-registry.js';
 
 describe('segmentation transform registry', () => {
   it('lists the paired steps and the output steps', () => {
@@ -22,10 +26,18 @@ describe('segmentation transform registry', () => {
     ]);
   });
 
-  it('names the known steps for an unknown one', () => {
+  it('names the known steps for an unknown one, and the nearest when one is near', () => {
     expect(() => segmentationTransformEntry('colorJitter')).toThrow(
       expect.objectContaining({ code: 'CONFIG.UNKNOWN_NAME', fix: expect.stringContaining('photoMetricDistortion') }),
     );
+    expect(() => segmentationTransformEntry('random-flip')).toThrow(
+      "Unknown segmentation transform 'random-flip'; did you mean 'randomFlip'?",
+    );
+  });
+
+  it('gives every step a summary', () => {
+    for (const entry of segmentationTransformRegistry.list())
+      expect(entry.summary.length, entry.name).toBeGreaterThan(10);
   });
 
   it('shares the classification presets for normalize, and refuses output steps as pair steps', () => {

@@ -1,4 +1,4 @@
-import { LtlabError } from '@ltlab/core';
+import { defineRegistry, LtlabError } from '@ltlab/core';
 import { normalize } from '../../transforms/normalize.js';
 import { padPair } from './pad-pair.js';
 import { photoMetricDistortion } from './photometric-distortion.js';
@@ -10,6 +10,7 @@ import type { SegmentationTransformEntry } from './segmentation-transform.js';
 /** Normalisation is the classification pipeline's step (same presets and options), applied to the image. */
 const normalizeImage: SegmentationTransformEntry = {
   name: normalize.name,
+  summary: normalize.summary,
   stage: 'normalize',
   schema: normalize.schema,
   create: (options) => {
@@ -18,38 +19,24 @@ const normalizeImage: SegmentationTransformEntry = {
   },
 };
 
-const ENTRIES: readonly SegmentationTransformEntry[] = [
+/**
+ * The paired (image + label map) transforms, by the name a pipeline step uses: mmsegmentation's
+ * class names in camelCase (`photoMetricDistortion`), as the configs write them (docs/architecture.md §5.8).
+ */
+export const segmentationTransformRegistry = defineRegistry<SegmentationTransformEntry>('segmentation transform', [
   resizePair,
   randomCropPair,
   randomFlipPair,
   photoMetricDistortion,
   normalizeImage,
   padPair,
-];
+]);
 
-function buildRegistry(
-  entries: readonly SegmentationTransformEntry[],
-): ReadonlyMap<string, SegmentationTransformEntry> {
-  const map = new Map<string, SegmentationTransformEntry>();
-  for (const entry of entries) {
-    if (map.has(entry.name))
-      throw new LtlabError('INTERNAL', `Segmentation transform '${entry.name}' is registered twice.`);
-    map.set(entry.name, entry);
-  }
-  return map;
-}
+/** The paired transforms by name, as a read-only map (the shape this export had before the registry). */
+export const SEGMENTATION_TRANSFORMS: ReadonlyMap<string, SegmentationTransformEntry> =
+  segmentationTransformRegistry.byName;
 
-/** The paired (image + label map) transforms, by name. */
-export const SEGMENTATION_TRANSFORMS = buildRegistry(ENTRIES);
-
+/** The registered segmentation transform called `name`; CONFIG.UNKNOWN_NAME names the nearest and lists the known ones. */
 export function segmentationTransformEntry(name: string): SegmentationTransformEntry {
-  const entry = SEGMENTATION_TRANSFORMS.get(name);
-  if (entry === undefined) {
-    const known = [...SEGMENTATION_TRANSFORMS.keys()];
-    throw new LtlabError('CONFIG.UNKNOWN_NAME', `Unknown segmentation transform '${name}'.`, {
-      fix: `Use one of: ${known.join(', ')}.`,
-      details: { known },
-    });
-  }
-  return entry;
+  return segmentationTransformRegistry.get(name);
 }

@@ -25,19 +25,28 @@ export interface PadSpec {
   labelPadValue: number;
 }
 
+/** What every segmentation transform entry has: its pipeline name, one line on what it does, its options. */
+interface SegmentationTransformEntryBase {
+  readonly name: string;
+  readonly summary: string;
+  readonly schema: z.ZodType;
+}
+
 export type SegmentationTransformEntry =
-  | { name: string; stage: 'pair'; schema: z.ZodType; create(options: unknown): SegmentationTransform }
-  | { name: string; stage: 'normalize'; schema: z.ZodType; create(options: unknown): OutputNormalization }
-  | { name: string; stage: 'pad'; schema: z.ZodType; create(options: unknown): PadSpec };
+  | (SegmentationTransformEntryBase & { readonly stage: 'pair'; create(options: unknown): SegmentationTransform })
+  | (SegmentationTransformEntryBase & { readonly stage: 'normalize'; create(options: unknown): OutputNormalization })
+  | (SegmentationTransformEntryBase & { readonly stage: 'pad'; create(options: unknown): PadSpec });
 
 /** A registry entry of a pair transform; `apply` receives the parsed options. */
 export function pairTransform<S extends z.ZodType>(
   name: string,
+  summary: string,
   schema: S,
   apply: (options: z.output<S>, sample: SegmentationSample, rng: Rng) => SegmentationSample,
 ): SegmentationTransformEntry {
   return {
     name,
+    summary,
     stage: 'pair',
     schema,
     create: (options) => ({ name, apply: (sample, rng) => apply(options as z.output<S>, sample, rng) }),
