@@ -221,6 +221,7 @@ export class PrismaRunStore implements RunStore, RunExplorer {
           few: evaluation.few,
           perClass: evaluation.perClass as JsonObject | null,
           confusion: evaluation.confusion as JsonValue | null,
+          segmentation: evaluation.segmentation as JsonObject | null,
         }),
       ),
       artifacts: row.artifacts.map((artifact) =>
@@ -333,7 +334,7 @@ export class PrismaRunStore implements RunStore, RunExplorer {
   }
 
   async recordEvaluation(evaluation: EvaluationInput): Promise<void> {
-    const { objective, top5, many, medium, few, perClass, confusion } = evaluation;
+    const { objective, top5, many, medium, few, perClass, confusion, segmentation } = evaluation;
     const data = {
       runId: evaluation.runId,
       split: evaluation.split,
@@ -345,6 +346,7 @@ export class PrismaRunStore implements RunStore, RunExplorer {
       ...(few === undefined ? {} : { few }),
       ...(perClass === undefined ? {} : { perClass: perClass as object }),
       ...(confusion === undefined || confusion === null ? {} : { confusion: confusion as object }),
+      ...(segmentation === undefined ? {} : { segmentation: segmentation as object }),
     };
     await this.client.$transaction([
       this.client.evaluation.upsert({

@@ -132,6 +132,13 @@ export interface EvaluationInput {
   few?: number;
   perClass?: JsonObject;
   confusion?: JsonValue;
+  /**
+   * A segmentation evaluation, the trainer event's `segmentation` block (@ltlab/metrics'
+   * `SegmentationEvaluation`: numClasses, mIoU, pixelAccuracy, meanClassAccuracy, perClassIoU,
+   * perClassAccuracy, labelPixels, imageCounts, frequencyGroups, confusion); `top1` then holds
+   * the pixel accuracy. Absent for classification.
+   */
+  segmentation?: JsonObject;
   /** When given, becomes the run's objective (the sweep's metric at this evaluation). */
   objective?: number;
 }

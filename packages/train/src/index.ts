@@ -1,14 +1,38 @@
 export { runTrainerChild, TRAINER_EXIT, type TrainerJob, trainerJobSchema } from './child/trainer-child.js';
 export * from './config/index.js';
+export { AdamW, type AdamWOptions } from './engine/adamw.js';
 export { type CheckpointContents, listCheckpoints, readCheckpoint, writeCheckpoint } from './engine/checkpoint-file.js';
 export { type Evaluation, evaluate, firstPerClass } from './engine/evaluate.js';
+export type { NamedParameter, Optimizer, OptimizerState } from './engine/optimizer.js';
 export {
   type CheckpointRejection,
   chooseResumeCheckpoint,
   latestValidCheckpoint,
   type ResumeChoice,
 } from './engine/resume-checkpoint.js';
+export {
+  evaluateSegmentation,
+  type SegmentationEvaluationOptions,
+} from './engine/segmentation/evaluate-segmentation.js';
+export { pixelCrossEntropy } from './engine/segmentation/pixel-cross-entropy.js';
+export {
+  type RegionRebalanceTerm,
+  regionRebalanceLoss,
+  segmentationLoss,
+} from './engine/segmentation/segmentation-loss.js';
+export { SegmentationNetwork } from './engine/segmentation/segmentation-network.js';
 export { Sgd, type SgdOptions, type SgdState } from './engine/sgd.js';
+export { createTask } from './engine/tasks.js';
 export { type TrainOptions, type TrainResult, trainRun } from './engine/trainer.js';
 export { buildTrainingData, type TrainingData } from './engine/training-data.js';
 export { TrainingModel } from './engine/training-model.js';
+export type {
+  StageData,
+  TaskBatch,
+  TaskContext,
+  TaskEvaluation,
+  TaskPeriod,
+  TaskStage,
+  TaskStep,
+  TrainingTask,
+} from './engine/training-task.js';

@@ -1,4 +1,4 @@
-import type { MetricPointInput, RunStore } from '@ltlab/store';
+import type { JsonObject, MetricPointInput, RunStore } from '@ltlab/store';
 import type { EventEnvelope } from '../queue/payloads.js';
 
 /** The sweep objective of a run (`test/top1`, `max`), or null for runs outside a sweep. */
@@ -98,18 +98,31 @@ export async function applyEvent(
     }
     case 'eval': {
       const { top1, top5, many, medium, few } = event.metrics;
-      const values: Array<[string, number | null]> = [
-        ['top1', top1],
-        ['top5', top5],
-        ['many', many],
-        ['medium', medium],
-        ['few', few],
-      ];
+      const segmentation = event.segmentation;
+      // A segmentation evaluation's scores are its own (top1 is its pixel accuracy, already aAcc).
+      const values: Array<[string, number | null]> =
+        segmentation === undefined
+          ? [
+              ['top1', top1],
+              ['top5', top5],
+              ['many', many],
+              ['medium', medium],
+              ['few', few],
+            ]
+          : [
+              ['mIoU', segmentation.mIoU],
+              ['aAcc', segmentation.pixelAccuracy],
+              ['mAcc', segmentation.meanClassAccuracy],
+              ['headIoU', segmentation.frequencyGroups.head],
+              ['bodyIoU', segmentation.frequencyGroups.body],
+              ['tailIoU', segmentation.frequencyGroups.tail],
+            ];
       await store.recordMetrics(
         values.flatMap(([name, value]) => (value === null ? [] : [{ ...base, name, split: event.split, value }])),
       );
       const objective = await objectiveOf(event.runId);
       const objectiveValue = values.find(([name]) => objective?.metric === `${event.split}/${name}`)?.[1];
+      const perClass = event.perClassAccuracy.length > 0 || event.trainCounts.length > 0;
       await store.recordEvaluation({
         runId: event.runId,
         split: event.split,
@@ -119,8 +132,10 @@ export async function applyEvent(
         ...(many === null ? {} : { many }),
         ...(medium === null ? {} : { medium }),
         ...(few === null ? {} : { few }),
-        perClass: { accuracy: event.perClassAccuracy, trainCounts: event.trainCounts },
+        ...(perClass ? { perClass: { accuracy: event.perClassAccuracy, trainCounts: event.trainCounts } } : {}),
         ...(event.confusion === null ? {} : { confusion: event.confusion }),
+        // Parsed from JSON by the event schema, so it is JSON (its optional keys are absent, not undefined).
+        ...(segmentation === undefined ? {} : { segmentation: segmentation as unknown as JsonObject }),
         ...(objectiveValue === undefined || objectiveValue === null ? {} : { objective: objectiveValue }),
       });
       return;

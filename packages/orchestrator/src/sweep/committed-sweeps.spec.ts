@@ -1,6 +1,7 @@
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { classificationConfigOf } from '@ltlab/train/config';
 import { describe, expect, it } from 'vitest';
 import { loadSweepFile } from './load-sweep-file.js';
 
@@ -17,13 +18,13 @@ describe('sweeps under configs/sweeps', () => {
 
   it('the main job compares four methods on fmnist-lt-small', async () => {
     const { expanded } = await loadSweepFile(join(sweepsDir, 'fmnist-lt-small-methods.yaml'));
-    expect(expanded.runs.map((run) => run.config.method.loss)).toEqual([
+    expect(expanded.runs.map((run) => classificationConfigOf(run.config).method.loss)).toEqual([
       'cross-entropy',
       'balanced-softmax',
       'ldam',
       'reslt',
     ]);
-    expect(expanded.runs.every((run) => run.config.data.longTail?.imgMax === 1000)).toBe(true);
+    expect(expanded.runs.every((run) => classificationConfigOf(run.config).data.longTail?.imgMax === 1000)).toBe(true);
     // The variants set `method: {...}`; what is recorded as swept is every leaf that differs.
     expect(expanded.sweptKeys).toEqual([
       'method.loss',

@@ -1,4 +1,4 @@
-import { runConfigSchema } from '@ltlab/train/config';
+import { classificationRunConfigSchema, runConfigSchema } from '@ltlab/train/config';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { resolveConfigPath, unknownKeysIn } from './config-shape.js';
@@ -51,7 +51,9 @@ describe('resolveConfigPath', () => {
     const resolved = resolveConfigPath(runConfigSchema, 'checkpoint.zzz');
     expect(resolved).toEqual({
       ok: false,
-      problem: "the run config has no 'checkpoint.zzz'; 'checkpoint' has everyEpochs, keepLast, keepBest",
+      // Classification's checkpoint keys, then segmentation's own (the run config is either task's).
+      problem:
+        "the run config has no 'checkpoint.zzz'; 'checkpoint' has everyEpochs, keepLast, keepBest, everyIterations",
     });
   });
 
@@ -86,7 +88,7 @@ describe('unknownKeysIn', () => {
   });
 
   it('picks the option of a tagged union by its tag', () => {
-    const schedule = runConfigSchema.shape.schedule;
+    const schedule = classificationRunConfigSchema.shape.schedule;
     expect(unknownKeysIn([schedule], { type: 'cosine', warmupEpochs: 2 }, 'schedule')).toEqual([
       'schedule.warmupEpochs: unknown key; known: type',
     ]);

@@ -2,10 +2,14 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseOrThrow } from '@ltlab/core';
+import { classificationConfigOf } from '@ltlab/train/config';
 import { describe, expect, it } from 'vitest';
-import { expandSweep } from './expand-sweep.js';
+import { type ExpandedRun, expandSweep } from './expand-sweep.js';
 import { loadSweepFile } from './load-sweep-file.js';
 import { sweepSpecSchema } from './sweep-spec.js';
+
+/** These sweeps expand classification configs. */
+const classification = (run: ExpandedRun | undefined) => classificationConfigOf((run as ExpandedRun).config);
 
 const base = {
   data: { source: 'fashion-mnist', longTail: { imbalanceFactor: 100, imgMax: 1000 } },
@@ -32,7 +36,7 @@ describe('expandSweep', () => {
       'loss=cross-entropy lr=0.1 seed=11',
       'loss=cross-entropy lr=0.05 seed=10',
     ]);
-    expect(first.runs[7]?.config.method.loss).toBe('balanced-softmax');
+    expect(classification(first.runs[7]).method.loss).toBe('balanced-softmax');
     expect(first.sweptKeys).toEqual(['method.loss', 'optimizer.lr', 'seed']);
     const again = expandSweep(sweep, base);
     expect(again.id).toBe(first.id);
@@ -58,10 +62,10 @@ describe('expandSweep', () => {
     for (const run of runs) {
       expect(run.config.optimizer.lr).toBeGreaterThanOrEqual(0.001);
       expect(run.config.optimizer.lr).toBeLessThan(0.1);
-      expect([1, 2, 3]).toContain(run.config.epochs);
-      expect(['instance-balanced', 'square-root']).toContain(run.config.sampler.name);
+      expect([1, 2, 3]).toContain(classification(run).epochs);
+      expect(['instance-balanced', 'square-root']).toContain(classification(run).sampler.name);
     }
-    expect(new Set(runs.map((r) => r.config.epochs)).size).toBe(3);
+    expect(new Set(runs.map((r) => classification(r).epochs)).size).toBe(3);
     expect(expandSweep(sweep, base).runs.map((r) => r.config.optimizer.lr)).toEqual(
       runs.map((r) => r.config.optimizer.lr),
     );
@@ -79,7 +83,7 @@ describe('expandSweep', () => {
     });
     const expanded = expandSweep(sweep, base);
     expect(expanded.runs.map((r) => r.label)).toEqual(['ce lr=0.1', 'ce lr=0.2', 'bs lr=0.1', 'bs lr=0.2']);
-    expect(expanded.runs[2]?.config.optimizer.momentum).toBe(0.8);
+    expect(classification(expanded.runs[2]).optimizer.momentum).toBe(0.8);
     // Leaves, as the store keys hyperparameters: a variant's `method` object is no stored key.
     expect(expanded.sweptKeys).toEqual(['method.loss', 'optimizer.momentum', 'optimizer.lr']);
   });
@@ -94,7 +98,7 @@ describe('expandSweep', () => {
       ],
     });
     const expanded = expandSweep(sweep, base);
-    expect(expanded.runs.map((r) => r.config.method.options)).toEqual([{ s: 1 }, {}, {}]);
+    expect(expanded.runs.map((r) => classification(r).method.options)).toEqual([{ s: 1 }, {}, {}]);
     expect(expanded.sweptKeys).toEqual(['method.loss', 'method.options.s']);
   });
 

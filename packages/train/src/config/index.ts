@@ -2,11 +2,16 @@
  * `@ltlab/train/config`: the run config without TensorFlow.js, for the control plane.
  */
 
+export { type IterationSchedule, iterationScheduleSchema, learningRateAtIteration } from './iteration-schedule.js';
 export { deepMerge, loadConfigFile, readDataFile } from './load-config-file.js';
 export {
   backboneSchema,
+  type ClassificationRunConfig,
+  type ClassificationRunConfigInput,
   canonicalRunConfig,
   checkpointSchema,
+  classificationConfigOf,
+  classificationRunConfigSchema,
   dataSchema,
   evaluationSchema,
   methodSchema,
@@ -18,15 +23,35 @@ export {
   runConfigHash,
   runConfigSchema,
   samplerSchema,
+  segmentationConfigOf,
   stageSchema,
+  TASKS,
+  type TaskName,
+  taskOf,
   validationSchema,
 } from './run-config.js';
 export { learningRateAt, type Schedule, scheduleSchema } from './schedule.js';
 export {
+  adamwSchema,
+  regionRebalanceSchema,
+  type SegmentationRunConfig,
+  type SegmentationRunConfigInput,
+  segmentationCheckpointSchema,
+  segmentationDataSchema,
+  segmentationEvaluationSchema,
+  segmentationLossSchema,
+  segmentationModelSchema,
+  segmentationOptimizerSchema,
+  segmentationRunConfigSchema,
+  WEIGHT_DECAY_EXEMPTIONS,
+} from './segmentation-run-config.js';
+export {
   type BestSelection,
   bestSelectionSchema,
+  CLASSIFICATION_SELECTION_METRICS,
   type RejectedCheckpoint,
   rejectedCheckpointSchema,
+  SEGMENTATION_SELECTION_METRICS,
   SELECTION_METRICS,
   shotAccuracySchema,
   type TrainerEvent,

@@ -1,6 +1,14 @@
 import { LtlabError } from '@ltlab/core';
 import { describe, expect, it } from 'vitest';
-import { canonicalRunConfig, parseRunConfig, runConfigHash } from './run-config.js';
+import {
+  canonicalRunConfig,
+  classificationConfigOf,
+  parseRunConfig as parseAnyRunConfig,
+  runConfigHash,
+} from './run-config.js';
+
+/** These specs are about the classification config: parsed and narrowed to it. */
+const parseRunConfig = (input: unknown, what?: string) => classificationConfigOf(parseAnyRunConfig(input, what));
 
 const minimal = {
   data: { source: 'fashion-mnist', longTail: { imbalanceFactor: 100, imgMax: 1000 } },

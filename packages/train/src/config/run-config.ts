@@ -1,14 +1,18 @@
-import { canonicalHash, canonicalJson, isLtlabError, parseOrThrow } from '@ltlab/core';
+import { canonicalHash, canonicalJson, LtlabError, parseOrThrow } from '@ltlab/core';
 import { compileViews, longTailOptionsSchema, pipelineSpecSchema, transformSpecSchema } from '@ltlab/datasets';
 import { SAMPLERS, samplerSpecSchema } from '@ltlab/samplers';
 import { z } from 'zod';
+import { checkComponent } from './check-component.js';
 import { scheduleSchema } from './schedule.js';
+import { type SegmentationRunConfig, segmentationRunConfigSchema } from './segmentation-run-config.js';
 
 /**
  * The run config (docs/architecture.md §5.1): everything that determines a run, as data. It is validated
  * here without TensorFlow.js, so the control plane can reject a bad sweep before it reaches
  * the queue; component options (loss, backbone, transforms, sampler) are validated again by
- * their own schemas when the trainer builds them.
+ * their own schemas when the trainer builds them. `task` picks the kind of run: absent (or
+ * `classification`) the image classification config below, `segmentation` the semantic
+ * segmentation config (segmentation-run-config.ts).
  *
  * Every object of the config's own structure is strict: an unknown key (`optimiser:`, a typo in
  * `checkpoint`) is an error naming its path and the nearest known key, never silently dropped.
@@ -128,8 +132,13 @@ export const stageSchema = z.strictObject({
   reinitClassifier: z.boolean().default(false),
 });
 
-export const runConfigSchema = z
+export const classificationRunConfigSchema = z
   .strictObject({
+    /**
+     * Left out by classification configs: absent, it adds nothing to the canonical config, so the
+     * run ids of every config written before tasks existed stay as they were.
+     */
+    task: z.literal('classification').optional(),
     name: z.string().default(''),
     seed: z.number().int().min(0).default(0),
     data: dataSchema,
@@ -174,17 +183,62 @@ export const runConfigSchema = z
     }
   });
 
+export type ClassificationRunConfigInput = z.input<typeof classificationRunConfigSchema>;
+export type ClassificationRunConfig = z.output<typeof classificationRunConfigSchema>;
+
+/** The tasks a run config can name; absent means classification. */
+export const TASKS = ['classification', 'segmentation'] as const;
+export type TaskName = (typeof TASKS)[number];
+
+/** Every run config, discriminated by `task` (absent: classification). */
+export const runConfigSchema = z.discriminatedUnion(
+  'task',
+  [classificationRunConfigSchema, segmentationRunConfigSchema],
+  {
+    error: (issue) =>
+      issue.code === 'invalid_union'
+        ? `unknown task; use one of ${TASKS.join(', ')} (absent: classification)`
+        : undefined,
+  },
+);
+
 export type RunConfigInput = z.input<typeof runConfigSchema>;
 export type RunConfig = z.output<typeof runConfigSchema>;
 
-/** Runs a component's own validation and reports its failure at `path`. */
-function checkComponent(ctx: z.RefinementCtx, path: PropertyKey[], check: () => unknown): void {
-  try {
-    check();
-  } catch (error) {
-    const message = isLtlabError(error) ? error.message.replace(/\n\s*/g, ' ') : String(error);
-    ctx.addIssue({ code: 'custom', path, message });
+/** The task a config trains. */
+export function taskOf(config: RunConfig): TaskName {
+  return config.task ?? 'classification';
+}
+
+/**
+ * The config as a classification run config, for code that only handles classification (a
+ * script over the classification recipes); CONFIG.UNSUPPORTED naming the task otherwise.
+ */
+export function classificationConfigOf(config: RunConfig, what = 'run config'): ClassificationRunConfig {
+  if (config.task === 'segmentation') {
+    throw new LtlabError(
+      'CONFIG.UNSUPPORTED',
+      `${what} is a segmentation run config; a classification one is needed here.`,
+      {
+        fix: 'Pass a classification run config (no task: key).',
+      },
+    );
   }
+  return config;
+}
+
+/** The config as a segmentation run config; CONFIG.UNSUPPORTED otherwise. */
+export function segmentationConfigOf(config: RunConfig, what = 'run config'): SegmentationRunConfig {
+  if (config.task !== 'segmentation') {
+    throw new LtlabError(
+      'CONFIG.UNSUPPORTED',
+      `${what} is a classification run config; a segmentation one is needed here.`,
+      {
+        fix: 'Pass a run config with task: segmentation.',
+      },
+    );
+  }
+  return config;
 }
 
 /** Parses a run config, listing every bad field with its path (CONFIG.INVALID). */

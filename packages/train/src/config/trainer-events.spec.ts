@@ -51,4 +51,44 @@ describe('trainerEventSchema', () => {
     });
     expect(trainerEventSchema.safeParse({ ...started, rejectedCheckpoints: [{ file: 'x' }] }).success).toBe(false);
   });
+
+  it('parses an eval event with a segmentation block, and one without (classification, older trainers)', () => {
+    const evalEvent = {
+      ...base,
+      type: 'eval',
+      epoch: 2,
+      epochBase: 1,
+      split: 'test',
+      metrics: { top1: 0.5, top5: null, many: null, medium: null, few: null },
+      perClassAccuracy: [],
+      trainCounts: [],
+      confusion: null,
+    };
+    expect(trainerEventSchema.parse(evalEvent)).not.toHaveProperty('segmentation');
+    const segmentation = {
+      numClasses: 2,
+      ignoreIndex: 255,
+      countedPixels: 4,
+      ignoredPixels: 0,
+      mIoU: 0.5,
+      pixelAccuracy: 0.5,
+      meanClassAccuracy: 0.5,
+      perClassIoU: [1 / 3, 2 / 3],
+      perClassAccuracy: [0.5, 0.5],
+      labelPixels: [2, 2],
+      imageCounts: [3, 1],
+      frequencyGroups: {
+        grouping: { by: 'rank-terciles' },
+        head: 1 / 3,
+        body: 2 / 3,
+        tail: null,
+        classesEvaluated: { head: 1, body: 1, tail: 0 },
+        classGroups: ['head', 'body'],
+      },
+    };
+    expect(trainerEventSchema.parse({ ...evalEvent, segmentation })).toMatchObject({ segmentation });
+    // The block is checked as the metrics package defines it: a per-class list of the wrong length fails.
+    const bad = { ...segmentation, perClassIoU: [0.5] };
+    expect(trainerEventSchema.safeParse({ ...evalEvent, segmentation: bad }).success).toBe(false);
+  });
 });

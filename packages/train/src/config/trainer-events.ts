@@ -1,3 +1,4 @@
+import { segmentationEvaluationSchema } from '@ltlab/metrics';
 import { z } from 'zod';
 
 /**
@@ -36,8 +37,18 @@ export const shotAccuracySchema = z.object({
   few: z.number().nullable(),
 });
 
+/** The classification metrics a best checkpoint can be chosen by (an eval event's `metrics`). */
+export const CLASSIFICATION_SELECTION_METRICS = ['top1', 'top5', 'many', 'medium', 'few'] as const;
+
+/**
+ * The segmentation metrics a best checkpoint can be chosen by (an eval event's `segmentation`
+ * block): mIoU, pixel accuracy (`aAcc`), mean class accuracy (`mAcc`) and the IoU of the head,
+ * body and tail classes by image-level frequency (docs/segmentation.md "Metrics").
+ */
+export const SEGMENTATION_SELECTION_METRICS = ['mIoU', 'aAcc', 'mAcc', 'headIoU', 'bodyIoU', 'tailIoU'] as const;
+
 /** The evaluation metrics a best checkpoint can be chosen by. */
-export const SELECTION_METRICS = ['top1', 'top5', 'many', 'medium', 'few'] as const;
+export const SELECTION_METRICS = [...CLASSIFICATION_SELECTION_METRICS, ...SEGMENTATION_SELECTION_METRICS] as const;
 
 /** How `best.ckpt` is chosen: `metric` of the evaluation on `split` (`val` or `test`), higher or lower. */
 export const bestSelectionSchema = z.object({
@@ -89,10 +100,21 @@ const eventSchemas = z.discriminatedUnion('type', [
     type: z.literal('eval'),
     /** `test`, or `val` for the validation split held out of the training set (`data.validation`). */
     split: z.string(),
+    /**
+     * Classification scores. A segmentation evaluation reports its pixel accuracy as `top1` (the
+     * top-1 accuracy of the labelled pixels) and null for the rest; its scores are in `segmentation`.
+     */
     metrics: shotAccuracySchema,
+    /** Per-class accuracy and training images per class; empty for a segmentation evaluation (see `segmentation`). */
     perClassAccuracy: z.array(z.number()),
     trainCounts: z.array(z.number()),
     confusion: z.array(z.array(z.number())).nullable(),
+    /**
+     * A segmentation evaluation (docs/segmentation.md "Metrics"): mIoU, per-class IoU and
+     * accuracy, pixel accuracy, head/body/tail IoU by training image counts, the pixel confusion.
+     * Absent for classification, and in every event of trainers before segmentation.
+     */
+    segmentation: segmentationEvaluationSchema.optional(),
   }),
   /** One checkpoint file written (an epoch's `epoch-NNNNN.ckpt`, or `best.ckpt`). */
   z.object({

@@ -36,6 +36,37 @@ describe('bestSelection', () => {
   });
 });
 
+describe('bestSelection for segmentation runs', () => {
+  const segmentation = parseRunConfig({
+    task: 'segmentation',
+    data: { source: { name: 'fashion-mnist-seg-lt' } },
+    model: { name: 'fcn-resnet10' },
+    optimizer: { name: 'adamw', lr: 1e-3 },
+    iterations: 100,
+    batchSize: 4,
+    evaluation: { everyIterations: 50 },
+    checkpoint: { everyIterations: 50 },
+  });
+
+  it('chooses by mIoU on the test split, or by the segmentation score the objective names', () => {
+    expect(bestSelection(segmentation)).toEqual({ metric: 'mIoU', split: 'test', mode: 'max' });
+    expect(bestSelection(segmentation, { metric: 'test/tailIoU', mode: 'max' })).toEqual({
+      metric: 'tailIoU',
+      split: 'test',
+      mode: 'max',
+    });
+    // A sweep without an objective asks for test/top1, which a segmentation evaluation does not
+    // select by (its top-1 is the pixel accuracy, aAcc): mIoU.
+    expect(bestSelection(segmentation, { metric: 'test/top1', mode: 'max' })).toEqual({
+      metric: 'mIoU',
+      split: 'test',
+      mode: 'max',
+    });
+    // And a classification run is not chosen by a segmentation score.
+    expect(bestSelection(plain, { metric: 'test/mIoU', mode: 'max' }).metric).toBe('top1');
+  });
+});
+
 describe('improves', () => {
   const best = { metric: 'top1' as const, split: 'test' as const, mode: 'max' as const, value: 0.5, epoch: 2 };
   it('compares in the selection direction; an empty shot group never improves', () => {

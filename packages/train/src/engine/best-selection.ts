@@ -1,7 +1,11 @@
-import type { RunConfig } from '../config/run-config.js';
-import { type BestSelection, SELECTION_METRICS } from '../config/trainer-events.js';
+import { type RunConfig, type TaskName, taskOf } from '../config/run-config.js';
+import {
+  type BestSelection,
+  CLASSIFICATION_SELECTION_METRICS,
+  SEGMENTATION_SELECTION_METRICS,
+} from '../config/trainer-events.js';
 
-/** A sweep's objective, `<split>/<metric>` (`test/top1`, `test/few`) and its direction. */
+/** A sweep's objective, `<split>/<metric>` (`test/top1`, `test/few`, `test/mIoU`) and its direction. */
 export interface Objective {
   metric: string;
   mode: 'max' | 'min';
@@ -13,18 +17,26 @@ export interface BestSoFar extends BestSelection {
   epoch: number;
 }
 
+/** What each task's evaluations report, and what a best checkpoint is chosen by without an objective. */
+const SELECTABLE: Readonly<Record<TaskName, { metrics: readonly string[]; fallback: BestSelection['metric'] }>> = {
+  classification: { metrics: CLASSIFICATION_SELECTION_METRICS, fallback: 'top1' },
+  segmentation: { metrics: SEGMENTATION_SELECTION_METRICS, fallback: 'mIoU' },
+};
+
 /**
- * What `best.ckpt` is chosen by (docs/evaluation.md §7): the objective's metric (top-1 without
- * one) on the validation split when the config holds one out, else on the test set. An objective
- * the evaluations do not report (e.g. `train/loss`) falls back to top-1, higher is better.
+ * What `best.ckpt` is chosen by (docs/evaluation.md §7): the objective's metric on the validation
+ * split when the config holds one out, else on the test set. Without an objective, or for one the
+ * task's evaluations do not report (e.g. `train/loss`, or `test/top1` for a segmentation run),
+ * the task's main score, higher is better: top-1 for classification, mIoU for segmentation.
  */
 export function bestSelection(config: RunConfig, objective?: Objective): BestSelection {
-  const metric = (objective?.metric ?? 'test/top1').split('/')[1] ?? '';
-  const known = (SELECTION_METRICS as readonly string[]).includes(metric);
+  const { metrics, fallback } = SELECTABLE[taskOf(config)];
+  const metric = (objective?.metric ?? '').split('/')[1] ?? '';
+  const known = metrics.includes(metric);
   return {
-    metric: known ? (metric as BestSelection['metric']) : 'top1',
+    metric: known ? (metric as BestSelection['metric']) : fallback,
     // Held out of training, validation keeps the test set out of the choice; without it the test set is all there is.
-    split: config.data.validation === undefined ? 'test' : 'val',
+    split: config.task !== 'segmentation' && config.data.validation !== undefined ? 'val' : 'test',
     mode: known ? (objective?.mode ?? 'max') : 'max',
   };
 }

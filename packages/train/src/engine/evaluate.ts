@@ -1,5 +1,6 @@
 import type { DatasetSource } from '@ltlab/datasets';
 import { BatchLoader } from '@ltlab/datasets';
+import type { SegmentationEvaluation } from '@ltlab/metrics';
 import { argmaxRows, confusionMatrix, perClassAccuracy, shotAccuracy, topKAccuracy } from '@ltlab/metrics';
 import * as tf from '@tensorflow/tfjs-core';
 import type { TrainingModel } from './training-model.js';
@@ -14,6 +15,11 @@ export interface Evaluation {
   few: number | null;
   perClassAccuracy: number[];
   confusion: number[][];
+  /**
+   * A segmentation evaluation's scores (docs/segmentation.md "Metrics"); then `top1` is its pixel
+   * accuracy, the other shot scores are null and the per-class lists are empty.
+   */
+  segmentation?: SegmentationEvaluation;
 }
 
 /** The test set in eval mode (BN running statistics, no augmentation), scored by @ltlab/metrics. */

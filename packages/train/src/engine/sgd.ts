@@ -1,6 +1,7 @@
 import { LtlabError } from '@ltlab/core';
 import { sgdUpdate } from '@ltlab/runtime';
 import * as tf from '@tensorflow/tfjs-core';
+import type { Optimizer, OptimizerState } from './optimizer.js';
 
 export interface SgdOptions {
   momentum: number;
@@ -11,14 +12,15 @@ export interface SgdOptions {
 }
 
 /** Momentum buffers by parameter name, as a checkpoint stores them. */
-export type SgdState = Record<string, { shape: number[]; values: Float32Array }>;
+export type SgdState = OptimizerState;
 
 /**
  * SGD with momentum exactly as `torch.optim.SGD` (dampening 0), which the papers use:
  * g = grad + wd * p; buf = mu * buf + g (buf starts at g); step = nesterov ? g + mu * buf : buf;
  * p -= lr * step. Weight decay is coupled (L2), applied to every parameter unless exempted.
  */
-export class Sgd {
+export class Sgd implements Optimizer {
+  readonly stateName = 'sgd';
   readonly #options: SgdOptions;
   readonly #buffers = new Map<string, tf.Variable>();
 

@@ -10,7 +10,7 @@ import {
   longTailSubset,
   mnist,
 } from '@ltlab/datasets';
-import type { RunConfig } from '../config/run-config.js';
+import type { ClassificationRunConfig as RunConfig } from '../config/run-config.js';
 import { holdOutValidation } from './validation-split.js';
 
 export interface TrainingData {

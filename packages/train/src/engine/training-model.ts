@@ -12,9 +12,10 @@ import { deriveSeed, LtlabError, parseOrThrow } from '@ltlab/core';
 import type { LossDefinition, LossInputs, LossRequirements } from '@ltlab/losses';
 import { stopGradient } from '@ltlab/losses';
 import * as tf from '@tensorflow/tfjs-core';
-import type { RunConfig } from '../config/run-config.js';
+import type { ClassificationRunConfig as RunConfig } from '../config/run-config.js';
+import type { NamedParameter } from './optimizer.js';
 
-export type NamedParameter = readonly [name: string, variable: tf.Variable];
+export type { NamedParameter } from './optimizer.js';
 
 /** What one training step feeds the model: the views of a batch and its labels. */
 export interface StepBatch {
@@ -301,8 +302,10 @@ function unsupported(loss: LossDefinition, requires: LossRequirements): void {
   if (requires.regionProjection || requires.featureLayout === 'pixels') {
     throw new LtlabError(
       'CONFIG.UNSUPPORTED',
-      `Loss '${loss.name}' works on per-pixel features of a segmentation model; the training engine trains classifiers.`,
-      { fix: 'Use the loss directly from @ltlab/losses in a segmentation loop, or pick a classification loss.' },
+      `Loss '${loss.name}' works on per-pixel features of a segmentation model, not in a classification run.`,
+      {
+        fix: 'Train it as a segmentation run (task: segmentation, loss.regionRebalance; docs/segmentation.md "Training"), or pick a classification loss.',
+      },
     );
   }
 }
