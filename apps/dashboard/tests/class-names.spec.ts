@@ -30,6 +30,15 @@ describe('class names by data source', () => {
     expect(classNamesOf(null, 10)).toBeNull();
   });
 
+  it("names the segmentation benchmark's eleven classes from data.source.name, background first", () => {
+    const seg = { task: 'segmentation', data: { source: { name: 'fashion-mnist-seg-lt', seed: 0 } } };
+    const names = classNamesOf(seg, 11);
+    expect(names?.length).toBe(11);
+    expect([names?.[0], names?.[1], names?.[10]]).toEqual(['background', 'T-shirt/top', 'Ankle boot']);
+    expect(classLabels({ data: { source: { name: 'ade20k', root: '/data' } } }, 2)).toEqual(['0', '1']);
+    expect(classNamesOf({ data: { source: { root: '/data' } } }, 11)).toBeNull();
+  });
+
   it('shares names between runs only when they all agree', () => {
     expect(sharedClassLabels([fmnist, fmnist], 10)[9]).toBe('Ankle boot');
     expect(sharedClassLabels([fmnist, { data: { source: 'mnist' } }], 10)[9]).toBe('9');

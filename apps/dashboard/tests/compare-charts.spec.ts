@@ -1,7 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { confusionOption, rowNormalise } from '../ui/src/pages/confusion.js';
 import { bandOption } from '../ui/src/pages/group-bands.js';
-import { longTailOverlayOption, shotGroupOf, shotGroupSizes } from '../ui/src/pages/long-tail-overlay.js';
+import {
+  FREQUENCY_GROUP_COLORS,
+  IOU_VS_IMAGE_FREQUENCY,
+  longTailOverlayOption,
+  shotGroupOf,
+  shotGroupSizes,
+} from '../ui/src/pages/long-tail-overlay.js';
+import { frequencyGroupSizes, segmentationScoreRows } from '../ui/src/pages/segmentation-summary.js';
 
 describe('mean ± std bands', () => {
   it('per group: lower edge, band of 2 std stacked on it, and the mean, all under the group name', () => {
@@ -44,8 +51,8 @@ describe('per-class accuracy vs training count', () => {
 
   it('one series per run, head to tail on a log axis, the three ranges shaded', () => {
     const option = longTailOverlayOption([
-      { name: 'a', accuracy: [0.9, 0.5, 0.1], trainCounts: [10, 500, 50], classNames: ['x', 'y', 'z'] },
-      { name: 'b', accuracy: [0.8, 0.6, 0], trainCounts: [10, 500, 0], classNames: ['x', 'y', 'z'] },
+      { name: 'a', scores: [0.9, 0.5, 0.1], trainCounts: [10, 500, 50], classNames: ['x', 'y', 'z'] },
+      { name: 'b', scores: [0.8, 0.6, 0], trainCounts: [10, 500, 0], classNames: ['x', 'y', 'z'] },
     ]);
     expect(option.xAxis.type).toBe('log');
     const [a, b] = option.series as unknown as Array<{
@@ -66,6 +73,74 @@ describe('per-class accuracy vs training count', () => {
       ['many', 100, 750],
     ]);
     expect(b?.markArea).toBeUndefined();
+  });
+});
+
+describe('per-class IoU vs class frequency (segmentation)', () => {
+  it("colours each point by the run's own group, leaves out classes without an IoU, shades no shot range", () => {
+    const option = longTailOverlayOption(
+      [
+        {
+          name: 'test IoU',
+          scores: [0.9, null, 0.2, 0.5],
+          trainCounts: [400, 50, 3, 20],
+          classNames: ['background', 'a', 'b', 'c'],
+          groups: ['head', 'head', 'tail', 'body'],
+        },
+      ],
+      IOU_VS_IMAGE_FREQUENCY,
+    );
+    const [series] = option.series as unknown as Array<{
+      data: Array<{ value: [number, number]; className: string; group: string; itemStyle?: { color: string } }>;
+      markArea?: unknown;
+    }>;
+    expect(series?.data.map((p) => [p.className, p.group, p.itemStyle?.color])).toEqual([
+      ['background', 'head', FREQUENCY_GROUP_COLORS.head],
+      ['c', 'body', FREQUENCY_GROUP_COLORS.body],
+      ['b', 'tail', FREQUENCY_GROUP_COLORS.tail],
+    ]);
+    expect(series?.markArea).toBeUndefined();
+    expect(option.yAxis.name).toBe('IoU');
+    expect(option.xAxis.name).toBe('training images containing the class (log)');
+    expect(
+      option.tooltip.formatter({ seriesName: 'test IoU', data: { value: [3, 0.2], className: 'b', group: 'tail' } }),
+    ).toBe('test IoU<br/>b: 0.2 (3 training images with the class, tail)');
+  });
+
+  it('lists the latest scores of each split and the group sizes of a stored evaluation', () => {
+    const segmentation = {
+      numClasses: 3,
+      mIoU: 0.5,
+      pixelAccuracy: 0.8,
+      meanClassAccuracy: 0.6,
+      perClassIoU: [0.9, 0.1, null],
+      imageCounts: [30, 5, 0],
+      frequencyGroups: { head: 0.9, body: 0.1, tail: null, classGroups: ['head', 'body', 'tail'] as const },
+    };
+    const evaluation = {
+      split: 'test',
+      epoch: 3,
+      top1: 0.8,
+      segmentation: {
+        ...segmentation,
+        frequencyGroups: {
+          ...segmentation.frequencyGroups,
+          classGroups: [...segmentation.frequencyGroups.classGroups],
+        },
+      },
+    };
+    const classification = { split: 'val', epoch: 3, top1: 0.7 };
+    const rows = segmentationScoreRows([classification, evaluation] as unknown as Parameters<
+      typeof segmentationScoreRows
+    >[0]);
+    expect(rows).toEqual([
+      { split: 'test', epoch: 3, mIoU: 0.5, aAcc: 0.8, mAcc: 0.6, headIoU: 0.9, bodyIoU: 0.1, tailIoU: null },
+    ]);
+    expect(frequencyGroupSizes(evaluation.segmentation)).toEqual({
+      head: { classes: 1, drawn: 1 },
+      body: { classes: 1, drawn: 1 },
+      tail: { classes: 1, drawn: 0 },
+    });
   });
 });
 

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { escapeHtml, html, htmlLines } from '../ui/src/html.js';
 import { confusionOption } from '../ui/src/pages/confusion.js';
 import { bandOption } from '../ui/src/pages/group-bands.js';
-import { longTailOverlayOption } from '../ui/src/pages/long-tail-overlay.js';
+import { IOU_VS_IMAGE_FREQUENCY, longTailOverlayOption } from '../ui/src/pages/long-tail-overlay.js';
 
 const PAYLOAD = '<img src=x onerror=alert(1)>"\'`&';
 const ESCAPED = '&#60;img src=x onerror=alert(1)&#62;&#34;&#39;&#96;&#38;';
@@ -27,10 +27,22 @@ describe('tooltip markup: data is text, never markup', () => {
 
   it('the per-class overlay tooltip escapes run and class names', () => {
     const option = longTailOverlayOption([
-      { name: PAYLOAD, accuracy: [0.5], trainCounts: [10], classNames: ['<svg onload=alert(1)>'] },
+      { name: PAYLOAD, scores: [0.5], trainCounts: [10], classNames: ['<svg onload=alert(1)>'] },
     ]);
     const text = option.tooltip.formatter({ seriesName: PAYLOAD, data: { value: [10, 0.5], className: '<svg>' } });
     expect(text).toBe(`${ESCAPED}<br/>&#60;svg&#62;: 0.5 (10 training images, few)`);
+  });
+
+  it('the per-class IoU tooltip escapes run and class names and the group', () => {
+    const option = longTailOverlayOption(
+      [{ name: PAYLOAD, scores: [0.5], trainCounts: [10], classNames: ['<svg>'], groups: ['tail'] }],
+      IOU_VS_IMAGE_FREQUENCY,
+    );
+    const text = option.tooltip.formatter({
+      seriesName: PAYLOAD,
+      data: { value: [10, 0.5], className: '<svg>', group: '<b>' },
+    });
+    expect(text).toBe(`${ESCAPED}<br/>&#60;svg&#62;: 0.5 (10 training images with the class, &#60;b&#62;)`);
   });
 
   it('the confusion tooltip escapes class names', () => {

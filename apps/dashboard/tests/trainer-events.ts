@@ -1,11 +1,12 @@
-import type { PrismaRunStore } from '@ltlab/store';
+import type { JsonObject, PrismaRunStore } from '@ltlab/store';
 
 /**
  * The trainer's `epoch` and `eval` events (packages/train/src/config/trainer-events.ts), with the
  * fields the recorder stores. The dashboard may not import @ltlab/train or @ltlab/orchestrator
  * (docs/architecture.md §2), so the fixtures spell the events out here and record them the way
  * packages/orchestrator/src/recorder/apply-event.ts does: the stored metrics are then only ones a
- * real run has (train loss, lr, images_per_second, epoch_seconds; top1..few per evaluated split).
+ * real run has (train loss, lr, images_per_second, epoch_seconds; top1..few per evaluated split,
+ * or mIoU, aAcc, mAcc and head / body / tail IoU for a segmentation evaluation).
  */
 interface EventBase {
   runId: string;
@@ -34,6 +35,16 @@ export interface EvalEvent extends EventBase {
   perClassAccuracy: number[];
   trainCounts: number[];
   confusion: number[][] | null;
+  /**
+   * A segmentation evaluation (@ltlab/metrics' `SegmentationEvaluation`); `metrics.top1` is then
+   * its pixel accuracy, the rest null, and `perClassAccuracy` / `trainCounts` are empty.
+   */
+  segmentation?: JsonObject & {
+    mIoU: number | null;
+    pixelAccuracy: number | null;
+    meanClassAccuracy: number | null;
+    frequencyGroups: JsonObject & { head: number | null; body: number | null; tail: number | null };
+  };
 }
 
 export type FixtureTrainerEvent = EpochEvent | EvalEvent;
@@ -58,7 +69,18 @@ export async function recordTrainerEvents(
       continue;
     }
     const { top1, top5, many, medium, few } = event.metrics;
-    const values = Object.entries({ top1, top5, many, medium, few });
+    const segmentation = event.segmentation;
+    const values: Array<[string, number | null]> =
+      segmentation === undefined
+        ? Object.entries({ top1, top5, many, medium, few })
+        : Object.entries({
+            mIoU: segmentation.mIoU,
+            aAcc: segmentation.pixelAccuracy,
+            mAcc: segmentation.meanClassAccuracy,
+            headIoU: segmentation.frequencyGroups.head,
+            bodyIoU: segmentation.frequencyGroups.body,
+            tailIoU: segmentation.frequencyGroups.tail,
+          });
     await store.recordMetrics(
       values.flatMap(([name, value]) => (value === null ? [] : [{ ...base, name, split: event.split, value }])),
     );
@@ -72,8 +94,11 @@ export async function recordTrainerEvents(
       ...(many === null ? {} : { many }),
       ...(medium === null ? {} : { medium }),
       ...(few === null ? {} : { few }),
-      perClass: { accuracy: event.perClassAccuracy, trainCounts: event.trainCounts },
+      ...(event.perClassAccuracy.length > 0 || event.trainCounts.length > 0
+        ? { perClass: { accuracy: event.perClassAccuracy, trainCounts: event.trainCounts } }
+        : {}),
       ...(event.confusion === null ? {} : { confusion: event.confusion }),
+      ...(segmentation === undefined ? {} : { segmentation }),
       ...(objectiveValue === undefined || objectiveValue === null ? {} : { objective: objectiveValue }),
     });
   }

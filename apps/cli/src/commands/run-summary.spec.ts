@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { percentRows, type RunSummary, resumeLines } from './run-summary.js';
+import { evaluationRows, percentRows, type RunSummary, resumeLines } from './run-summary.js';
 
 const row: RunSummary = {
   id: 'sweep-0123456789ab',
@@ -60,5 +60,49 @@ describe('resumeLines', () => {
       'WARNING: all 2 checkpoint(s) rejected: training started again from epoch 1',
     );
     expect(resumeLines({ resumedFrom: null, rejectedCheckpoints: [] })).toEqual([]);
+  });
+});
+
+describe('evaluationRows', () => {
+  it('shows mIoU, aAcc, mAcc and head / body / tail IoU for a segmentation evaluation, top-1 and shots otherwise', () => {
+    const segmentation = {
+      numClasses: 3,
+      mIoU: 0.55,
+      pixelAccuracy: 0.78,
+      meanClassAccuracy: 0.58,
+      perClassIoU: [0.9, 0.2, null],
+      frequencyGroups: { head: 0.9, body: 0.2, tail: null, classGroups: ['head', 'body', 'tail'] },
+      confusion: [
+        [9, 1, 0],
+        [4, 1, 0],
+        [0, 0, 0],
+      ],
+    };
+    const rows = evaluationRows([
+      { runId: 'r', split: 'test', epoch: 4, top1: 0.78, segmentation },
+      {
+        runId: 'c',
+        split: 'val',
+        epoch: 8,
+        top1: 0.7,
+        many: 0.9,
+        medium: 0.6,
+        few: 0.4,
+        perClass: { accuracy: [0.9] },
+        confusion: [[1]],
+      },
+    ]);
+    // tail null: no tail class had an IoU; the classic top1 (the pixel accuracy) is aAcc.
+    expect(rows[0]).toEqual({
+      split: 'test',
+      epoch: 4,
+      mIoU: 0.55,
+      aAcc: 0.78,
+      mAcc: 0.58,
+      headIoU: 0.9,
+      bodyIoU: 0.2,
+      tailIoU: null,
+    });
+    expect(rows[1]).toEqual({ split: 'val', epoch: 8, top1: 0.7, many: 0.9, medium: 0.6, few: 0.4 });
   });
 });

@@ -1,4 +1,4 @@
-import type { RunDetail, RunRecord, RunStore } from '@ltlab/store';
+import type { JsonValue, RunDetail, RunRecord, RunStore } from '@ltlab/store';
 
 /** One row of a comparison table: the run and its last test evaluation. */
 export interface RunSummary {
@@ -59,6 +59,40 @@ export function percentRows(
     'few %': pct(r.few),
     ...(r.error === null ? {} : { error: r.error }),
   }));
+}
+
+type StoredEvaluation = RunDetail['evaluations'][number];
+
+/** A stored segmentation block's score, or null (absent, or undefined and stored as null). */
+function score(block: JsonValue | undefined, ...path: string[]): number | null {
+  let value: JsonValue | undefined = block;
+  for (const key of path) {
+    value = value !== null && typeof value === 'object' && !Array.isArray(value) ? value[key] : undefined;
+  }
+  return typeof value === 'number' ? value : null;
+}
+
+/**
+ * The evaluations table of `runs show`, one row per evaluation, scores as stored (fractions). A
+ * segmentation evaluation (docs/segmentation.md "Metrics") shows mIoU, pixel accuracy (aAcc),
+ * mean class accuracy (mAcc) and head / body / tail IoU by image-level class frequency in place
+ * of top-1 and many / medium / few; per-class results and confusions stay in `--json`.
+ */
+export function evaluationRows(evaluations: readonly StoredEvaluation[]): Array<Record<string, unknown>> {
+  return evaluations.map(({ perClass: _p, confusion: _c, runId: _r, segmentation, ...e }) =>
+    segmentation === undefined
+      ? e
+      : {
+          split: e.split,
+          epoch: e.epoch,
+          mIoU: score(segmentation, 'mIoU'),
+          aAcc: score(segmentation, 'pixelAccuracy'),
+          mAcc: score(segmentation, 'meanClassAccuracy'),
+          headIoU: score(segmentation, 'frequencyGroups', 'head'),
+          bodyIoU: score(segmentation, 'frequencyGroups', 'body'),
+          tailIoU: score(segmentation, 'frequencyGroups', 'tail'),
+        },
+  );
 }
 
 /**

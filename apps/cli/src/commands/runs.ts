@@ -18,7 +18,7 @@ import { createOutput } from '../output.js';
 import { checkOutputFile, writeOutputFile } from '../output-paths.js';
 import { diffRows, runsConfigDiff } from './compare-runs.js';
 import { resolveRun } from './run-ref.js';
-import { percentRows, type RunSummary, resumeLines, summarizeRuns } from './run-summary.js';
+import { evaluationRows, percentRows, type RunSummary, resumeLines, summarizeRuns } from './run-summary.js';
 import { queryRunSummaries } from './runs-query.js';
 import { parseWhere } from './where-filter.js';
 
@@ -84,7 +84,7 @@ export async function runsCommand(sub: 'list' | 'show' | 'compare' | 'export', i
           out.print('\nhyperparameters:');
           out.table(detail.hyperparameters.map((h) => ({ key: h.key, value: h.value, swept: h.swept ? 'yes' : '' })));
           out.print('\nevaluations:');
-          out.table(detail.evaluations.map(({ perClass: _p, confusion: _c, runId: _r, ...e }) => e));
+          out.table(evaluationRows(detail.evaluations));
           out.print('\ncheckpoints on disk:');
           out.table(
             shown.checkpoints.files.map((f) => ({

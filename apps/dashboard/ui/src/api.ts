@@ -11,6 +11,7 @@ import type {
   Wire,
 } from '@ltlab/store/wire';
 import { useCallback, useEffect, useRef, useState } from 'react';
+import type { SegmentationResult } from './pages/segmentation-summary.js';
 
 /**
  * What the HTTP API sends, as the store's wire types (`@ltlab/store/wire`, imported as types
@@ -31,9 +32,10 @@ type StoredEvaluation = Wire<StoredRunDetail['evaluations'][number]>;
  * An evaluation as the run and compare pages read it: the stored one, its per-class results and
  * confusion matrix in the shape the trainer writes them (the store keeps them as plain JSON).
  */
-export interface Evaluation extends Omit<StoredEvaluation, 'perClass' | 'confusion'> {
+export interface Evaluation extends Omit<StoredEvaluation, 'perClass' | 'confusion' | 'segmentation'> {
   perClass?: { accuracy?: number[]; trainCounts?: number[] };
   confusion?: number[][];
+  segmentation?: SegmentationResult;
 }
 
 /** `GET /api/runs/compare` lists these: the stored detail, evaluations as the pages read them. */

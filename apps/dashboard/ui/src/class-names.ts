@@ -1,22 +1,27 @@
 /**
  * Class names of the data sets whose names are fixed, by the run config's `data.source`. The
  * others (CIFAR-100, list and image-folder sources) take their names from files on the
- * training machine that the store does not keep, so they show class indices.
+ * training machine that the store does not keep, so they show class indices. A segmentation
+ * config names its source as `data.source.name`, a classification one as `data.source`.
  */
+// packages/datasets/src/sources/mnist.ts FASHION_MNIST_CLASSES (the dashboard may not import it).
+const FASHION_MNIST = [
+  'T-shirt/top',
+  'Trouser',
+  'Pullover',
+  'Dress',
+  'Coat',
+  'Sandal',
+  'Shirt',
+  'Sneaker',
+  'Bag',
+  'Ankle boot',
+] as const;
+
 const NAMES: Readonly<Record<string, readonly string[]>> = {
-  // packages/datasets/src/sources/mnist.ts FASHION_MNIST_CLASSES (the dashboard may not import it).
-  'fashion-mnist': [
-    'T-shirt/top',
-    'Trouser',
-    'Pullover',
-    'Dress',
-    'Coat',
-    'Sandal',
-    'Shirt',
-    'Sneaker',
-    'Bag',
-    'Ankle boot',
-  ],
+  'fashion-mnist': FASHION_MNIST,
+  // The segmentation benchmark: FASHION_MNIST_SEG_LT_CLASSES, class 0 the background (docs/segmentation.md).
+  'fashion-mnist-seg-lt': ['background', ...FASHION_MNIST],
   mnist: ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9'],
   // CIFAR-10's batches.meta.txt, label order.
   cifar10: ['airplane', 'automobile', 'bird', 'cat', 'deer', 'dog', 'frog', 'horse', 'ship', 'truck'],
@@ -29,8 +34,11 @@ const NAMES: Readonly<Record<string, readonly string[]>> = {
  */
 export function classNamesOf(config: unknown, classes: number): string[] | null {
   const data = (config as { data?: { source?: unknown; relabelByFrequency?: unknown } } | null)?.data;
-  if (data === undefined || data.relabelByFrequency === true || typeof data.source !== 'string') return null;
-  const names = NAMES[data.source];
+  if (data === undefined || data.relabelByFrequency === true) return null;
+  const source =
+    typeof data.source === 'object' && data.source !== null ? (data.source as { name?: unknown }).name : data.source;
+  if (typeof source !== 'string') return null;
+  const names = NAMES[source];
   return names === undefined || names.length !== classes ? null : [...names];
 }
 

@@ -11,7 +11,7 @@ import type { EventEnvelope, RunJob, WorkerEvent } from '../queue/payloads.js';
 import { openEventsQueue, openRunsQueue, runJobOptions } from '../queue/run-queue.js';
 import type { GpuStatus } from './device-probe.js';
 import type { Slot } from './slots.js';
-import { UNDELIVERED_EVENTS_FILE, WorkerSupervisor } from './worker-supervisor.js';
+import { earlyStoppingValue, UNDELIVERED_EVENTS_FILE, WorkerSupervisor } from './worker-supervisor.js';
 
 const MIB = 1024 * 1024;
 
@@ -448,5 +448,66 @@ describe('WorkerSupervisor when Redis fails', () => {
       await server.dispose();
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe('earlyStoppingValue', () => {
+  const base = { runId: 'r', attempt: 1, seq: 3, epoch: 2, step: 1000, time: 0, type: 'eval' as const };
+  const classification = {
+    ...base,
+    split: 'val' as const,
+    metrics: { top1: 0.7, top5: 0.9, many: 0.8, medium: 0.6, few: null },
+    perClassAccuracy: [0.7],
+    trainCounts: [10],
+    confusion: null,
+  };
+  const segmentation = {
+    ...base,
+    split: 'test' as const,
+    metrics: { top1: 0.78, top5: null, many: null, medium: null, few: null },
+    perClassAccuracy: [],
+    trainCounts: [],
+    confusion: null,
+    segmentation: {
+      numClasses: 3,
+      ignoreIndex: 255,
+      countedPixels: 15,
+      ignoredPixels: 2,
+      mIoU: 0.55,
+      pixelAccuracy: 0.78,
+      meanClassAccuracy: 0.58,
+      perClassIoU: [0.9, 0.2, null],
+      perClassAccuracy: [0.9, 0.2, null],
+      labelPixels: [10, 5, 0],
+      imageCounts: [30, 5, 1],
+      frequencyGroups: {
+        grouping: { by: 'rank-terciles' as const },
+        head: 0.9,
+        body: 0.2,
+        tail: null,
+        classesEvaluated: { head: 1, body: 1, tail: 0 },
+        classGroups: ['head' as const, 'body' as const, 'tail' as const],
+      },
+    },
+  };
+
+  it("reads a segmentation objective from the event's segmentation block", () => {
+    expect(earlyStoppingValue('test/mIoU', segmentation)).toBe(0.55);
+    expect(earlyStoppingValue('test/aAcc', segmentation)).toBe(0.78);
+    expect(earlyStoppingValue('test/mAcc', segmentation)).toBe(0.58);
+    expect(earlyStoppingValue('test/headIoU', segmentation)).toBe(0.9);
+    expect(earlyStoppingValue('test/bodyIoU', segmentation)).toBe(0.2);
+    // No tail class had an IoU: nothing to report, the guard is not asked.
+    expect(earlyStoppingValue('test/tailIoU', segmentation)).toBeNull();
+    // Another split's objective, or a metric neither the block nor the event has.
+    expect(earlyStoppingValue('val/mIoU', segmentation)).toBeNull();
+    expect(earlyStoppingValue('test/constructor', segmentation)).toBeNull();
+  });
+
+  it('reads a classification objective from the metrics, as before', () => {
+    expect(earlyStoppingValue('val/top1', classification)).toBe(0.7);
+    expect(earlyStoppingValue('val/few', classification)).toBeNull();
+    expect(earlyStoppingValue('val/mIoU', classification)).toBeNull();
+    expect(earlyStoppingValue('test/top1', classification)).toBeNull();
   });
 });

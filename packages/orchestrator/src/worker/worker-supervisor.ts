@@ -92,6 +92,31 @@ interface SlotState {
 }
 
 /**
+ * The value an eval event reports for a sweep objective `split/metric`, or null when the event is
+ * of another split or does not report it. Classification metrics (`top1`, `many`, ...) are the
+ * event's `metrics`; segmentation ones (`mIoU`, `aAcc`, `mAcc`, `headIoU`, `bodyIoU`, `tailIoU`)
+ * come from its `segmentation` block, as the recorder stores them (docs/segmentation.md).
+ */
+export function earlyStoppingValue(objective: string, event: Extract<TrainerEvent, { type: 'eval' }>): number | null {
+  const [split, metric = ''] = objective.split('/');
+  if (split !== event.split) return null;
+  const segmentation = event.segmentation;
+  if (segmentation !== undefined) {
+    const scores: Record<string, number | null> = {
+      mIoU: segmentation.mIoU,
+      aAcc: segmentation.pixelAccuracy,
+      mAcc: segmentation.meanClassAccuracy,
+      headIoU: segmentation.frequencyGroups.head,
+      bodyIoU: segmentation.frequencyGroups.body,
+      tailIoU: segmentation.frequencyGroups.tail,
+    };
+    if (Object.hasOwn(scores, metric)) return scores[metric] ?? null;
+  }
+  const value = Object.hasOwn(event.metrics, metric) ? (event.metrics as Record<string, unknown>)[metric] : null;
+  return typeof value === 'number' ? value : null;
+}
+
+/**
  * One BullMQ worker per slot. Each job runs in a trainer child process, so the parent's event
  * loop stays free to renew the job lock, heartbeat and forward events: trainer events go to the
  * durable `events` queue (the recorder writes them to the store) and to the job's progress.
@@ -381,9 +406,8 @@ export class WorkerSupervisor {
     const current = state.current;
     const parsed = earlyStoppingSchema.safeParse(data.earlyStopping);
     if (current === null || data.sweepId === null || !parsed.success) return;
-    const [split, metric] = data.objective.metric.split('/');
-    const value = (event.metrics as Record<string, number | null>)[metric ?? ''];
-    if (split !== event.split || value === null || value === undefined) return;
+    const value = earlyStoppingValue(data.objective.metric, event);
+    if (value === null) return;
     try {
       const decision = await this.#guard.report(
         data.sweepId,

@@ -128,7 +128,7 @@ export function ComparePage({ ids }: { ids: string[] }) {
               option={longTailOverlayOption(
                 perClass.map((p) => ({
                   name: name(p.detail),
-                  accuracy: p.accuracy,
+                  scores: p.accuracy,
                   trainCounts: p.trainCounts,
                   classNames: p.classNames,
                 })),

@@ -4,7 +4,23 @@ import { Chart } from '../Chart.js';
 import { classLabels } from '../class-names.js';
 import { confusionOption } from './confusion.js';
 import { curveOption, curveSeries } from './curves.js';
+import { FREQUENCY_GROUP_COLORS, IOU_VS_IMAGE_FREQUENCY, longTailOverlayOption } from './long-tail-overlay.js';
 import { ResumeNotice } from './ResumeNotice.js';
+import {
+  frequencyGroupSizes,
+  iouVsFrequencyRun,
+  isSegmentationEvaluation,
+  segmentationScoreRows,
+} from './segmentation-summary.js';
+
+const SEGMENTATION_COLUMNS = [
+  ['mIoU', 'mIoU'],
+  ['aAcc', 'pixel accuracy'],
+  ['mAcc', 'mean class accuracy'],
+  ['headIoU', 'head IoU'],
+  ['bodyIoU', 'body IoU'],
+  ['tailIoU', 'tail IoU'],
+] as const;
 
 function latestBySplit(evaluations: readonly Evaluation[]): Evaluation[] {
   const bySplit = new Map<string, Evaluation>();
@@ -51,7 +67,13 @@ export function RunPage({ id }: { id: string }) {
   const best = checkpoints.best;
   const bestValue = best?.selection?.value ?? null;
   const withPerClass = latest.find((e) => e.perClass?.accuracy !== undefined);
+  const segmentation = segmentationScoreRows(latest);
+  // The test split's evaluation when there is one (the benchmark's balanced set), else any.
+  const segmented = latest.filter(isSegmentationEvaluation);
+  const withSegmentation = segmented.find((e) => e.split === 'test') ?? segmented[0];
   const withConfusion = latest.find((e) => Array.isArray(e.confusion));
+  // A segmentation evaluation keeps its pixel confusion in its block.
+  const confusion = withConfusion?.confusion ?? withSegmentation?.segmentation.confusion;
   const timeline = [
     ['queued', run.queuedAt],
     ['started', run.startedAt],
@@ -83,6 +105,32 @@ export function RunPage({ id }: { id: string }) {
             <strong>{run.errorCode}</strong> {run.errorMessage}
           </p>
         )}
+        {segmentation.length > 0 && (
+          <table data-testid="segmentation-scores">
+            <thead>
+              <tr>
+                <th>split</th>
+                {SEGMENTATION_COLUMNS.map(([key, label]) => (
+                  <th key={key}>{label}</th>
+                ))}
+              </tr>
+            </thead>
+            <tbody>
+              {segmentation.map((row) => (
+                <tr key={row.split} data-split={row.split}>
+                  <td>
+                    {row.split} (epoch {row.epoch})
+                  </td>
+                  {SEGMENTATION_COLUMNS.map(([key]) => (
+                    <td key={key} className="num" data-testid={`segmentation-${row.split}-${key}`}>
+                      {formatCell(row[key])}
+                    </td>
+                  ))}
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
         <ResumeNotice resumedFrom={data.resumedFrom ?? null} rejected={data.rejectedCheckpoints ?? []} />
       </section>
       <div className="grid2">
@@ -98,48 +146,101 @@ export function RunPage({ id }: { id: string }) {
         })}
       </div>
       <div className="grid2">
-        <section className="card">
-          <h2>Many / medium / few</h2>
-          <Chart
-            testId="mmf-bars"
-            height={260}
-            option={{
-              tooltip: {},
-              legend: {},
-              xAxis: { type: 'category', data: ['many', 'medium', 'few', 'top1'] },
-              yAxis: { type: 'value', min: 0, max: 1 },
-              series: latest.map((e) => ({
-                name: `${e.split} (epoch ${e.epoch})`,
-                type: 'bar',
-                data: [e.many ?? null, e.medium ?? null, e.few ?? null, e.top1],
-              })),
-            }}
-          />
-        </section>
-        <section className="card">
-          <h2>Per-class accuracy vs training count</h2>
-          {withPerClass === undefined ? (
-            <p>No per-class evaluation yet.</p>
-          ) : (
+        {segmentation.length > 0 ? (
+          <section className="card">
+            <h2>Head / body / tail IoU</h2>
             <Chart
-              testId="perclass-chart"
+              testId="hbt-bars"
               height={260}
-              option={longTailOption(
-                withPerClass,
-                classLabels(run.config, withPerClass.perClass?.accuracy?.length ?? 0),
+              option={{
+                tooltip: {},
+                legend: {},
+                xAxis: { type: 'category', data: ['head', 'body', 'tail', 'mIoU'] },
+                yAxis: { type: 'value', min: 0, max: 1 },
+                series: segmentation.map((row) => ({
+                  name: `${row.split} (epoch ${row.epoch})`,
+                  type: 'bar',
+                  data: [row.headIoU, row.bodyIoU, row.tailIoU, row.mIoU],
+                })),
+              }}
+            />
+          </section>
+        ) : (
+          <section className="card">
+            <h2>Many / medium / few</h2>
+            <Chart
+              testId="mmf-bars"
+              height={260}
+              option={{
+                tooltip: {},
+                legend: {},
+                xAxis: { type: 'category', data: ['many', 'medium', 'few', 'top1'] },
+                yAxis: { type: 'value', min: 0, max: 1 },
+                series: latest.map((e) => ({
+                  name: `${e.split} (epoch ${e.epoch})`,
+                  type: 'bar',
+                  data: [e.many ?? null, e.medium ?? null, e.few ?? null, e.top1],
+                })),
+              }}
+            />
+          </section>
+        )}
+        {withSegmentation !== undefined ? (
+          <section className="card">
+            <h2>
+              Per-class IoU vs class frequency ({withSegmentation.split}, epoch {withSegmentation.epoch})
+            </h2>
+            <Chart
+              testId="iou-vs-frequency"
+              height={300}
+              option={longTailOverlayOption(
+                [
+                  iouVsFrequencyRun(
+                    `${withSegmentation.split} IoU`,
+                    withSegmentation.segmentation,
+                    classLabels(run.config, withSegmentation.segmentation.numClasses),
+                  ),
+                ],
+                IOU_VS_IMAGE_FREQUENCY,
               )}
             />
-          )}
-        </section>
+            <p className="caption" data-testid="frequency-groups">
+              {Object.entries(frequencyGroupSizes(withSegmentation.segmentation)).map(([group, size]) => (
+                <span key={group} className="chip">
+                  <span style={{ color: FREQUENCY_GROUP_COLORS[group as keyof typeof FREQUENCY_GROUP_COLORS] }}>●</span>{' '}
+                  {group}: {size.classes} classes
+                </span>
+              ))}{' '}
+              by training images containing the class; a class without an IoU (absent from labels and predictions) or a
+              training image is not drawn.
+            </p>
+          </section>
+        ) : (
+          <section className="card">
+            <h2>Per-class accuracy vs training count</h2>
+            {withPerClass === undefined ? (
+              <p>No per-class evaluation yet.</p>
+            ) : (
+              <Chart
+                testId="perclass-chart"
+                height={260}
+                option={longTailOption(
+                  withPerClass,
+                  classLabels(run.config, withPerClass.perClass?.accuracy?.length ?? 0),
+                )}
+              />
+            )}
+          </section>
+        )}
         <section className="card">
           <h2>Confusion matrix</h2>
-          {withConfusion?.confusion === undefined ? (
+          {confusion === undefined ? (
             <p>No confusion matrix yet.</p>
           ) : (
             <Chart
               testId="confusion"
               height={320}
-              option={confusionOption(withConfusion.confusion, classLabels(run.config, withConfusion.confusion.length))}
+              option={confusionOption(confusion, classLabels(run.config, confusion.length))}
             />
           )}
         </section>
