@@ -8,7 +8,7 @@
 export interface FlagSpec {
   /** kebab-case, without dashes: `run-id`. */
   name: string;
-  /** Placeholder of its value (`DIR`); a flag without one is a boolean switch. */
+  /** The name of its value shown in help (`DIR`); a flag without one is a boolean switch. */
   value?: string;
   description: string;
   /** Allowed values: listed in help and checked while parsing. */

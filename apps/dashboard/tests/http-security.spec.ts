@@ -74,7 +74,7 @@ describe('dashboard HTTP security', () => {
 
   beforeAll(async () => {
     seeded = await seededStore();
-    uiDir = mkdtempSync(join(tmpdir(), 'ltlab-ui-stub-'));
+    uiDir = mkdtempSync(join(tmpdir(), 'ltlab-ui-fixture-'));
     mkdirSync(join(uiDir, 'assets'));
     writeFileSync(join(uiDir, 'index.html'), '<!doctype html><script type="module" src="./assets/a.js"></script>');
     writeFileSync(join(uiDir, 'assets', 'a.js'), `console.log(${JSON.stringify('x'.repeat(4096))});`);

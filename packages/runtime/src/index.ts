@@ -20,10 +20,6 @@ export { ensureGradientsRegistered } from './register-gradients.js';
 export { type SgdUpdateInput, sgdUpdate } from './sgd-update.js';
 // Kept on the main entry only for packages/train's specs (native-soak, webgpu-train), which
 // another change moves to '@ltlab/runtime/testing'; everything else imports the testing subpath.
-/** @deprecated Import from '@ltlab/runtime/testing'. */
-export { softmaxCrossEntropy } from './testing/reference-models.js';
-/** @deprecated Import from '@ltlab/runtime/testing'. */
-export { webgpuForTests } from './testing/webgpu-for-tests.js';
 export { registerWasmTrainingKernels, type WasmKernelReport } from './wasm-kernels/register-wasm-training-kernels.js';
 export type { WebgpuReport } from './webgpu/register-webgpu-backend.js';
 export type { WebgpuAdapterSummary } from './webgpu/webgpu-adapter.js';

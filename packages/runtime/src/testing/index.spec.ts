@@ -13,6 +13,8 @@ const FIXTURES = [
   'onCpuAndWasm',
   'relativeError',
   'seededNormal',
+  'softmaxCrossEntropy',
+  'webgpuForTests',
 ] as const;
 
 describe('@ltlab/runtime/testing', () => {

@@ -1,7 +1,8 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { initRuntime, webgpuForTests } from '@ltlab/runtime';
+import { initRuntime } from '@ltlab/runtime';
+import { webgpuForTests } from '@ltlab/runtime/testing';
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import { tinyPacoConfig, weightsOf } from '../__fixtures__/tiny-run-config.js';

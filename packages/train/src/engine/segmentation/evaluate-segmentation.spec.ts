@@ -9,7 +9,7 @@ beforeAll(async () => {
 });
 
 /**
- * Two 2 x 2 one-channel images, 3 classes. Each image pixel holds the class a stub model predicts
+ * Two 2 x 2 one-channel images, 3 classes. Each image pixel holds the class a test model predicts
  * there; the labels hold the truth (255: ignored).
  */
 const PREDICTED = [0, 2, 2, 1, 1, 0, 0, 2];
