@@ -10,8 +10,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { loadConfigFile, parseRunConfig } from '@ltlab/config';
 import { type BackendChoice, initRuntime } from '@ltlab/runtime';
-import { loadConfigFile, parseRunConfig, trainRun } from '@ltlab/train';
+import { trainRun } from '@ltlab/train';
 
 const { values } = parseArgs({
   options: {

@@ -22,9 +22,9 @@ import { copyFileSync, mkdirSync, readFileSync, statSync, writeFileSync } from '
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { gzipSync } from 'node:zlib';
+import { type ClassificationRunConfig, classificationConfigOf, loadConfigFile, parseRunConfig } from '@ltlab/config';
 import { FASHION_MNIST_DEFAULT_DIR, type PixelRef, readIdxFile } from '@ltlab/datasets';
-import { buildTrainingData, type ClassificationRunConfig, classificationConfigOf, parseRunConfig } from '@ltlab/train';
-import { loadConfigFile } from '@ltlab/train/config';
+import { buildTrainingData } from '@ltlab/train';
 
 const { values: args, positionals } = parseArgs({
   options: { out: { type: 'string' }, source: { type: 'string', default: FASHION_MNIST_DEFAULT_DIR } },

@@ -16,9 +16,9 @@
 import { appendFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { classificationConfigOf, deepMerge, loadConfigFile, parseRunConfig, type TrainerEvent } from '@ltlab/config';
 import { backendChoiceSchema, initRuntime } from '@ltlab/runtime';
-import { classificationConfigOf, parseRunConfig, type TrainerEvent, trainRun } from '@ltlab/train';
-import { deepMerge, loadConfigFile } from '@ltlab/train/config';
+import { trainRun } from '@ltlab/train';
 
 const { values: args } = parseArgs({
   options: {

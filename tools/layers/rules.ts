@@ -11,14 +11,16 @@ export const ALLOWED_IMPORTS: Readonly<Record<string, readonly string[]>> = {
   datasets: ['runtime', 'core'],
   samplers: ['runtime', 'core'],
   metrics: ['core'],
-  train: ['losses', 'backbones', 'datasets', 'samplers', 'metrics', 'runtime', 'core'],
+  config: ['datasets', 'samplers', 'metrics', 'core'],
+  train: ['config', 'losses', 'backbones', 'datasets', 'samplers', 'metrics', 'runtime', 'core'],
   store: ['metrics', 'core'],
-  orchestrator: ['train', 'store', 'metrics', 'samplers', 'datasets', 'core'],
+  orchestrator: ['config', 'store', 'metrics', 'samplers', 'datasets', 'core'],
   // losses and backbones only by dynamic import(), for `ltlab list` (they load TF.js).
   cli: [
     'dashboard',
     'orchestrator',
     'store',
+    'config',
     'train',
     'losses',
     'backbones',
@@ -43,7 +45,15 @@ export const TEST_ONLY: readonly string[] = ['golden'];
  * nor statically import a workspace entry point that loads it. A dynamic `import()` of such an
  * entry is allowed, because only the command that needs training pays for it.
  */
-export const TENSORFLOW_FREE: readonly string[] = ['core', 'metrics', 'store', 'orchestrator', 'cli', 'dashboard'];
+export const TENSORFLOW_FREE: readonly string[] = [
+  'core',
+  'config',
+  'metrics',
+  'store',
+  'orchestrator',
+  'cli',
+  'dashboard',
+];
 
 export const WORKSPACE_SCOPE = '@ltlab/';
 export const TENSORFLOW_SCOPE = '@tensorflow/';

@@ -3,10 +3,10 @@ import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { parseRunConfig, type TrainerEvent } from '@ltlab/config';
 import { startDashboard } from '@ltlab/dashboard';
 import { applyEvent, type EventEnvelope, eventEnvelopeSchema } from '@ltlab/orchestrator';
 import { openRunStore, type PrismaRunStore } from '@ltlab/store';
-import { parseRunConfig, type TrainerEvent } from '@ltlab/train/config';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const BIN = fileURLToPath(new URL('../bin/ltlab.mjs', import.meta.url));

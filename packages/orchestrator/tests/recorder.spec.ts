@@ -1,5 +1,5 @@
+import type { TrainerEvent } from '@ltlab/config';
 import { checkpointsOnDisk } from '@ltlab/store';
-import type { TrainerEvent } from '@ltlab/train/config';
 import type { Queue } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EventEnvelope } from '../src/queue/payloads.js';

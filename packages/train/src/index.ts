@@ -1,5 +1,4 @@
 export { runTrainerChild, TRAINER_EXIT, type TrainerJob, trainerJobSchema } from './child/trainer-child.js';
-export * from './config/index.js';
 export { AdamW, type AdamWOptions } from './engine/adamw.js';
 export { type CheckpointContents, listCheckpoints, readCheckpoint, writeCheckpoint } from './engine/checkpoint-file.js';
 export { type Evaluation, evaluate, firstPerClass } from './engine/evaluate.js';

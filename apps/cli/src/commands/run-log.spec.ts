@@ -1,5 +1,5 @@
+import type { TrainerEvent } from '@ltlab/config';
 import type { EventEnvelope } from '@ltlab/orchestrator';
-import type { TrainerEvent } from '@ltlab/train/config';
 import { describe, expect, it } from 'vitest';
 import { coloursFor } from '../colours.js';
 import { formatRunMoment, logRecordedRuns, momentOfEnvelope, momentOfTrainerEvent } from './run-log.js';

@@ -1,5 +1,5 @@
+import type { TrainerEvent } from '@ltlab/config';
 import type { EventEnvelope } from '@ltlab/orchestrator';
-import type { TrainerEvent } from '@ltlab/train/config';
 import type { Colours } from '../colours.js';
 import { formatShots } from './train-progress.js';
 

@@ -1,5 +1,5 @@
 import { Writable } from 'node:stream';
-import type { TrainerEvent } from '@ltlab/train/config';
+import type { TrainerEvent } from '@ltlab/config';
 import { z } from 'zod';
 import { validateFlags } from '../args.js';
 import { coloursFor } from '../colours.js';

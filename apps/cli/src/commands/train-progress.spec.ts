@@ -1,4 +1,4 @@
-import type { TrainerEvent } from '@ltlab/train/config';
+import type { TrainerEvent } from '@ltlab/config';
 import { describe, expect, it } from 'vitest';
 import { coloursFor } from '../colours.js';
 import { formatShots, TrainProgress } from './train-progress.js';

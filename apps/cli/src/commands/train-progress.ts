@@ -1,4 +1,4 @@
-import type { TrainerEvent } from '@ltlab/train/config';
+import type { TrainerEvent } from '@ltlab/config';
 import type { Colours } from '../colours.js';
 import type { LiveLine } from '../live-lines.js';
 import { formatDuration } from '../output.js';

@@ -1,5 +1,5 @@
+import { loadConfigFile, parseRunConfig } from '@ltlab/config';
 import { BACKEND_CHOICES } from '@ltlab/core';
-import { loadConfigFile } from '@ltlab/train/config';
 import { z } from 'zod';
 import { validateFlags } from '../args.js';
 import { coloursFor } from '../colours.js';
@@ -30,7 +30,7 @@ export async function trainCommand(input: CommandInput): Promise<number> {
   const file = input.args[0] as string;
   // TensorFlow.js loads only here, in the command that trains.
   const { initRuntime } = await import('@ltlab/runtime');
-  const { parseRunConfig, trainRun } = await import('@ltlab/train');
+  const { trainRun } = await import('@ltlab/train');
   const config = parseRunConfig(await loadConfigFile(file), `run config ${file}`);
   const runId = values['run-id'] ?? (config.name || 'run');
   // Checked before the backend starts: a run directory under a file fails here, with the flag named.

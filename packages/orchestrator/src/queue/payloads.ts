@@ -1,4 +1,4 @@
-import { runConfigSchema, trainerEventSchema } from '@ltlab/train/config';
+import { runConfigSchema, trainerEventSchema } from '@ltlab/config';
 import { z } from 'zod';
 
 /** A job of the `runs` queue: one run to train. Re-parsed by the worker (queues cross versions). */

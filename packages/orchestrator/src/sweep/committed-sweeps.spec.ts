@@ -1,7 +1,7 @@
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { classificationConfigOf } from '@ltlab/train/config';
+import { classificationConfigOf } from '@ltlab/config';
 import { describe, expect, it } from 'vitest';
 import { loadSweepFile } from './load-sweep-file.js';
 

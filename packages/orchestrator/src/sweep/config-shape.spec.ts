@@ -1,4 +1,4 @@
-import { classificationRunConfigSchema, runConfigSchema } from '@ltlab/train/config';
+import { classificationRunConfigSchema, runConfigSchema } from '@ltlab/config';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { resolveConfigPath, unknownKeysIn } from './config-shape.js';

@@ -1,8 +1,8 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { classificationConfigOf } from '@ltlab/config';
 import { parseOrThrow } from '@ltlab/core';
-import { classificationConfigOf } from '@ltlab/train/config';
 import { describe, expect, it } from 'vitest';
 import { type ExpandedRun, expandSweep } from './expand-sweep.js';
 import { loadSweepFile } from './load-sweep-file.js';

@@ -1,5 +1,5 @@
+import { parseRunConfig, type RunConfig, runConfigHash } from '@ltlab/config';
 import { deriveSeed, LtlabError, Rng } from '@ltlab/core';
-import { parseRunConfig, type RunConfig, runConfigHash } from '@ltlab/train/config';
 import { withPath } from './dotted-path.js';
 import { sweepIdentityHash } from './sweep-identity.js';
 import { assertSweepSize } from './sweep-size.js';

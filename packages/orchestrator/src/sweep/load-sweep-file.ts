@@ -1,7 +1,7 @@
 import { stat } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
+import { loadConfigFile, readDataFile } from '@ltlab/config';
 import { LtlabError, parseOrThrow } from '@ltlab/core';
-import { loadConfigFile, readDataFile } from '@ltlab/train/config';
 import { type ExpandedSweep, expandSweep } from './expand-sweep.js';
 import { assertSweepConfigPaths } from './sweep-config-paths.js';
 import { assertSweepSize } from './sweep-size.js';

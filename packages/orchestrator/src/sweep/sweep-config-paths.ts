@@ -1,5 +1,5 @@
+import { runConfigSchema } from '@ltlab/config';
 import { LtlabError } from '@ltlab/core';
-import { runConfigSchema } from '@ltlab/train/config';
 import { resolveConfigPath, unknownKeysIn } from './config-shape.js';
 import type { SweepSpec } from './sweep-spec.js';
 

@@ -1,7 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createInterface } from 'node:readline';
-import { type TrainerEvent, trainerEventSchema } from '@ltlab/train/config';
+import { type TrainerEvent, trainerEventSchema } from '@ltlab/config';
 import { oomKillCounterFile, readOomKills } from './oom-kills.js';
 import { type Slot, slotEnv } from './slots.js';
 

@@ -1,8 +1,8 @@
 import { writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
+import type { TrainerEvent } from '@ltlab/config';
 import { LtlabError, parseOrThrow } from '@ltlab/core';
-import type { TrainerEvent } from '@ltlab/train/config';
 import { DelayedError, type Job, type Queue, UnrecoverableError, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { SweepGuard } from '../early-stopping/sweep-guard.js';

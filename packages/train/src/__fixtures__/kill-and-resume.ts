@@ -1,9 +1,8 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { RunConfig, TrainerEvent } from '@ltlab/config';
 import { expect } from 'vitest';
-import type { RunConfig } from '../config/run-config.js';
-import type { TrainerEvent } from '../config/trainer-events.js';
 import { trainRun } from '../engine/trainer.js';
 import { weightsOf } from './tiny-run-config.js';
 

@@ -1,6 +1,7 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { SegmentationRunConfigInput } from '@ltlab/config';
 // The datasets package's own file fixtures: label PNGs as data sets store them, a small Fashion-MNIST.
 import {
   imageFromLabel,
@@ -8,7 +9,6 @@ import {
   writeLabelPng,
   writeRgbImage,
 } from '../../../datasets/src/__fixtures__/segmentation-files.js';
-import type { SegmentationRunConfigInput } from '../config/segmentation-run-config.js';
 
 /** A synthetic Fashion-MNIST (6 training, 3 test pictures per class; class k a rectangle of value 100 + 10 k). */
 export function fashionMnistFixtureDir(): string {

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import type { ClassificationRunConfigInput as RunConfigInput } from '../config/run-config.js';
+import type { ClassificationRunConfigInput as RunConfigInput } from '@ltlab/config';
 import { latestValidCheckpoint } from '../engine/resume-checkpoint.js';
 
 export const normalize = { name: 'normalize', mean: [0.286], std: [0.353] };

@@ -1,8 +1,8 @@
 import type { Readable, Writable } from 'node:stream';
+import { runConfigSchema } from '@ltlab/config';
 import { isLtlabError, parseOrThrow } from '@ltlab/core';
 import { initRuntime } from '@ltlab/runtime';
 import { z } from 'zod';
-import { runConfigSchema } from '../config/run-config.js';
 import { trainRun } from '../engine/trainer.js';
 
 /** What a worker sends a trainer child on stdin. */

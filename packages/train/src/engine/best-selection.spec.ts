@@ -1,6 +1,6 @@
+import { parseRunConfig } from '@ltlab/config';
 import { describe, expect, it } from 'vitest';
 import { tinyConfig } from '../__fixtures__/tiny-run-config.js';
-import { parseRunConfig } from '../config/run-config.js';
 import { bestSelection, improves, sameSelection } from './best-selection.js';
 
 const plain = parseRunConfig(tinyConfig());

@@ -1,9 +1,11 @@
-import { type RunConfig, type TaskName, taskOf } from '../config/run-config.js';
 import {
   type BestSelection,
   CLASSIFICATION_SELECTION_METRICS,
+  type RunConfig,
   SEGMENTATION_SELECTION_METRICS,
-} from '../config/trainer-events.js';
+  type TaskName,
+  taskOf,
+} from '@ltlab/config';
 
 /** A sweep's objective, `<split>/<metric>` (`test/top1`, `test/few`, `test/mIoU`) and its direction. */
 export interface Objective {

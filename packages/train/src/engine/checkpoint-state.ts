@@ -1,6 +1,6 @@
+import { bestSelectionSchema } from '@ltlab/config';
 import { issuesOf, LtlabError } from '@ltlab/core';
 import { z } from 'zod';
-import { bestSelectionSchema } from '../config/trainer-events.js';
 import type { BestSoFar } from './best-selection.js';
 
 /**

@@ -1,10 +1,10 @@
+import type { ClassificationRunConfig } from '@ltlab/config';
+import { learningRateAt } from '@ltlab/config';
 import { deriveSeed, LtlabError, parseOrThrow } from '@ltlab/core';
 import { BatchLoader, type DatasetSource } from '@ltlab/datasets';
 import { classBalancedWeights, getLoss, type LossDefinition } from '@ltlab/losses';
 import { createSampler } from '@ltlab/samplers';
 import * as tf from '@tensorflow/tfjs-core';
-import type { ClassificationRunConfig } from '../config/run-config.js';
-import { learningRateAt } from '../config/schedule.js';
 import { type Evaluation, evaluate, firstPerClass } from './evaluate.js';
 import { Sgd } from './sgd.js';
 import { buildTrainingData } from './training-data.js';

@@ -1,10 +1,10 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { parseRunConfig } from '@ltlab/config';
 import { initRuntime } from '@ltlab/runtime';
 import { describe, expect, it } from 'vitest';
 import { evalsOf, lossesOf, trainKillAndResume } from '../__fixtures__/kill-and-resume.js';
 import { tinyConfig } from '../__fixtures__/tiny-run-config.js';
-import { parseRunConfig } from '../config/run-config.js';
 
 /**
  * Training from a checkpoint on native resumes bit for bit, as on wasm (trainer.spec.ts): the

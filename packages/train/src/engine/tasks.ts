@@ -1,10 +1,4 @@
-import {
-  classificationConfigOf,
-  type RunConfig,
-  segmentationConfigOf,
-  type TaskName,
-  taskOf,
-} from '../config/run-config.js';
+import { classificationConfigOf, type RunConfig, segmentationConfigOf, type TaskName, taskOf } from '@ltlab/config';
 import { createClassificationTask } from './classification-task.js';
 import { createSegmentationTask } from './segmentation/segmentation-task.js';
 import type { TaskContext, TrainingTask } from './training-task.js';

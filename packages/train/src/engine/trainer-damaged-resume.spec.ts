@@ -1,11 +1,11 @@
 import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { TrainerEvent } from '@ltlab/config';
+import { parseRunConfig, type RunConfig } from '@ltlab/config';
 import { initRuntime } from '@ltlab/runtime';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { tinyCeConfig, tinyPacoConfig, weightsOf } from '../__fixtures__/tiny-run-config.js';
-import { parseRunConfig, type RunConfig } from '../config/run-config.js';
-import type { TrainerEvent } from '../config/trainer-events.js';
 import { epochCheckpointPath, readCheckpoint, writeCheckpoint } from './checkpoint-file.js';
 import { trainRun } from './trainer.js';
 

@@ -1,13 +1,13 @@
 import { mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { TrainerEvent } from '@ltlab/config';
+import { parseRunConfig } from '@ltlab/config';
 import { initRuntime } from '@ltlab/runtime';
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { evalsOf, lossesOf, trainKillAndResume } from '../__fixtures__/kill-and-resume.js';
 import { crop, normalize, tinyConfig, weightsOf } from '../__fixtures__/tiny-run-config.js';
-import { parseRunConfig } from '../config/run-config.js';
-import type { TrainerEvent } from '../config/trainer-events.js';
 import { readCheckpoint } from './checkpoint-file.js';
 import { trainRun } from './trainer.js';
 

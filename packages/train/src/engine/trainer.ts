@@ -1,9 +1,8 @@
 import { copyFileSync, renameSync } from 'node:fs';
 import { join, relative } from 'node:path';
+import type { RejectedCheckpoint, RunConfig, TrainerEvent } from '@ltlab/config';
 import { LtlabError, toLtlabError } from '@ltlab/core';
 import * as tf from '@tensorflow/tfjs-core';
-import type { RunConfig } from '../config/run-config.js';
-import type { RejectedCheckpoint, TrainerEvent } from '../config/trainer-events.js';
 import { type BestSoFar, bestSelection, improves, type Objective, sameSelection } from './best-selection.js';
 import { bestCheckpointPath, epochCheckpointPath, pruneCheckpoints, writeCheckpoint } from './checkpoint-file.js';
 import { parseCheckpointState } from './checkpoint-state.js';

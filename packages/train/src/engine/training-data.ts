@@ -1,3 +1,4 @@
+import type { ClassificationRunConfig as RunConfig } from '@ltlab/config';
 import { LtlabError } from '@ltlab/core';
 import {
   cifar10,
@@ -10,7 +11,6 @@ import {
   longTailSubset,
   mnist,
 } from '@ltlab/datasets';
-import type { ClassificationRunConfig as RunConfig } from '../config/run-config.js';
 import { holdOutValidation } from './validation-split.js';
 
 export interface TrainingData {

@@ -8,11 +8,11 @@ import {
   tauNormalizedLogits,
   type WeightMap,
 } from '@ltlab/backbones';
+import type { ClassificationRunConfig as RunConfig } from '@ltlab/config';
 import { deriveSeed, LtlabError, parseOrThrow } from '@ltlab/core';
 import type { LossDefinition, LossInputs, LossRequirements } from '@ltlab/losses';
 import { stopGradient } from '@ltlab/losses';
 import * as tf from '@tensorflow/tfjs-core';
-import type { ClassificationRunConfig as RunConfig } from '../config/run-config.js';
 import type { NamedParameter } from './optimizer.js';
 
 export type { NamedParameter } from './optimizer.js';

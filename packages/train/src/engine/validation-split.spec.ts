@@ -1,6 +1,6 @@
+import { validationSchema } from '@ltlab/config';
 import { PixelSource } from '@ltlab/datasets';
 import { describe, expect, it } from 'vitest';
-import { validationSchema } from '../config/run-config.js';
 import { holdOutValidation, validationCount } from './validation-split.js';
 
 /** A long-tailed set of 1x1 images whose pixel is its index: 50, 20, 5 and 1 images of classes 0-3. */

@@ -1,7 +1,7 @@
+import type { validationSchema } from '@ltlab/config';
 import { deriveSeed, Rng } from '@ltlab/core';
 import type { DatasetSource } from '@ltlab/datasets';
 import type { z } from 'zod';
-import type { validationSchema } from '../config/run-config.js';
 
 export type ValidationOptions = z.output<typeof validationSchema>;
 

@@ -1,13 +1,13 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { TrainerEvent } from '@ltlab/config';
+import { parseRunConfig } from '@ltlab/config';
 import { initRuntime } from '@ltlab/runtime';
 import { webgpuForTests } from '@ltlab/runtime/testing';
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import { tinyPacoConfig, weightsOf } from '../__fixtures__/tiny-run-config.js';
-import { parseRunConfig } from '../config/run-config.js';
-import type { TrainerEvent } from '../config/trainer-events.js';
 import { trainRun } from './trainer.js';
 
 /**

@@ -1,7 +1,7 @@
+import { type SegmentationRunConfig, segmentationRunConfigSchema } from '@ltlab/config';
 import { initRuntime } from '@ltlab/runtime';
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { type SegmentationRunConfig, segmentationRunConfigSchema } from '../../config/segmentation-run-config.js';
 import { SegmentationNetwork } from './segmentation-network.js';
 
 beforeAll(async () => {

@@ -4,8 +4,8 @@ import {
   type SegmentationModel,
   type WeightMap,
 } from '@ltlab/backbones';
+import type { SegmentationRunConfig } from '@ltlab/config';
 import { deriveSeed, LtlabError } from '@ltlab/core';
-import type { SegmentationRunConfig } from '../../config/segmentation-run-config.js';
 import type { NamedParameter } from '../optimizer.js';
 
 /**

@@ -1,3 +1,5 @@
+import type { SegmentationRunConfig } from '@ltlab/config';
+import { learningRateAtIteration } from '@ltlab/config';
 import { deriveSeed, LtlabError, parseOrThrow } from '@ltlab/core';
 import {
   imageClassCounts,
@@ -10,8 +12,6 @@ import {
 import { regionRebalanceOptionsSchema } from '@ltlab/losses';
 import { InstanceBalancedSampler } from '@ltlab/samplers';
 import * as tf from '@tensorflow/tfjs-core';
-import { learningRateAtIteration } from '../../config/iteration-schedule.js';
-import type { SegmentationRunConfig } from '../../config/segmentation-run-config.js';
 import { AdamW } from '../adamw.js';
 import type { StageData, TaskContext, TaskPeriod, TaskStage, TrainingTask } from '../training-task.js';
 import { evaluateSegmentation, segmentationTaskEvaluation } from './evaluate-segmentation.js';

@@ -2,6 +2,8 @@ import { existsSync, mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { TrainerEvent } from '@ltlab/config';
+import { deepMerge, loadConfigFile, parseRunConfig } from '@ltlab/config';
 import { initRuntime } from '@ltlab/runtime';
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -11,9 +13,6 @@ import {
   tinySegmentationConfig,
   writeAde20kFixture,
 } from '../../__fixtures__/segmentation-run-config.js';
-import { deepMerge, loadConfigFile } from '../../config/load-config-file.js';
-import { parseRunConfig } from '../../config/run-config.js';
-import type { TrainerEvent } from '../../config/trainer-events.js';
 import { readCheckpoint } from '../checkpoint-file.js';
 import { trainRun } from '../trainer.js';
 

@@ -1,5 +1,5 @@
 /**
- * `@ltlab/train/config`: the run config without TensorFlow.js, for the control plane.
+ * `@ltlab/config`: the run config without TensorFlow.js, for the control plane.
  */
 
 export { type IterationSchedule, iterationScheduleSchema, learningRateAtIteration } from './iteration-schedule.js';

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { loadConfigFile } from './load-config-file.js';
 import { classificationConfigOf, parseRunConfig, runConfigHash, segmentationConfigOf } from './run-config.js';
 
-const configsDir = fileURLToPath(new URL('../../../../configs', import.meta.url));
+const configsDir = fileURLToPath(new URL('../../../configs', import.meta.url));
 
 /** Every run config under configs/ (sweeps and `_partial.yaml` fragments aside). */
 function runConfigFiles(dir: string): string[] {
