@@ -10,7 +10,7 @@ import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { trainerEventSchema } from '@ltlab/train/config';
+import { trainerEventSchema } from '@ltlab/config';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const { values } = parseArgs({

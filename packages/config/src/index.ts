@@ -1,5 +1,5 @@
 /**
- * `@ltlab/config`: the run config without TensorFlow.js, for the control plane.
+ * `@ltlab/config`: the run config contract without TensorFlow.js, shared by the control plane and the trainer.
  */
 
 export { type IterationSchedule, iterationScheduleSchema, learningRateAtIteration } from './iteration-schedule.js';
