@@ -19,7 +19,9 @@ export async function withStore<T>(action: (store: PrismaRunStore) => Promise<T>
 }
 
 /** Store + Redis + runs queue, for commands that submit or cancel. */
-export async function withProducer<T>(action: (ctx: ProducerContext) => Promise<T>): Promise<T> {
+export async function withProducer<T>(
+  action: (ctx: ProducerContext & { store: PrismaRunStore }) => Promise<T>,
+): Promise<T> {
   const settings = queueSettingsFromEnv();
   const redis = await connectRedis(settings);
   const runs = openRunsQueue(settings, redis);

@@ -74,5 +74,17 @@ export const runsSpec: GroupSpec = {
       ],
       examples: ['ltlab runs export --sweep fmnist-lt-small-methods-1a2b3c4d --output runs.csv'],
     }),
+    {
+      name: 'cancel',
+      summary:
+        'cancel single runs: queued ones leave the queue, running ones stop at once (ended runs keep their status)',
+      args: [{ name: 'run', description: 'the runs to cancel, by id or label', variadic: true }],
+      flags: [labelSweep, jsonFlag],
+      examples: [
+        'ltlab runs cancel <run-id> <run-id>',
+        'ltlab runs cancel --sweep fmnist-lt-small-methods-1a2b3c4d <label>',
+      ],
+      run: async (input) => (await import('../commands/runs-cancel.js')).runsCancel(input),
+    },
   ],
 };
