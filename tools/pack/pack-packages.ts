@@ -49,10 +49,19 @@ export function withWorkspaceDependencies(root: string, name: string): Workspace
 }
 
 /**
+ * Folders at the repository root that a package ships as its own, copied into its stage before
+ * packing (its `files` names them). npm installs only the package folder, and the Prisma schema and
+ * migrations live in the top-level prisma/ (docs/architecture.md §6), which @ltlab/store reads from
+ * its own prisma/ once packed (packages/store/src/schema-location.ts).
+ */
+export const ROOT_FOLDERS_SHIPPED: Readonly<Record<string, readonly string[]>> = { '@ltlab/store': ['prisma'] };
+
+/**
  * Builds each package into a copy of its folder under `workDir` (so the repository gets no dist/)
- * and packs that copy with `npm pack`. The copy holds everything but node_modules and dist, so
- * `files` alone decides what the tarball leaves out. `packages` must list dependencies first: each
- * compiles against the .d.ts files built for the ones before it.
+ * and packs that copy with `npm pack`. The copy holds everything but node_modules and dist, plus
+ * the root folders of ROOT_FOLDERS_SHIPPED, so `files` alone decides what the tarball leaves out.
+ * `packages` must list dependencies first: each compiles against the .d.ts files built for the
+ * ones before it.
  */
 export function buildAndPack(root: string, packages: WorkspacePackage[], workDir: string): PackedPackage[] {
   const staged = new Map<string, string>();
@@ -64,6 +73,11 @@ export function buildAndPack(root: string, packages: WorkspacePackage[], workDir
       recursive: true,
       filter: (source) => !/[/\\](node_modules|dist)$/.test(source),
     });
+    for (const folder of ROOT_FOLDERS_SHIPPED[pkg.name] ?? []) {
+      const source = join(root, folder);
+      if (!existsSync(source)) throw new Error(`${pkg.name} ships ${folder}/ of the repository root, which is missing`);
+      cpSync(source, join(stage, folder), { recursive: true });
+    }
     compile(root, pkg, stage, staged, workDir);
     staged.set(pkg.name, stage);
     const output = execFileSync('npm', ['pack', stage, '--json', '--pack-destination', tarballs], {

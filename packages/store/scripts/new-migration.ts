@@ -1,5 +1,5 @@
 /**
- * Creates the next migration for every provider from prisma/models.prisma, offline, with the
+ * Creates the next migration for every provider from the top-level prisma/models.prisma, offline, with the
  * wasm schema engine (the native `prisma migrate dev` does the same where its engine exists).
  * Usage: npm run migration:new -w @ltlab/store -- <name>
  *   SQLite diffs against an in-memory shadow database; PostgreSQL needs a server to create its

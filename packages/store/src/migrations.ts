@@ -7,17 +7,31 @@ import type { MigrationList, SchemaFilter } from '@prisma/schema-engine-wasm';
 import { checkDatabase } from './database-check.js';
 import { type DatabaseProvider, type DatabaseTarget, describeDatabaseSetting, sqlitePath } from './database-url.js';
 import { openSchemaEngine } from './schema-engine.js';
+import { findPrismaFolder } from './schema-location.js';
 
-/** `prisma/` of this package, both from src/ (workspace) and dist/ (published). */
-const prismaRoot = fileURLToPath(new URL('../prisma/', import.meta.url));
 const NO_FILTER: SchemaFilter = { externalTables: [], externalEnums: [] };
 
+/** The folder of the schema and migrations (schema-location.ts); a broken install is a coded error. */
+function prismaFolder(): string {
+  const folder = findPrismaFolder();
+  if (folder === undefined) {
+    throw new LtlabError(
+      'INTERNAL',
+      `@ltlab/store finds no Prisma schema: neither ${fileURLToPath(new URL('../prisma/', import.meta.url))} nor the repository's prisma/ holds models.prisma.`,
+      {
+        fix: 'Reinstall @ltlab/store from a tarball packed by tools/pack (it ships prisma/), or restore prisma/ at the repository root.',
+      },
+    );
+  }
+  return folder;
+}
+
 export function migrationsDirectory(provider: DatabaseProvider): string {
-  return join(prismaRoot, provider, 'migrations');
+  return join(prismaFolder(), provider, 'migrations');
 }
 
 export function schemaPath(provider: DatabaseProvider): string {
-  return join(prismaRoot, provider, 'schema.prisma');
+  return join(prismaFolder(), provider, 'schema.prisma');
 }
 
 /** The committed migrations of a provider, read as the schema engine expects them. */

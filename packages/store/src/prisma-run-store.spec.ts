@@ -67,18 +67,23 @@ describe.each(['sqlite', 'postgresql'] as const)('PrismaRunStore on %s', (provid
     expect(await store.addRuns(runs)).toEqual({ created: ['run0', 'run1', 'run2'], existing: [] });
     expect(await store.addRuns(runs)).toEqual({ created: [], existing: ['run0', 'run1', 'run2'] });
 
-    const hot = await store.listRuns({
+    // Runs filter by hyperparameter through the runs table's one filter model (run-table-sql.ts).
+    const hot = await store.queryRunTable({
       sweepId: 'sw1',
-      hyperparameters: [{ key: 'method.options.temperature', min: 0.1 }],
+      filters: [{ column: 'hp:method.options.temperature', min: 0.1 }],
+      limit: 10,
     });
-    expect(hot.runs.map((r) => r.id)).toEqual(['run1', 'run2']);
-    const paco = await store.listRuns({
-      hyperparameters: [
-        { key: 'method.loss', equals: 'paco' },
-        { key: 'method.options.temperature', equals: 0.2 },
+    expect(hot.total).toBe(2);
+    expect(hot.rows.map((row) => row.run.id)).toEqual(['run1', 'run2']);
+    const paco = await store.queryRunTable({
+      filters: [
+        { column: 'hp:method.loss', equals: 'paco' },
+        { column: 'hp:method.options.temperature', equals: 0.2 },
       ],
+      columns: ['hp:method.loss'],
+      limit: 10,
     });
-    expect(paco.runs.map((r) => r.id)).toEqual(['run1']);
+    expect(paco.rows.map((row) => [row.run.id, row.values['hp:method.loss']])).toEqual([['run1', 'paco']]);
     const page = await store.listRuns({ limit: 2, offset: 1 });
     expect(page.total).toBe(3);
     expect(page.runs.map((r) => r.id)).toEqual(['run1', 'run2']);

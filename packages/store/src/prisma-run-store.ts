@@ -140,30 +140,6 @@ export class PrismaRunStore implements RunStore, RunExplorer {
     const where = {
       ...(query.sweepId === undefined ? {} : { sweepId: query.sweepId }),
       ...(query.status === undefined ? {} : { status: { in: [...query.status] } }),
-      ...(query.hyperparameters === undefined || query.hyperparameters.length === 0
-        ? {}
-        : {
-            AND: query.hyperparameters.map((filter) => ({
-              hyperparameters: {
-                some: {
-                  key: filter.key,
-                  ...(filter.equals === undefined
-                    ? {}
-                    : typeof filter.equals === 'number'
-                      ? { valueNum: filter.equals }
-                      : { valueText: String(filter.equals) }),
-                  ...(filter.min === undefined && filter.max === undefined
-                    ? {}
-                    : {
-                        valueNum: {
-                          ...(filter.min === undefined ? {} : { gte: filter.min }),
-                          ...(filter.max === undefined ? {} : { lte: filter.max }),
-                        },
-                      }),
-                },
-              },
-            })),
-          }),
     };
     const direction = query.direction ?? 'asc';
     const orderBy = [{ [query.orderBy ?? 'ordinal']: direction }, { id: 'asc' as const }];

@@ -189,17 +189,14 @@ export interface WorkerRecord extends Omit<WorkerHeartbeat, 'at'> {
   heartbeatAt: Date;
 }
 
-export interface HyperparameterFilter {
-  key: string;
-  equals?: string | number | boolean;
-  min?: number;
-  max?: number;
-}
-
+/**
+ * The runs of a sweep or in some states, for the control plane (producer, CLI sweep commands).
+ * Filtering by value (hyperparameters, metrics, evaluations) has one model, the runs table's
+ * `ColumnFilter`: `RunExplorer.queryRunTable({ filters })` (run-table.ts).
+ */
 export interface RunQuery {
   sweepId?: string;
   status?: readonly RunStatus[];
-  hyperparameters?: readonly HyperparameterFilter[];
   orderBy?: 'ordinal' | 'objective' | 'queuedAt';
   direction?: 'asc' | 'desc';
   limit?: number;
