@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { tooFewRuns } from './importance/forest-importance.js';
 import { correlationRatio, ONE_RUN_PER_VALUE, ONE_VALUE, parameterImportance } from './importance.js';
 
 describe('hyperparameter importance (η²)', () => {
@@ -84,6 +85,25 @@ describe('hyperparameter importance (η²)', () => {
     expect(ranked.map((p) => p.key)).toEqual(['loss', 'seed']);
     expect(ranked[0]?.n).toBe(4);
     expect(ranked[0]?.perGroup.map((g) => g.n)).toEqual([2, 2]);
+  });
+
+  it('gives every parameter the forest share beside η², with the runs it used', () => {
+    // 12 scored runs (one more without an objective): the loss decides, the seed does not.
+    const rows = Array.from({ length: 13 }, (_, i) => ({
+      values: { loss: i % 2 === 0 ? 'ce' : 'paco', seed: i % 3 },
+      objective: i === 12 ? null : (i % 2 === 0 ? 0.5 : 0.7) + 0.001 * (i % 3),
+    }));
+    const ranked = parameterImportance(['seed', 'loss'], rows);
+    expect(ranked.map((p) => p.key)).toEqual(['loss', 'seed']);
+    expect(ranked[0]?.model).toMatchObject({ note: null, n: 12 });
+    expect(ranked[0]?.model.importance).toBeGreaterThan(0.9);
+    expect(ranked[1]?.model.importance).toBeLessThan(0.1);
+    // Three scored runs: η² from its groups, the forest's note instead of a value.
+    expect(parameterImportance(['loss'], rows.slice(0, 3))[0]?.model).toMatchObject({
+      importance: null,
+      note: tooFewRuns(3),
+      n: 3,
+    });
   });
 
   it('ranks parameters it cannot estimate last, with the reason', () => {

@@ -1,3 +1,5 @@
+import { type ForestImportance, forestImportance } from './importance/forest-importance.js';
+
 /**
  * Hyperparameter importance as the correlation ratio η² (the share of the objective's variance
  * explained by the parameter's groups), the quantity fANOVA reports for a single parameter's
@@ -9,6 +11,9 @@
  * η² is 1 whatever the parameter does. Then, and with a single group, importance is `null` with a
  * note saying why, and every result carries its groups with their n so a reader can judge η²
  * from 2 + 1 runs for what it is.
+ *
+ * Beside η², `model` is a random forest's permutation importance over all parameters at once
+ * (importance/forest-importance.ts), computed only when there are enough runs for it to hold up.
  */
 export type ImportanceValue = string | number | boolean | null;
 
@@ -35,6 +40,8 @@ export interface ParameterImportance {
   /** Runs with an objective. */
   n: number;
   perGroup: ImportanceGroup[];
+  /** The model-based importance (a share of the forest's), with its own n and note. */
+  model: ForestImportance;
 }
 
 export const MAX_GROUPS = 10;
@@ -105,18 +112,23 @@ function label(value: ImportanceValue): string {
   return String(value);
 }
 
-/** Every key's η² over the runs with an objective, most important first; unestimable ones last. */
+/**
+ * Every key's η² and model-based importance over the runs with an objective, ordered by η² (most
+ * important first, unestimable ones last) as before the model-based value was added.
+ */
 export function parameterImportance(
   keys: readonly string[],
   rows: ReadonlyArray<{ values: Record<string, ImportanceValue>; objective: number | null }>,
 ): ParameterImportance[] {
   const scored = rows.filter((row): row is typeof row & { objective: number } => row.objective !== null);
+  const model = forestImportance(keys, scored);
   return keys
     .map((key) => {
       const { eta2, note, groups, perGroup } = correlationRatio(
         scored.map((row) => ({ value: row.values[key] ?? null, objective: row.objective })),
       );
-      return { key, importance: eta2, note, groups, n: scored.length, perGroup };
+      const forest = model.get(key) as ForestImportance;
+      return { key, importance: eta2, note, groups, n: scored.length, perGroup, model: forest };
     })
     .sort((a, b) => (b.importance ?? -1) - (a.importance ?? -1));
 }

@@ -143,10 +143,33 @@ describe('dashboard HTTP API over a seeded store', () => {
       p.objective === null ? [] : [p.objective],
     );
     expect(best.objective).toBe(Math.max(...objectives));
-    const importance = body.importance as Array<{ key: string; importance: number }>;
+    const importance = body.importance as Array<{
+      key: string;
+      importance: number;
+      n: number;
+      perGroup: Array<{ value: string; n: number }>;
+      model: { method: string; importance: number | null; note: string | null; n: number; r2: number | null };
+    }>;
     // The seeded accuracy depends strongly on the loss and not at all on the seed.
     expect(importance[0]?.key).toBe('method.loss');
     expect(importance.find((p) => p.key === 'seed')?.importance).toBeLessThan(0.05);
+    // Enough runs for the random forest too: the same ranking, shares summing to 1, each with
+    // the runs it was fitted on and how well the forest predicts (out-of-bag R²; the failed,
+    // cancelled and running runs' objectives come from fewer epochs, noise the forest cannot fit).
+    const share = (key: string) => importance.find((p) => p.key === key)?.model.importance ?? Number.NaN;
+    expect(share('method.loss')).toBeGreaterThan(share('method.options.temperature'));
+    expect(share('method.loss')).toBeGreaterThan(0.5);
+    expect(share('seed')).toBeLessThan(0.05);
+    expect(share('method.loss') + share('method.options.temperature') + share('seed')).toBeCloseTo(1, 9);
+    for (const p of importance) {
+      expect(p.model).toMatchObject({
+        method: 'random-forest permutation (out-of-bag)',
+        note: null,
+        n: objectives.length,
+      });
+      expect(p.model.r2).toBeGreaterThan(0.2);
+      expect(p.perGroup.reduce((sum, g) => sum + g.n, 0)).toBe(p.n);
+    }
   });
 
   it('compares runs with a config diff of only what differs', async () => {

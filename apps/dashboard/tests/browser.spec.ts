@@ -101,6 +101,11 @@ describe('dashboard UI in headless Chromium', () => {
     await expect.poll(() => page.getByTestId('run-error').textContent()).toMatch(/TRAIN\.NAN_LOSS/);
     await page.goto(`${dashboard.url}#/sweeps/sw-fmnist-lt`);
     await page.getByTestId('parallel-coordinates').waitFor();
+    // 23 scored runs: beside η², the random forest's share, in the table and as a second bar.
+    const loss = page.getByTestId('importance-row').filter({ hasText: 'method.loss' });
+    await expect.poll(() => loss.getByTestId('importance-model').textContent()).toMatch(/^0\.\d{3}$/);
+    expect(await page.getByTestId('importance-method').textContent()).toMatch(/\(23 runs, out-of-bag R² 0\.\d\d\)/);
+    expect(await page.getByTestId('importance').getAttribute('data-point-count')).toBe('6');
     const counts = page.getByTestId('sweep-counts');
     await expect.poll(() => counts.textContent()).toMatch(/1 queued/);
     await seeded.store.cancelRuns([seeded.runIds[23] ?? ''], new Date());

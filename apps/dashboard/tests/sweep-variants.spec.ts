@@ -16,6 +16,7 @@ interface SweepBody {
     importance: number | null;
     note: string | null;
     perGroup: Array<{ value: string; n: number }>;
+    model: { method: string; importance: number | null; note: string | null; n: number; r2: number | null };
   }>;
 }
 
@@ -73,6 +74,15 @@ describe('sweep page of a sweep built from variants (the main job), in headless 
     expect(byKey.get('method.options.s')?.importance).toBeGreaterThan(0);
     // Estimable parameters first, the unestimable one last.
     expect(body.importance.at(-1)?.key).toBe('method.loss');
+    // Four runs are too few for the random forest: no value, the reason, and the runs it had.
+    for (const p of body.importance)
+      expect(p.model).toEqual({
+        method: 'random-forest permutation (out-of-bag)',
+        importance: null,
+        note: '4 runs with an objective: a model-based importance needs at least 10',
+        n: 4,
+        r2: null,
+      });
   });
 
   it('draws parallel coordinates, importance with n per group and objective vs a leaf', async () => {
@@ -100,8 +110,13 @@ describe('sweep page of a sweep built from variants (the main job), in headless 
     const s = rows.filter({ hasText: 'method.options.s' });
     expect(await s.getByTestId('importance-value').textContent()).toMatch(/^0\.\d{3}$/);
     expect(await s.getByTestId('importance-groups').textContent()).toBe('— n=3 · 1 n=1');
+    expect(await s.getByTestId('importance-model').textContent()).toBe(
+      '4 runs with an objective: a model-based importance needs at least 10',
+    );
     const chart = page.getByTestId('importance');
-    expect(await chart.getAttribute('data-point-count')).toBe(String(VARIANT_SWEPT_KEYS.length - 1));
+    // Two bars a parameter (η², forest share: none here) for each parameter η² could estimate.
+    expect(await chart.getAttribute('data-series-names')).toBe('η²|forest share');
+    expect(await chart.getAttribute('data-point-count')).toBe(String(2 * (VARIANT_SWEPT_KEYS.length - 1)));
     await expect.poll(() => inkedPixels(page, 'importance')).toBeGreaterThan(500);
 
     const scatter = page.getByTestId('param-scatter');

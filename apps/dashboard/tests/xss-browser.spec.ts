@@ -144,12 +144,15 @@ describe('script payloads in a sweep render as text on every page (headless Chro
     );
     const importance = page.getByTestId('importance');
     const importanceBox = await box(importance);
-    // Bars start at the axis (grid left 180, top 10, bottom 30): hover each row's start.
-    const rows = Number(await importance.getAttribute('data-point-count'));
-    const plotHeight = importanceBox.height - 40;
+    // Bars start at the axis (grid left 180, top 36 under the legend, bottom 30): hover each
+    // parameter's row (two bars, η² and the forest's share, a row; the row answers as a whole).
+    const rows =
+      Number(await importance.getAttribute('data-point-count')) /
+      Number(await importance.getAttribute('data-series-count'));
+    const plotHeight = importanceBox.height - 66;
     const starts = Array.from(
       { length: rows },
-      (_, j) => [importanceBox.x + 185, importanceBox.y + 10 + ((j + 0.5) * plotHeight) / rows] as const,
+      (_, j) => [importanceBox.x + 185, importanceBox.y + 36 + ((j + 0.5) * plotHeight) / rows] as const,
     );
     tooltips.push(await hoverUntil(page, importance, starts, PAYLOADS.svg));
     await screenshot(page, 'xss-sweep.png');

@@ -13,7 +13,12 @@ interface Importance {
   groups: number;
   n: number;
   perGroup: Array<{ value: string; n: number; mean: number }>;
+  /** A random forest's permutation importance (a share of the total), or null with a note. */
+  model: { method: string; importance: number | null; note: string | null; n: number; r2: number | null };
 }
+
+const ETA2 = 'η²';
+const FOREST = 'forest share';
 
 interface SweepDetail {
   sweep: { id: string; name: string; objectiveMetric: string; objectiveMode: 'max' | 'min' };
@@ -97,42 +102,44 @@ export function SweepPage({ id }: { id: string }) {
     [scored],
   );
 
-  // Only estimable parameters get a bar; the table below lists every one with n per group.
+  // Only parameters with a value get bars (η² and the forest's share side by side); the table
+  // below lists every one with its n per group and, where a value is missing, why.
   const estimated = useMemo(
-    () => (data?.importance ?? []).filter((p): p is Importance & { importance: number } => p.importance !== null),
+    () => (data?.importance ?? []).filter((p) => p.importance !== null || p.model.importance !== null),
     [data],
   );
-  const importance = useMemo<ChartOption | null>(
-    () =>
-      estimated.length === 0
-        ? null
-        : {
-            grid: { left: 180, right: 20, top: 10, bottom: 30 },
-            xAxis: { type: 'value', max: 1, name: 'η² of objective' },
-            yAxis: { type: 'category', data: estimated.map((p) => p.key).reverse() },
-            tooltip: {
-              formatter: (item: { dataIndex: number }) => {
-                const p = estimated[estimated.length - 1 - item.dataIndex];
-                return p === undefined
-                  ? ''
-                  : htmlLines([html`${p.key}: η² ${p.importance.toFixed(3)}`, html`${groupSizes(p)}`]);
-              },
-            },
-            series: [
-              {
-                name: 'importance',
-                type: 'bar',
-                data: estimated.map((p) => Number(p.importance.toFixed(4))).reverse(),
-              },
-            ],
-          },
-    [estimated],
-  );
+  const importance = useMemo<ChartOption | null>(() => {
+    if (estimated.length === 0) return null;
+    const rows = estimated.slice().reverse();
+    return {
+      grid: { left: 180, right: 20, top: 10, bottom: 30 },
+      legend: { data: [ETA2, FOREST] },
+      xAxis: { type: 'value', max: 1, name: 'share of objective' },
+      yAxis: { type: 'category', data: rows.map((p) => p.key) },
+      // The whole row answers a hover: both values with their n, and the runs per value.
+      tooltip: {
+        trigger: 'axis',
+        axisPointer: { type: 'shadow' },
+        formatter: (items: Array<{ dataIndex: number }>) => {
+          const p = rows[items[0]?.dataIndex ?? -1];
+          return p === undefined ? '' : htmlLines([html`${p.key}`, ...importanceLines(p)]);
+        },
+      },
+      series: [
+        { name: ETA2, type: 'bar', data: rows.map((p) => rounded(p.importance)) },
+        { name: FOREST, type: 'bar', data: rows.map((p) => rounded(p.model.importance)) },
+      ],
+    };
+  }, [estimated]);
+  const model = data?.importance[0]?.model ?? null;
 
   // The most important leaf that every scored run has, else the first axis (method.loss in a
   // variants sweep, whose importance one run per method cannot estimate).
   const key =
-    scatterKey ?? estimated.find((p) => scored.every((point) => point.values[p.key] != null))?.key ?? swept[0] ?? null;
+    scatterKey ??
+    estimated.find((p) => p.importance !== null && scored.every((point) => point.values[p.key] != null))?.key ??
+    swept[0] ??
+    null;
   const scatter = useMemo<ChartOption | null>(() => {
     if (data === null || key === null) return null;
     const axis = axisOf(key, scored);
@@ -190,14 +197,20 @@ export function SweepPage({ id }: { id: string }) {
       <div className="grid2">
         <section className="card">
           <h2>Importance</h2>
+          <p data-testid="importance-method" style={{ color: '#5b6475' }}>
+            {ETA2}: share of objective variance between a parameter's values, one parameter at a time. {FOREST}:{' '}
+            {model === null ? 'a random forest' : model.method} over all parameters at once
+            {model?.r2 == null ? '' : ` (${model.n} runs, out-of-bag R² ${model.r2.toFixed(2)})`}.
+          </p>
           {importance !== null && (
-            <Chart option={importance} testId="importance" height={Math.max(140, 40 * estimated.length)} />
+            <Chart option={importance} testId="importance" height={Math.max(160, 56 * estimated.length + 40)} />
           )}
           <table data-testid="importance-table">
             <thead>
               <tr>
                 <th>parameter</th>
-                <th>η²</th>
+                <th>{withN(ETA2, data.importance[0]?.n)}</th>
+                <th>{withN(FOREST, model?.r2 == null ? undefined : model.n)}</th>
                 <th>runs per value (n)</th>
               </tr>
             </thead>
@@ -211,6 +224,13 @@ export function SweepPage({ id }: { id: string }) {
                     data-testid="importance-value"
                   >
                     {p.importance === null ? p.note : p.importance.toFixed(3)}
+                  </td>
+                  <td
+                    className={p.model.importance === null ? undefined : 'num'}
+                    style={p.model.importance === null ? { color: '#5b6475', whiteSpace: 'normal' } : undefined}
+                    data-testid="importance-model"
+                  >
+                    {p.model.importance === null ? p.model.note : p.model.importance.toFixed(3)}
                   </td>
                   <td data-testid="importance-groups" style={{ whiteSpace: 'normal' }}>
                     {groupSizes(p)}
@@ -266,6 +286,27 @@ export function SweepPage({ id }: { id: string }) {
       </section>
     </>
   );
+}
+
+/** A tooltip's lines for a parameter: each value with its n (or why there is none), the groups' n. */
+function importanceLines(p: Importance): string[] {
+  return [
+    p.importance === null ? html`${ETA2}: ${p.note}` : html`${ETA2} ${p.importance.toFixed(3)} (n=${p.n})`,
+    p.model.importance === null
+      ? html`${FOREST}: ${p.model.note}`
+      : html`${FOREST} ${p.model.importance.toFixed(3)} (n=${p.model.n}, out-of-bag R² ${(p.model.r2 ?? 0).toFixed(2)})`,
+    html`runs per value: ${groupSizes(p)}`,
+  ];
+}
+
+/** A column heading with the runs behind its values, when there are values. */
+function withN(name: string, n: number | undefined): string {
+  return n === undefined ? name : `${name} (n=${n})`;
+}
+
+/** A bar's length, or none (null) where the value could not be estimated. */
+function rounded(value: number | null): number | null {
+  return value === null ? null : Number(value.toFixed(4));
 }
 
 /** `ce n=1 · ldam n=1`: how many scored runs each value (or bin) of a parameter has. */
