@@ -34,6 +34,24 @@ export { DEFAULT_REDIS_TIMEOUT_MS, type WaitForRedisOptions, waitForRedis } from
 export { applyEvent, type ObjectiveLookup } from './recorder/apply-event.js';
 export { type ReapResult, reapStaleRuns } from './recorder/reaper.js';
 export { Recorder, type RecorderOptions } from './recorder/recorder.js';
+export {
+  type ContinueOptions,
+  continueTpeSweep,
+  type SearchContext,
+  type TpeProgress,
+  tpeResults,
+} from './search/continue-tpe-sweep.js';
+export { parseSuggestionLabel, type SuggestionRecord } from './search/suggestion-record.js';
+export { DEFAULT_TPE_INFLIGHT, tpeInflightTarget } from './search/tpe-inflight.js';
+export {
+  suggestTpe,
+  TPE_DEFAULTS,
+  type TpeInput,
+  type TpeResult,
+  type TpeSettings,
+  type TpeSuggestion,
+  tpeGamma,
+} from './search/tpe-sampler.js';
 export { getPath, withPath } from './sweep/dotted-path.js';
 export { type ExpandedRun, type ExpandedSweep, type ExpandOptions, expandSweep } from './sweep/expand-sweep.js';
 export { type LoadedSweep, type LoadSweepOptions, loadSweepFile } from './sweep/load-sweep-file.js';

@@ -1,6 +1,6 @@
 import { LtlabError, parseOrThrow } from '@ltlab/core';
 import { cancelRuns, expandSweep, loadSweepFile, submitSweep, sweepSpecSchema } from '@ltlab/orchestrator';
-import type { RunStatus, RunStore } from '@ltlab/store';
+import type { RunStatus, RunStore, SweepRecord } from '@ltlab/store';
 import { z } from 'zod';
 import { validateFlags } from '../args.js';
 import type { CommandInput } from '../command-spec.js';
@@ -44,6 +44,10 @@ export async function sweepSubmit(input: CommandInput): Promise<number> {
           : `They differ in ${report.sweptKeys.join(', ')}:`,
       );
       out.table(dryRunRows(report));
+      if (loaded.expanded.search !== undefined)
+        out.print(
+          `TPE: these are the first ${report.runs} of ${loaded.expanded.search.count} suggestions (start-up draws); the rest are suggested as results come in.`,
+        );
     }
     return EXIT.ok;
   }
@@ -55,6 +59,8 @@ export async function sweepSubmit(input: CommandInput): Promise<number> {
     );
     if (result.reprioritized > 0)
       out.print(`${result.reprioritized} waiting run(s) moved to priority ${loaded.spec.priority}.`);
+    if (loaded.expanded.search !== undefined)
+      out.print('TPE: the recorder (ltlab serve or up) suggests the next run each time one ends.');
     out.print(`Follow it with: ltlab sweep status ${result.sweepId} --wait   (workers: ltlab worker --slots all)`);
   }
   return EXIT.ok;
@@ -67,16 +73,19 @@ export async function sweepStatus(input: CommandInput): Promise<number> {
   return withStore(async (store) => {
     const sweep = await store.getSweep(target);
     if (sweep === null) throw notFound(target);
-    if (values.wait) await waitForSweep(store, target, values.json);
+    const planned = tpeCount(sweep);
+    if (values.wait) await waitForSweep(store, target, values.json, planned);
     const counts = await store.countRunsByStatus(target);
     const { runs } = await store.listRuns({ sweepId: target });
     const rows = await summarizeRuns(store, runs);
     const best = bestRun(rows, sweep.objectiveMode);
-    if (out.json) out.data({ sweep, counts, best, runs: rows });
+    const search = planned === null ? null : { algorithm: 'tpe', suggested: runs.length, count: planned };
+    if (out.json) out.data({ sweep, counts, best, runs: rows, ...(search === null ? {} : { search }) });
     else {
       out.print(
         `${sweep.name} (${sweep.id}): ${formatCounts(counts)}; objective ${sweep.objectiveMetric} (${sweep.objectiveMode})`,
       );
+      if (search !== null) out.print(`tpe: ${search.suggested} of ${search.count} runs suggested`);
       out.table(percentRows(rows));
       if (best !== null)
         out.print(`best: ${best.label || best.id} (${sweep.objectiveMetric} ${best.objective?.toFixed(4)})`);
@@ -169,14 +178,23 @@ function bestRun<T extends { objective: number | null }>(rows: readonly T[], mod
   return best;
 }
 
+/** The runs a TPE sweep will have in all; null for other sweeps (all their runs exist from submit). */
+function tpeCount(sweep: SweepRecord): number | null {
+  const parsed = sweepSpecSchema.safeParse(sweep.spec);
+  return parsed.success && parsed.data.tpe !== undefined ? parsed.data.tpe.count : null;
+}
+
 /**
  * Polls until nothing is queued or running: a line whenever the counts change and, on a
- * terminal, a live line per running run. With --json it waits silently.
+ * terminal, a live line per running run. With --json it waits silently. A TPE sweep
+ * (`planned` runs) is done once all are suggested, or when it stays idle with fewer for two
+ * polls (cancelled, or its in-flight runs were cancelled: `sweep resume` continues it).
  */
-async function waitForSweep(store: RunStore, sweepId: string, json: boolean): Promise<void> {
+async function waitForSweep(store: RunStore, sweepId: string, json: boolean, planned: number | null): Promise<void> {
   const lines = new LiveLines(process.stdout, { live: !json && process.stdout.isTTY === true });
   let last = '';
   let shown = new Set<string>();
+  let idle = 0;
   try {
     for (;;) {
       const counts = await store.countRunsByStatus(sweepId);
@@ -184,7 +202,10 @@ async function waitForSweep(store: RunStore, sweepId: string, json: boolean): Pr
       if (line !== last && !json) lines.log(`${new Date().toISOString().slice(11, 19)}  ${line}`);
       last = line;
       if (lines.live) shown = await showRunning(store, sweepId, lines, shown, counts.running);
-      if (counts.queued === 0 && counts.running === 0) return;
+      const suggested = Object.values(counts).reduce((sum, n) => sum + n, 0);
+      idle = counts.queued === 0 && counts.running === 0 ? idle + 1 : 0;
+      // Between a run's end and its successor's suggestion a TPE sweep is idle for a moment.
+      if (idle > 0 && (planned === null || suggested >= planned || idle > 1)) return;
       await new Promise((resolve) => setTimeout(resolve, 2_000));
     }
   } finally {

@@ -5,6 +5,8 @@ import type { QueueSettings } from '../queue/connection.js';
 import type { RunJob } from '../queue/payloads.js';
 import { bullPriority, keys, runJobOptions } from '../queue/run-queue.js';
 import type { LoadedSweep } from '../sweep/load-sweep-file.js';
+import { changeJobPriority } from './change-job-priority.js';
+import { submitTpeSweep } from './submit-tpe-sweep.js';
 
 export interface SubmitOptions {
   /** Re-enqueue runs that failed or were cancelled (`sweep resume --retry-failed`). */
@@ -36,7 +38,8 @@ export interface ProducerContext {
  * (job id = run id, so BullMQ ignores a run already waiting). Submitting the same sweep again
  * creates no runs and no jobs; runs that succeeded are never trained twice. A sweep submitted
  * again with only its description or priority edited has the same id (sweep-identity.ts): its
- * row is updated, and its waiting jobs move to the new priority.
+ * row is updated, and its waiting jobs move to the new priority. A TPE sweep stores and
+ * enqueues only the runs that should be in flight now (submit-tpe-sweep.ts).
  */
 export async function submitSweep(
   ctx: ProducerContext,
@@ -55,6 +58,7 @@ export async function submitSweep(
     priority: spec.priority,
     maxConcurrency: spec.maxConcurrency ?? null,
   });
+  if (expanded.search !== undefined) return submitTpeSweep(ctx, loaded, previous?.priority ?? null, options);
   const inputs: RunInput[] = expanded.runs.map((run) => ({
     id: run.id,
     sweepId: expanded.id,
@@ -118,17 +122,4 @@ export async function submitSweep(
     }
   }
   return result;
-}
-
-/** False when the job is gone (taken and finished meanwhile). */
-async function changeJobPriority(runs: Queue<RunJob>, jobId: string, priority: number): Promise<boolean> {
-  const job = await runs.getJob(jobId);
-  if (job === undefined) return false;
-  try {
-    await job.changePriority({ priority });
-    return true;
-  } catch (error) {
-    if ((await runs.getJob(jobId)) === undefined) return false;
-    throw error;
-  }
 }

@@ -1,10 +1,12 @@
 import { parseOrThrow } from '@ltlab/core';
 import type { RunStore } from '@ltlab/store';
-import { UnrecoverableError, Worker } from 'bullmq';
+import { type Queue, UnrecoverableError, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { createRedis, EVENTS_QUEUE, type QueueSettings } from '../queue/connection.js';
-import { type EventEnvelope, eventEnvelopeSchema } from '../queue/payloads.js';
+import { type EventEnvelope, eventEnvelopeSchema, type RunJob } from '../queue/payloads.js';
+import { openRunsQueue } from '../queue/run-queue.js';
 import { applyEvent, type ObjectiveLookup } from './apply-event.js';
+import { continueSearchAfter } from './continue-search.js';
 
 export interface RecorderOptions {
   settings: QueueSettings;
@@ -21,15 +23,19 @@ export interface RecorderOptions {
 /**
  * Consumes the durable `events` queue into the store, one event at a time in arrival order.
  * While it (or the database) is down, events wait in Redis; a failed write is retried with
- * backoff by the queue, and re-applying an event is harmless.
+ * backoff by the queue, and re-applying an event is harmless. When a run of a TPE sweep ends,
+ * it suggests and enqueues the sweep's next runs (continue-search.ts) before the event counts
+ * as recorded, so a crash in between retries the event, and with it the suggestion.
  */
 export class Recorder {
   readonly #worker: Worker<EventEnvelope>;
   readonly #connection: Redis;
+  readonly #runs: Queue<RunJob>;
 
-  private constructor(worker: Worker<EventEnvelope>, connection: Redis) {
+  private constructor(worker: Worker<EventEnvelope>, connection: Redis, runs: Queue<RunJob>) {
     this.#worker = worker;
     this.#connection = connection;
+    this.#runs = runs;
   }
 
   static start(options: RecorderOptions): Recorder {
@@ -49,6 +55,8 @@ export class Recorder {
       if (lastError !== null) log('recorder: Redis is back; recording the waiting events.');
       lastError = null;
     });
+    const runs = openRunsQueue(options.settings, connection);
+    const search = { store: options.store, runs, redis: connection, prefix: options.settings.prefix };
     const worker = new Worker<EventEnvelope>(
       EVENTS_QUEUE,
       async (job) => {
@@ -60,6 +68,7 @@ export class Recorder {
           throw new UnrecoverableError(error instanceof Error ? error.message : String(error));
         }
         await applyEvent(options.store, envelope, objectiveOf);
+        await continueSearchAfter(search, envelope, report);
         options.onRecorded?.(envelope);
       },
       { connection, prefix: options.settings.prefix, concurrency: 1, autorun: true },
@@ -70,7 +79,7 @@ export class Recorder {
         report(error.message);
       }
     });
-    return new Recorder(worker, connection);
+    return new Recorder(worker, connection, runs);
   }
 
   /** Resolves once the recorder has connected to Redis. */
@@ -80,6 +89,7 @@ export class Recorder {
 
   async close(): Promise<void> {
     await this.#worker.close();
+    await this.#runs.close();
     // BullMQ leaves a connection it was given open.
     this.#connection.disconnect();
   }

@@ -98,7 +98,9 @@ describe('expandSweep', () => {
       ],
     });
     const expanded = expandSweep(sweep, base);
-    expect(expanded.runs.map((r) => classification(r).method.options)).toEqual([{ s: 1 }, {}, {}]);
+    // Each run carries its loss's options with defaults filled (LDAM's maxM, focal's gamma) ...
+    expect(expanded.runs.map((r) => classification(r).method.options)).toEqual([{ maxM: 0.5, s: 1 }, {}, { gamma: 1 }]);
+    // ... but only what the sweep's configs write counts as swept, not those defaults.
     expect(expanded.sweptKeys).toEqual(['method.loss', 'method.options.s']);
   });
 

@@ -1,9 +1,13 @@
 import { parseRunConfig, type RunConfig, runConfigHash } from '@ltlab/config';
 import { deriveSeed, LtlabError, Rng } from '@ltlab/core';
+import { drawFromDistribution } from '../search/draw-distribution.js';
+import type { SuggestionRecord } from '../search/suggestion-record.js';
+import { isTpeSweep, planTpeRun, type TpeSweepSpec, tpeFixedPrefix } from '../search/tpe-run.js';
 import { withPath } from './dotted-path.js';
+import { describeOverrides } from './run-label.js';
 import { sweepIdentityHash } from './sweep-identity.js';
 import { assertSweepSize } from './sweep-size.js';
-import type { Distribution, SweepSpec } from './sweep-spec.js';
+import type { SweepSpec } from './sweep-spec.js';
 import { sweptLeaves } from './swept-leaves.js';
 
 export interface ExpandedRun {
@@ -15,6 +19,8 @@ export interface ExpandedRun {
   /** The values this run sets on top of the base config, by dotted path. */
   overrides: Record<string, unknown>;
   label: string;
+  /** For a run of a TPE sweep: how it was suggested (its id is then `<sweep id>-tpe<index>`). */
+  suggestion?: SuggestionRecord;
 }
 
 export interface ExpandedSweep {
@@ -27,6 +33,11 @@ export interface ExpandedSweep {
    * store's hyperparameter rows, so the dashboard and `runs show` can mark them.
    */
   sweptKeys: string[];
+  /**
+   * A TPE sweep: `runs` are only the suggestions that depend on no result (the start-up draws);
+   * the rest are suggested as results come in, `count` runs in all.
+   */
+  search?: { algorithm: 'tpe'; count: number };
 }
 
 export interface ExpandOptions {
@@ -57,6 +68,7 @@ export function expandSweep(
   assertSweepSize(spec, options.maxRuns);
   const specHash = sweepIdentityHash(spec, base);
   const sweepId = options.sweepId ?? `${spec.name}-${specHash.slice(0, 8)}`;
+  if (isTpeSweep(spec)) return expandTpePrefix(spec, base, sweepId, specHash);
   const variants = spec.variants.length === 0 ? [{ name: '', set: {} }] : spec.variants;
   const points = variants.flatMap((variant) =>
     crossGrid(spec.grid).flatMap((gridPoint) =>
@@ -77,6 +89,8 @@ export function expandSweep(
       : points.flatMap(({ point, variant }) => seeds.map((seed) => ({ point: { ...point, seed }, variant })));
 
   const runs: ExpandedRun[] = [];
+  // What each kept run's config says before parsing fills in defaults: swept keys come from these.
+  const written: Record<string, unknown>[] = [];
   const seen = new Set<string>();
   const problems: string[] = [];
   replicated.forEach(({ point: overrides, variant }, index) => {
@@ -85,7 +99,7 @@ export function expandSweep(
         ([path]) => !(path in (spec.variants.find((v) => v.name === variant)?.set ?? {})),
       ),
     );
-    const label = [variant, describe(shown)].filter((part) => part !== '').join(' ');
+    const label = [variant, describeOverrides(shown)].filter((part) => part !== '').join(' ');
     let raw: Record<string, unknown> = base;
     for (const [path, value] of Object.entries(overrides)) raw = withPath(raw, path, value);
     let config: RunConfig;
@@ -98,6 +112,7 @@ export function expandSweep(
     const fingerprint = runConfigHash(config);
     if (seen.has(fingerprint)) return;
     seen.add(fingerprint);
+    written.push(raw);
     runs.push({
       id: `${sweepId}-${fingerprint.slice(0, 12)}`,
       ordinal: runs.length,
@@ -107,28 +122,66 @@ export function expandSweep(
       label,
     });
   });
-  if (problems.length > 0) {
-    const listed = problems.slice(0, MAX_LISTED_PROBLEMS);
-    const more = problems.length - listed.length;
-    throw new LtlabError(
-      'CONFIG.INVALID',
-      `Sweep '${spec.name}' has ${problems.length} invalid run(s):\n${listed.join('\n')}${more > 0 ? `\n... and ${more} more` : ''}`,
-      {
-        fix: 'Correct the base config or the swept values named above.',
-      },
-    );
-  }
+  assertNoProblems(spec.name, problems);
   const specPaths = [
     ...new Set(spec.variants.flatMap((variant) => Object.keys(variant.set))),
     ...Object.keys(spec.grid),
     ...Object.keys(spec.random?.params ?? {}),
     ...(spec.replicates === 1 ? [] : ['seed']),
   ];
+  // From the written configs, not the parsed ones: a default that only one loss has
+  // (cross-entropy's labelSmoothing beside balanced softmax) is not something the sweep varies.
+  const sweptKeys = sweptLeaves(written, specPaths);
+  return { id: sweepId, specHash, runs, sweptKeys };
+}
+
+/**
+ * A TPE sweep's suggestions that depend on no result (search/tpe-run.ts), each validated: a
+ * search space that makes invalid configs is refused at submit, before anything is stored.
+ */
+function expandTpePrefix(
+  spec: TpeSweepSpec,
+  base: Record<string, unknown>,
+  sweepId: string,
+  specHash: string,
+): ExpandedSweep {
+  const plans = Array.from({ length: tpeFixedPrefix(spec) }, (_, index) => planTpeRun(spec, base, sweepId, index, []));
+  assertNoProblems(
+    spec.name,
+    plans.flatMap((plan) => (plan.problem === null ? [] : [plan.problem])),
+  );
+  const runs: ExpandedRun[] = plans.map((plan) => ({
+    id: plan.id,
+    ordinal: plan.index,
+    fingerprint: plan.configHash,
+    config: plan.config as RunConfig,
+    overrides: plan.overrides,
+    label: plan.label,
+    suggestion: plan.suggestion,
+  }));
+  const specPaths = [
+    ...Object.keys(spec.variants[0]?.set ?? {}),
+    ...Object.keys(spec.grid),
+    ...Object.keys(spec.tpe.params),
+  ];
   const sweptKeys = sweptLeaves(
     runs.map((run) => run.config),
     specPaths,
   );
-  return { id: sweepId, specHash, runs, sweptKeys };
+  return { id: sweepId, specHash, runs, sweptKeys, search: { algorithm: 'tpe', count: spec.tpe.count } };
+}
+
+function assertNoProblems(name: string, problems: readonly string[]): void {
+  if (problems.length === 0) return;
+  const listed = problems.slice(0, MAX_LISTED_PROBLEMS);
+  const more = problems.length - listed.length;
+  throw new LtlabError(
+    'CONFIG.INVALID',
+    `Sweep '${name}' has ${problems.length} invalid run(s):\n${listed.join('\n')}${more > 0 ? `\n... and ${more} more` : ''}`,
+    {
+      fix: 'Correct the base config or the swept values named above.',
+    },
+  );
 }
 
 function crossGrid(grid: Record<string, unknown[]>): Array<Record<string, unknown>> {
@@ -144,38 +197,6 @@ function randomSamples(spec: SweepSpec): Array<Record<string, unknown>> {
   if (random === undefined) return [{}];
   return Array.from({ length: random.count }, (_, i) => {
     const rng = new Rng(deriveSeed(random.seed, 'sweep-random', i));
-    return Object.fromEntries(Object.entries(random.params).map(([path, d]) => [path, draw(rng, d)]));
+    return Object.fromEntries(Object.entries(random.params).map(([path, d]) => [path, drawFromDistribution(rng, d)]));
   });
-}
-
-function draw(rng: Rng, d: Distribution): unknown {
-  switch (d.distribution) {
-    case 'uniform':
-      return rng.uniform(d.min, d.max);
-    case 'log-uniform':
-      return Math.exp(rng.uniform(Math.log(d.min), Math.log(d.max)));
-    case 'int':
-      return rng.int(d.min, d.max + 1);
-    case 'choice':
-      return rng.choice(d.values);
-  }
-}
-
-/** `lr=0.05 loss=paco seed=1`: the last path segment and a short value. */
-function describe(overrides: Record<string, unknown>): string {
-  return Object.entries(overrides)
-    .map(([path, value]) => `${path.split('.').at(-1)}=${shortValue(value)}`)
-    .join(' ');
-}
-
-function shortValue(value: unknown): string {
-  if (typeof value === 'number') return Number.isInteger(value) ? String(value) : String(Number(value.toPrecision(4)));
-  if (typeof value === 'string') return value;
-  if (typeof value === 'object' && value !== null && !Array.isArray(value)) {
-    const named = ['name', 'loss', 'type']
-      .map((k) => (value as Record<string, unknown>)[k])
-      .find((v) => typeof v === 'string');
-    if (typeof named === 'string') return named;
-  }
-  return JSON.stringify(value);
 }

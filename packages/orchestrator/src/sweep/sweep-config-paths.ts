@@ -5,8 +5,8 @@ import type { SweepSpec } from './sweep-spec.js';
 
 /**
  * What a sweep says about the run config, checked against the run config's schema before any
- * run is expanded: the keys of the base config, and every path and value of `variants`, `grid`
- * and `random`. A misspelt path (`grid.optimizer.lrr`) would otherwise set a key the config
+ * run is expanded: the keys of the base config, and every path and value of `variants`, `grid`,
+ * `random` and `tpe`. A misspelt path (`grid.optimizer.lrr`) would otherwise set a key the config
  * drops, and the sweep would train one run where it meant several. Component options
  * (`method.options.*`, `backbone.options.*`, a sampler's or a transform's keys) are open here;
  * their own schemas check them when the run config is parsed.
@@ -34,9 +34,11 @@ export function sweepConfigProblems(spec: SweepSpec, base: Record<string, unknow
   for (const [path, values] of Object.entries(spec.grid)) {
     check(`grid.${path}`, path, values, (index) => `grid.${path}[${index}]`);
   }
-  for (const [path, distribution] of Object.entries(spec.random?.params ?? {})) {
-    const values = distribution.distribution === 'choice' ? distribution.values : [];
-    check(`random.params.${path}`, path, values, (index) => `random.params.${path}.values[${index}]`);
+  for (const search of ['random', 'tpe'] as const) {
+    for (const [path, distribution] of Object.entries(spec[search]?.params ?? {})) {
+      const values = distribution.distribution === 'choice' ? distribution.values : [];
+      check(`${search}.params.${path}`, path, values, (index) => `${search}.params.${path}.values[${index}]`);
+    }
   }
   return problems;
 }

@@ -5,7 +5,7 @@ import type { SweepSpec } from './sweep-spec.js';
 export const DEFAULT_MAX_RUNS = 10_000;
 
 export interface SweepSize {
-  /** Variants x grid combinations x random samples x seeds, before coinciding configs are dropped. */
+  /** Variants x grid combinations x random samples (or TPE suggestions) x seeds, before coinciding configs are dropped. */
   runs: bigint;
   /** The factors of that product, for the message: `1000 grid.optimizer.lr`, `3 seeds`. */
   factors: string[];
@@ -21,6 +21,7 @@ export function sweepSize(spec: SweepSpec): SweepSize {
   if (spec.variants.length > 0) factors.push([BigInt(spec.variants.length), 'variants']);
   for (const [path, values] of Object.entries(spec.grid)) factors.push([BigInt(values.length), `grid.${path}`]);
   if (spec.random !== undefined) factors.push([BigInt(spec.random.count), 'random samples']);
+  if (spec.tpe !== undefined) factors.push([BigInt(spec.tpe.count), 'tpe suggestions']);
   const seeds = typeof spec.replicates === 'number' ? spec.replicates : spec.replicates.seeds.length;
   if (seeds !== 1) factors.push([BigInt(seeds), 'seeds']);
   return {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { TPE_DEFAULTS } from '../search/tpe-sampler.js';
 
 /** A dotted config path such as `method.options.temperature` (letters, digits, `_`, `-`). */
 export const configPathSchema = z
@@ -92,6 +93,28 @@ export const sweepSpecSchema = z
         params: z.record(configPathSchema, distributionSchema),
       })
       .optional(),
+    /**
+     * A model-based search instead of `random:`: the Tree-structured Parzen Estimator over the
+     * same distributions, suggesting each run from the results so far (search/tpe-sampler.ts).
+     * Runs are created as slots free up, `count` in all (docs/architecture.md §5.2).
+     */
+    tpe: z
+      .strictObject({
+        count: z.number().int().min(1),
+        seed: z.number().int().min(0).default(0),
+        /** Random draws until this many results are in (Optuna's n_startup_trials). */
+        startup: z.number().int().min(0).default(TPE_DEFAULTS.startup),
+        /** Points scored per suggestion (Optuna's n_ei_candidates). */
+        candidates: z.number().int().min(1).default(TPE_DEFAULTS.candidates),
+        /** Weight of the prior kernel against each result's 1. */
+        priorWeight: z.number().positive().default(TPE_DEFAULTS.priorWeight),
+        /** One joint estimator over all parameters instead of one per parameter. */
+        multivariate: z.boolean().default(TPE_DEFAULTS.multivariate),
+        params: z
+          .record(configPathSchema, distributionSchema)
+          .refine((params) => Object.keys(params).length > 0, 'must name at least one parameter to search'),
+      })
+      .optional(),
     /** Seeds per configuration: a count (seeds base, base+1, ...) or the list of seeds. */
     replicates: z
       .union([z.number().int().min(1), z.strictObject({ seeds: z.array(z.number().int().min(0)).min(1) })], {
@@ -113,19 +136,59 @@ export const sweepSpecSchema = z
     maxRuns: z.number().int().positive().optional(),
   })
   .superRefine((spec, ctx) => {
-    for (const key of Object.keys(spec.random?.params ?? {})) {
-      if (key in spec.grid)
-        ctx.addIssue({ code: 'custom', path: ['random', 'params', key], message: 'is also a grid key' });
+    for (const search of ['random', 'tpe'] as const) {
+      for (const key of Object.keys(spec[search]?.params ?? {})) {
+        if (key in spec.grid)
+          ctx.addIssue({ code: 'custom', path: [search, 'params', key], message: 'is also a grid key' });
+      }
     }
-    const varied = [...Object.keys(spec.grid), ...Object.keys(spec.random?.params ?? {})];
+    if (spec.tpe !== undefined) tpeRestrictions(spec, ctx);
+    const varied = [
+      ...Object.keys(spec.grid),
+      ...Object.keys(spec.random?.params ?? {}),
+      ...Object.keys(spec.tpe?.params ?? {}),
+    ];
     if (spec.replicates !== 1 && varied.includes('seed')) {
       ctx.addIssue({
         code: 'custom',
         path: ['replicates'],
-        message: 'cannot be combined with a grid or random "seed"',
+        message: 'cannot be combined with a grid, random or tpe "seed"',
       });
     }
   });
+
+/**
+ * A TPE sweep searches one space: it is not crossed with `random:`, replicates, several variants
+ * or grid lists (each would need a search of its own). A variant or one-value grid lists may
+ * still fix values for every run.
+ */
+function tpeRestrictions(
+  spec: { random?: unknown; replicates: unknown; variants: unknown[]; grid: Record<string, unknown[]> },
+  ctx: z.RefinementCtx,
+): void {
+  if (spec.random !== undefined)
+    ctx.addIssue({ code: 'custom', path: ['tpe'], message: 'cannot be combined with random: (choose one search)' });
+  if (spec.replicates !== 1)
+    ctx.addIssue({
+      code: 'custom',
+      path: ['replicates'],
+      message: 'cannot be combined with tpe: (each suggestion is one run; vary "seed" in tpe.params instead)',
+    });
+  if (spec.variants.length > 1)
+    ctx.addIssue({
+      code: 'custom',
+      path: ['variants'],
+      message: 'a tpe sweep takes at most one variant (put the alternatives in tpe.params as a choice)',
+    });
+  for (const [key, values] of Object.entries(spec.grid)) {
+    if (values.length > 1)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['grid', key],
+        message: 'a tpe sweep takes one value per grid key (search it in tpe.params as a choice instead)',
+      });
+  }
+}
 
 export type SweepSpecInput = z.input<typeof sweepSpecSchema>;
 export type SweepSpec = z.output<typeof sweepSpecSchema>;
