@@ -37,6 +37,35 @@ describe('layer check on this workspace', () => {
     expect(violations.some((v) => v.rule === 'layer' && /losses may not import backbones/.test(v.message))).toBe(true);
   });
 
+  it('lets config import the TF-free schema entries of losses and backbones, not their main entries', () => {
+    const ok = checkLayers(workspaceRoot, {
+      overlay: {
+        'packages/config/src/ok.ts':
+          "import { lossSchemaRegistry } from '@ltlab/losses/schema';\nimport { backboneSchemaRegistry } from '@ltlab/backbones/schema';\nexport const r = [lossSchemaRegistry, backboneSchemaRegistry];\n",
+      },
+    });
+    expect(ok.filter((v) => v.file === 'packages/config/src/ok.ts')).toEqual([]);
+    const bad = checkLayers(workspaceRoot, {
+      overlay: {
+        'packages/config/src/bad.ts': "import { lossRegistry } from '@ltlab/losses';\nexport const r = lossRegistry;\n",
+      },
+    });
+    expect(bad.some((v) => v.rule === 'tensorflow' && v.file === 'packages/config/src/bad.ts')).toBe(true);
+  });
+
+  it('flags a schema entry that starts loading TF.js, at the control-plane import', () => {
+    const violations = checkLayers(workspaceRoot, {
+      overlay: {
+        'packages/losses/src/schema/paco.ts': "import * as tf from '@tensorflow/tfjs-core';\nexport const t = tf;\n",
+        'packages/config/src/uses-schema.ts':
+          "import { pacoSchemaEntry } from '@ltlab/losses/schema';\nexport const p = pacoSchemaEntry;\n",
+      },
+    });
+    expect(violations.some((v) => v.rule === 'tensorflow' && v.file === 'packages/config/src/uses-schema.ts')).toBe(
+      true,
+    );
+  });
+
   it('lets tests import the golden test data, and shipped code not', () => {
     const violations = checkLayers(workspaceRoot, {
       overlay: {

@@ -11,11 +11,12 @@ export const ALLOWED_IMPORTS: Readonly<Record<string, readonly string[]>> = {
   datasets: ['runtime', 'core'],
   samplers: ['runtime', 'core'],
   metrics: ['core'],
-  config: ['datasets', 'samplers', 'metrics', 'core'],
+  // losses and backbones only through their TF-free `./schema` entries (TENSORFLOW_FREE below).
+  config: ['losses', 'backbones', 'datasets', 'samplers', 'metrics', 'core'],
   train: ['config', 'losses', 'backbones', 'datasets', 'samplers', 'metrics', 'runtime', 'core'],
   store: ['metrics', 'core'],
   orchestrator: ['config', 'store', 'metrics', 'samplers', 'datasets', 'core'],
-  // losses and backbones only by dynamic import(), for `ltlab list` (they load TF.js).
+  // losses and backbones by their `./schema` entries, or by dynamic import() (the main entries load TF.js).
   cli: [
     'dashboard',
     'orchestrator',

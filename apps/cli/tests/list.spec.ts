@@ -21,10 +21,11 @@ describe('ltlab list, as a process', () => {
   const dir = mkdtempSync(join(tmpdir(), 'ltlab-list-'));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-  it('loads TF.js only for the kinds that need it', { timeout: 60_000 }, async () => {
-    const [samplers, losses, help] = await Promise.all([
+  it('loads no TF.js, losses and backbones included (their schema entries)', { timeout: 60_000 }, async () => {
+    const [samplers, losses, backbones, help] = await Promise.all([
       ltlab(['list', 'samplers'], join(dir, 'samplers.log')),
       ltlab(['list', 'losses', '--json'], join(dir, 'losses.log')),
+      ltlab(['list', 'backbones'], join(dir, 'backbones.log')),
       ltlab(['list', '--help'], join(dir, 'help.log')),
     ]);
     expect(samplers.status, samplers.stderr).toBe(0);
@@ -33,7 +34,11 @@ describe('ltlab list, as a process', () => {
     expect(losses.status, losses.stderr).toBe(0);
     const listing = JSON.parse(losses.stdout) as { entries: Array<{ name: string }> };
     expect(listing.entries.map((entry) => entry.name)).toContain('region-rebalance');
-    expect(losses.loaded.some((url) => url.includes('/@tensorflow/tfjs-core/'))).toBe(true);
+    expect(losses.loaded.filter((url) => url.includes('/@tensorflow/'))).toEqual([]);
+    expect(backbones.status, backbones.stderr).toBe(0);
+    expect(backbones.stdout).toMatch(/^resnext50_32x4d /m);
+    expect(backbones.stdout).toMatch(/^upernet-resnet50 /m);
+    expect(backbones.loaded.filter((url) => url.includes('/@tensorflow/'))).toEqual([]);
     expect(help.status).toBe(0);
     expect(help.stdout).toContain('Usage: ltlab list <kind> [--json]');
     expect(help.loaded.filter((url) => /\/packages\/|\/apps\/cli\/src\/commands\/|\/@tensorflow\//.test(url))).toEqual(

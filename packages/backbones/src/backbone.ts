@@ -1,9 +1,9 @@
 import type * as tf from '@tensorflow/tfjs-core';
 import type { Linear } from './linear.js';
 import type { ForwardOptions, ParamModule, VariableLists } from './module.js';
+import type { BackboneFamily } from './schema/backbone-family.js';
 
-/** `cifar`: the CIFAR ResNets (He et al. 2016, §4.2); `imagenet`: torchvision's ResNet/ResNeXt. */
-export type BackboneFamily = 'cifar' | 'imagenet';
+export type { BackboneFamily };
 
 /**
  * One interface for every backbone (docs/architecture.md §5.6, timm's forward_features / forward_head):

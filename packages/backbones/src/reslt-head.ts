@@ -22,15 +22,12 @@ import type { ForwardOptions } from './module.js';
 import { ParamSet } from './param-set.js';
 import { ParamSetModule } from './param-set-module.js';
 import { globalAvgPool } from './pooling.js';
+import { resltHeadConfigOptionsSchema } from './schema/reslt-head-config-options.js';
 import { tauNormalizedLogits } from './tau-norm.js';
 
-export const resltHeadOptionsSchema = z.object({
-  /** @defaultValue the backbone's family */
-  variant: z.enum(['cifar', 'imagenet']).optional(),
-  /** ImageNet variant only: apply the 1x1 block before pooling in training (`--after_1x1conv`). */
-  afterConv1x1: z.boolean().default(false),
+/** The run config's `method.head` options (@ltlab/backbones/schema) plus the seed the trainer derives. */
+export const resltHeadOptionsSchema = resltHeadConfigOptionsSchema.extend({
   seed: z.union([z.number().int().nonnegative(), z.string()]).default(0),
-  trainable: z.boolean().default(true),
 });
 
 export type ResltHeadOptions = z.input<typeof resltHeadOptionsSchema>;

@@ -16,10 +16,11 @@ import type { ForwardOptions } from './module.js';
 import { scopeParams } from './param-scope.js';
 import { type MaterializeSource, ParamSet } from './param-set.js';
 import { ParamSetModule } from './param-set-module.js';
+import type { SegmentationHeadKind } from './schema/segmentation-models.js';
 import type { StagedTrunk } from './trunk.js';
 import { createUperHead } from './uper-head.js';
 
-export type SegmentationHeadKind = 'fcn' | 'deeplabv3plus' | 'upernet';
+export type { SegmentationHeadKind };
 export type OutputStride = 8 | 16 | 32;
 
 /** Everything that fixes a segmentation model's tensors; the registry fills it from options. */

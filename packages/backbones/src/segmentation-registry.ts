@@ -1,71 +1,22 @@
-import { defineRegistry, LtlabError, parseOrThrow } from '@ltlab/core';
+import { LtlabError, parseOrThrow } from '@ltlab/core';
 import { z } from 'zod';
 import type { ParamSpec } from './param-set.js';
 import { getBackboneEntry } from './registry.js';
+import { segmentationModelConfigOptionsSchema } from './schema/segmentation-model-config-options.js';
+import { type SegmentationModelSchemaEntry, segmentationModelSchemaRegistry } from './schema/segmentation-models.js';
 import {
   declareSegmentationModel,
   type OutputStride,
-  type SegmentationHeadKind,
   SegmentationModel,
   type SegmentationModelConfig,
 } from './segmentation-model.js';
 
-export interface SegmentationModelEntry {
-  readonly name: string;
-  readonly head: SegmentationHeadKind;
-  /** The backbone registry's ImageNet ResNet the trunk is built from. */
-  readonly trunk: string;
-  readonly summary: string;
-  /** The options a run config's `model.options` may set (the trainer supplies the rest). */
-  readonly schema: typeof segmentationModelConfigOptionsSchema;
-}
-
-const HEAD_SUMMARIES: Record<SegmentationHeadKind, string> = {
-  fcn: 'FCN head (2 convs + concat input) on stage 4',
-  deeplabv3plus: 'DeepLabv3+: ASPP on stage 4, decoder with 48-channel stage-1 features',
-  upernet: 'UPerNet: PPM on stage 4 + FPN over stages 1-4',
-};
-
-function entry(name: string, head: SegmentationHeadKind, trunk: string): SegmentationModelEntry {
-  return {
-    name,
-    head,
-    trunk,
-    summary: `${HEAD_SUMMARIES[head]}, torchvision ${trunk} trunk`,
-    schema: segmentationModelConfigOptionsSchema,
-  };
-}
+/** A segmentation model's schema entry (@ltlab/backbones/schema); the builders below read its head and trunk. */
+export type SegmentationModelEntry = SegmentationModelSchemaEntry;
 
 const positiveInt = z.number().int().positive();
 
-/** What a run config's `model.options` may set; `createSegmentationModel` adds the class count and input channels. */
-export const segmentationModelConfigOptionsSchema = z.strictObject({
-  /**
-   * Input size over the last trunk stage's size: 8 (stages 3-4 dilated 2 and 4), 16 (stage 4
-   * dilated 2) or 32 (no dilation). @defaultValue 8 for FCN and DeepLabv3+, 32 for UPerNet
-   * (mmsegmentation's configs)
-   */
-  outputStride: z.union([z.literal(8), z.literal(16), z.literal(32)]).optional(),
-  /** An auxiliary FCN head on stage 3 (its loss weight, 0.4 in the configs, is training's). @defaultValue true */
-  auxHead: z.boolean().default(true),
-  /** Width of the decode head. @defaultValue 512 */
-  channels: positiveInt.default(512),
-  /** Width of the auxiliary head. @defaultValue 256 */
-  auxChannels: positiveInt.default(256),
-  /** DeepLabv3+ only: width of the reduced stage-1 features. @defaultValue 48 */
-  lowLevelChannels: positiveInt.optional(),
-  /**
-   * Planes of the trunk's stage 1 (stage k has trunkWidth * 2^(k-1)); 64 is torchvision's ResNet.
-   * Narrow trunks (e.g. 16) are for tests and the 64x64 benchmark. @defaultValue 64
-   */
-  trunkWidth: positiveInt.default(64),
-  /** Dropout2d rate before each classifier. @defaultValue 0.1 */
-  dropout: z.number().min(0).lt(1).default(0.1),
-  /** `align_corners` of every bilinear resize (logits to label size, ASPP/PPM/FPN). @defaultValue false */
-  alignCorners: z.boolean().default(false),
-  /** `false` creates every tensor frozen. @defaultValue true */
-  trainable: z.boolean().default(true),
-});
+export { segmentationModelConfigOptionsSchema };
 
 /** What `createSegmentationModel` takes: the config's options plus classes, input channels and seed. */
 export const segmentationModelOptionsSchema = segmentationModelConfigOptionsSchema.extend({
@@ -75,24 +26,8 @@ export const segmentationModelOptionsSchema = segmentationModelConfigOptionsSche
   seed: z.union([z.number().int().nonnegative(), z.string()]).default(0),
 });
 
-/** Every segmentation model, by name: `<head>-<trunk>`. */
-export const segmentationModelRegistry = defineRegistry<SegmentationModelEntry>('segmentation model', [
-  entry('fcn-resnet10', 'fcn', 'resnet10'),
-  entry('fcn-resnet18', 'fcn', 'resnet18'),
-  entry('fcn-resnet34', 'fcn', 'resnet34'),
-  entry('fcn-resnet50', 'fcn', 'resnet50'),
-  entry('fcn-resnet101', 'fcn', 'resnet101'),
-  entry('deeplabv3plus-resnet10', 'deeplabv3plus', 'resnet10'),
-  entry('deeplabv3plus-resnet18', 'deeplabv3plus', 'resnet18'),
-  entry('deeplabv3plus-resnet34', 'deeplabv3plus', 'resnet34'),
-  entry('deeplabv3plus-resnet50', 'deeplabv3plus', 'resnet50'),
-  entry('deeplabv3plus-resnet101', 'deeplabv3plus', 'resnet101'),
-  entry('upernet-resnet10', 'upernet', 'resnet10'),
-  entry('upernet-resnet18', 'upernet', 'resnet18'),
-  entry('upernet-resnet34', 'upernet', 'resnet34'),
-  entry('upernet-resnet50', 'upernet', 'resnet50'),
-  entry('upernet-resnet101', 'upernet', 'resnet101'),
-]);
+/** Every segmentation model, by name: `<head>-<trunk>` (the schema registry; nothing TF.js-specific to add). */
+export const segmentationModelRegistry = segmentationModelSchemaRegistry;
 
 export type SegmentationModelOptions = z.input<typeof segmentationModelOptionsSchema>;
 

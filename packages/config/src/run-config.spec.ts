@@ -32,6 +32,7 @@ describe('parseRunConfig', () => {
       weightDecayOnNormAndBias: true,
     });
     expect(config.data.longTail).toEqual({ profile: 'exp', imbalanceFactor: 100, imgMax: 1000, seed: 0 });
+    // No seed: the trainer derives the sampler's seed from the run's seed, one per stage.
     expect(config.sampler).toEqual({ name: 'instance-balanced' });
     expect(config.schedule).toEqual({ type: 'warmup-cosine', warmupEpochs: 10 });
   });
@@ -63,11 +64,11 @@ describe('parseRunConfig', () => {
     } catch (error) {
       message = (error as Error).message;
     }
-    expect(message).toMatch(/data\.transforms\.train: .*size/);
-    expect(message).toMatch(/data\.transforms\.test: .*Unknown transform 'nope'/);
-    expect(message).toMatch(/sampler: .*seed/);
+    expect(message).toMatch(/data\.transforms\.train\[0\]\.size: .*>0/);
+    expect(message).toMatch(/data\.transforms\.test\[0\]\.name: Unknown transform 'nope'/);
+    expect(message).toMatch(/sampler\.seed: .*>=0/);
     expect(() => parseRunConfig({ ...minimal, sampler: { name: 'uniform' } })).toThrow(
-      /sampler\.name: unknown sampler/,
+      /sampler\.name: Unknown sampler 'uniform'/,
     );
   });
 
@@ -113,16 +114,27 @@ describe('parseRunConfig', () => {
     expect(message).toContain("stages[0].freezeBackbon: unknown key; did you mean 'freezeBackbone'?");
   });
 
-  it('leaves component options open: loss, head, backbone, sampler and transform keys', () => {
+  it('carries component options parsed by their own schemas, defaults filled', () => {
     const config = parseRunConfig({
       ...minimal,
-      method: { loss: 'ldam', options: { anyOption: 1 }, head: { afterConv1x1: true } },
+      method: {
+        loss: 'reslt',
+        options: { mediumTailRange: [3, 10], tailRange: [6, 10] },
+        head: { afterConv1x1: true },
+      },
       backbone: { name: 'resnet8', options: { classifier: 'cosine' } },
       sampler: { name: 'class-balanced', seed: 3 },
     });
-    expect(config.method.options).toEqual({ anyOption: 1 });
-    expect(config.backbone.options).toEqual({ classifier: 'cosine' });
-    expect(config.sampler).toEqual({ name: 'class-balanced', seed: 3 });
+    expect(config.method.options).toEqual({
+      beta: 0.99,
+      mediumTailRange: [3, 10],
+      tailRange: [6, 10],
+      fuseEpsilon: 0,
+      branches: 3,
+    });
+    expect(config.method.head).toEqual({ afterConv1x1: true, trainable: true });
+    expect(config.backbone.options).toEqual({ classifier: 'cosine', classifierInit: 'family', trainable: true });
+    expect(config.sampler).toEqual({ name: 'class-balanced', seed: 3, samplesPerClass: 1 });
   });
 
   it('rejects a PaCo queue that is not a multiple of the batch', () => {

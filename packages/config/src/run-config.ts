@@ -1,25 +1,62 @@
 import { canonicalHash, canonicalJson, LtlabError, parseOrThrow } from '@ltlab/core';
-import { compileViews, longTailOptionsSchema, pipelineSpecSchema, transformSpecSchema } from '@ltlab/datasets';
-import { SAMPLERS, samplerSpecSchema } from '@ltlab/samplers';
+import {
+  compileViews,
+  longTailOptionsSchema,
+  pipelineSpecSchema,
+  transformRegistry,
+  transformSpecSchema,
+} from '@ltlab/datasets';
+import { samplerRegistry, samplerSpecSchema } from '@ltlab/samplers';
 import { z } from 'zod';
 import { checkComponent } from './check-component.js';
+import { parseBackboneComponent } from './components/backbone-component.js';
+import { parseMethodComponents } from './components/method-components.js';
+import { parseNamedComponent } from './components/named-component.js';
+import { parsePipelineComponents } from './components/pipeline-components.js';
 import { scheduleSchema } from './schedule.js';
 import { type SegmentationRunConfig, segmentationRunConfigSchema } from './segmentation-run-config.js';
 
 /**
  * The run config (docs/architecture.md §5.1): everything that determines a run, as data. It is validated
  * here without TensorFlow.js, so the control plane can reject a bad sweep before it reaches
- * the queue; component options (loss, backbone, transforms, sampler) are validated again by
- * their own schemas when the trainer builds them. `task` picks the kind of run: absent (or
- * `classification`) the image classification config below, `segmentation` the semantic
- * segmentation config (segmentation-run-config.ts).
+ * the queue. `task` picks the kind of run: absent (or `classification`) the image classification
+ * config below, `segmentation` the semantic segmentation config (segmentation-run-config.ts).
  *
  * Every object of the config's own structure is strict: an unknown key (`optimiser:`, a typo in
  * `checkpoint`) is an error naming its path and the nearest known key, never silently dropped.
- * Component options (`method.options`, `method.head`, `backbone.options`, a sampler's or a
- * transform's own keys) stay open records here.
+ * Component names and options (`method.loss` / `method.options`, `method.head`, `backbone`, the
+ * sampler, transform steps) are parsed by the components' own TF-free schema entries
+ * (docs/architecture.md §5.8): a bad one is an issue at its path, and the parsed config carries
+ * the options with their defaults filled, so the canonical JSON and the fingerprint are of the
+ * filled config. Their structure stays an open record for sweep paths (`method.options.alpha`).
  */
 const options = z.record(z.string(), z.unknown()).default({});
+
+type PipelineSteps = z.output<typeof pipelineSpecSchema>;
+type TransformSpec = z.output<typeof transformSpecSchema>;
+
+/** A classification pipeline: each step parsed by its transform's schema, then compiled for its order rules. */
+const pipelineSchema = pipelineSpecSchema.transform((steps, ctx): PipelineSteps => {
+  const filled = parsePipelineComponents(ctx, [], transformRegistry, steps);
+  if (filled === undefined) return steps;
+  checkComponent(ctx, [], () => compileViews(filled));
+  return filled;
+});
+
+/** One pipeline or `{ views: [...] }`, each step parsed by its transform's schema. */
+const viewsSchema = transformSpecSchema.transform((spec, ctx): TransformSpec => {
+  if (Array.isArray(spec)) {
+    const filled = parsePipelineComponents(ctx, [], transformRegistry, spec);
+    if (filled === undefined) return spec;
+    checkComponent(ctx, [], () => compileViews(filled));
+    return filled;
+  }
+  const views = spec.views.map((view, v) => parsePipelineComponents(ctx, ['views', v], transformRegistry, view));
+  if (!views.every((view) => view !== undefined)) return spec;
+  const filled = { views: views as PipelineSteps[] };
+  checkComponent(ctx, [], () => compileViews(filled));
+  return filled;
+});
 
 /**
  * A validation split held out of the (long-tailed) training set, per class and seeded
@@ -56,16 +93,28 @@ export const dataSchema = z.strictObject({
   transforms: z
     .strictObject({
       /** One pipeline, or `{ views: [query, key] }` for two-view methods. */
-      train: transformSpecSchema.default([]),
-      test: pipelineSpecSchema.default([]),
+      train: viewsSchema.default([]),
+      test: pipelineSchema.default([]),
     })
     .default({ train: [], test: [] }),
 });
 
-/** `{ name: 'class-balanced', seed?: n, ...options }` (the samplers package's spec). */
-export const samplerSchema = samplerSpecSchema;
+/**
+ * `{ name: 'class-balanced', seed?: n, ...options }` (the samplers package's spec), options filled
+ * except `seed`: a sampler without one draws from the run's seed (one per stage), so filling the
+ * sampler schema's default would give every run and stage the same order.
+ */
+export const samplerSchema = samplerSpecSchema.transform((spec, ctx): z.output<typeof samplerSpecSchema> => {
+  const parsed = parseNamedComponent(ctx, [], samplerRegistry, spec);
+  if (parsed === undefined) return spec;
+  if ('seed' in spec) return parsed;
+  const { seed: _derivedFromTheRun, ...filled } = parsed as Record<string, unknown> & { name: string };
+  return filled;
+});
 
-export const backboneSchema = z.strictObject({ name: z.string().min(1), options });
+export const backboneSchema = z
+  .strictObject({ name: z.string().min(1), options })
+  .transform((backbone, ctx) => parseBackboneComponent(backbone, ctx));
 
 export const momentumEncoderSchema = z.strictObject({
   momentum: z.number().min(0).max(1).default(0.999),
@@ -75,27 +124,32 @@ export const momentumEncoderSchema = z.strictObject({
   queueInit: z.enum(['original', 'unit-rows']).default('original'),
 });
 
-export const methodSchema = z.strictObject({
-  loss: z.string().min(1),
-  /** The loss's own options (validated by its schema when the trainer builds it). */
-  options,
-  /** Projection MLP (Linear-BN-ReLU-Linear) for losses on embeddings (PaCo, SupCon). */
-  projection: z
-    .strictObject({ dim: z.number().int().positive().default(128), hiddenDim: z.number().int().positive().optional() })
-    .default({ dim: 128 }),
-  /** Options of a branch head, when the loss needs branch logits (ResLT: `afterConv1x1`). */
-  head: options,
-  momentumEncoder: momentumEncoderSchema.optional(),
-  /**
-   * Deferred re-weighting (LDAM-DRW): class-balanced weights once `startEpoch` epochs of the stage
-   * are done, i.e. from epoch startEpoch + 1 on (epochs count from 1; 24 of 30 re-weights the last 6).
-   */
-  drw: z
-    .strictObject({ startEpoch: z.number().int().min(0), beta: z.number().min(0).lt(1).default(0.9999) })
-    .optional(),
-  /** Tau-normalised classifier at inference (ResLT): weights / ||w||^gamma, no bias. */
-  tauNorm: z.strictObject({ gamma: z.number().min(0) }).optional(),
-});
+export const methodSchema = z
+  .strictObject({
+    loss: z.string().min(1),
+    /** The loss's own options, parsed by its schema (`@ltlab/losses/schema`) with defaults filled. */
+    options,
+    /** Projection MLP (Linear-BN-ReLU-Linear) for losses on embeddings (PaCo, SupCon). */
+    projection: z
+      .strictObject({
+        dim: z.number().int().positive().default(128),
+        hiddenDim: z.number().int().positive().optional(),
+      })
+      .default({ dim: 128 }),
+    /** Options of the branch head, when the loss needs branch logits (ResLT: `afterConv1x1`); empty otherwise. */
+    head: options,
+    momentumEncoder: momentumEncoderSchema.optional(),
+    /**
+     * Deferred re-weighting (LDAM-DRW): class-balanced weights once `startEpoch` epochs of the stage
+     * are done, i.e. from epoch startEpoch + 1 on (epochs count from 1; 24 of 30 re-weights the last 6).
+     */
+    drw: z
+      .strictObject({ startEpoch: z.number().int().min(0), beta: z.number().min(0).lt(1).default(0.9999) })
+      .optional(),
+    /** Tau-normalised classifier at inference (ResLT): weights / ||w||^gamma, no bias. */
+    tauNorm: z.strictObject({ gamma: z.number().min(0) }).optional(),
+  })
+  .transform((method, ctx) => parseMethodComponents(method, ctx));
 
 export const optimizerSchema = z.strictObject({
   name: z.literal('sgd').default('sgd'),
@@ -142,7 +196,8 @@ export const classificationRunConfigSchema = z
     name: z.string().default(''),
     seed: z.number().int().min(0).default(0),
     data: dataSchema,
-    sampler: samplerSchema.default({ name: 'instance-balanced' }),
+    // prefault: the default goes through the sampler's schema too, so it is filled like a written one.
+    sampler: samplerSchema.prefault({ name: 'instance-balanced' }),
     backbone: backboneSchema,
     method: methodSchema,
     optimizer: optimizerSchema,
@@ -154,25 +209,6 @@ export const classificationRunConfigSchema = z
     stages: z.array(stageSchema).default([]),
   })
   .superRefine((config, ctx) => {
-    checkComponent(ctx, ['data', 'transforms', 'train'], () => compileViews(config.data.transforms.train));
-    checkComponent(ctx, ['data', 'transforms', 'test'], () => compileViews(config.data.transforms.test));
-    const samplers: Array<[PropertyKey[], { name: string }]> = [[['sampler'], config.sampler]];
-    config.stages.forEach((stage, i) => {
-      if (stage.sampler !== undefined) samplers.push([['stages', i, 'sampler'], stage.sampler]);
-    });
-    for (const [path, sampler] of samplers) {
-      const entry = SAMPLERS.get(sampler.name);
-      if (entry === undefined) {
-        ctx.addIssue({
-          code: 'custom',
-          path: [...path, 'name'],
-          message: `unknown sampler; use one of ${[...SAMPLERS.keys()].join(', ')}`,
-        });
-        continue;
-      }
-      const { name: _name, ...options } = sampler;
-      checkComponent(ctx, path, () => parseOrThrow(entry.schema, options, `sampler '${sampler.name}' options`));
-    }
     const queue = config.method.momentumEncoder?.queueSize ?? 0;
     if (queue > 0 && queue % config.batchSize !== 0) {
       ctx.addIssue({

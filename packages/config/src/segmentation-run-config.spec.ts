@@ -71,8 +71,8 @@ describe('the segmentation run config', () => {
         transforms: { train: [{ name: 'randomCrop', size: -1 }], test: [{ name: 'nope' }] },
       },
     });
-    expect(message).toMatch(/data\.transforms\.train: .*size/);
-    expect(message).toMatch(/data\.transforms\.test: .*nope/);
+    expect(message).toMatch(/data\.transforms\.train\[0\]\.size: /);
+    expect(message).toMatch(/data\.transforms\.test\[0\]\.name: Unknown segmentation transform 'nope'/);
   });
 
   it('needs iterations, evaluations and checkpoints on period boundaries, and a warm-up shorter than the run', () => {

@@ -1,15 +1,33 @@
-import { compileSegmentationPipeline, pipelineSpecSchema, segmentationSourceSpecSchema } from '@ltlab/datasets';
+import {
+  compileSegmentationPipeline,
+  pipelineSpecSchema,
+  segmentationSourceSpecSchema,
+  segmentationTransformRegistry,
+} from '@ltlab/datasets';
 import { z } from 'zod';
 import { checkComponent } from './check-component.js';
+import { parseSegmentationModelComponent } from './components/backbone-component.js';
+import { parsePipelineComponents } from './components/pipeline-components.js';
 import { iterationScheduleSchema } from './iteration-schedule.js';
 
 /**
  * The run config of a semantic segmentation run (docs/segmentation.md "Training"): iteration
  * based, as mmsegmentation's IterBasedRunner, which the Region Rebalance recipes use. Strict like
- * the classification config: an unknown key is an error naming its path. Model options stay an
- * open record here and are checked by the model registry's schema when the trainer builds it.
+ * the classification config: an unknown key is an error naming its path. The model's name and
+ * options, the source and each transform step are parsed by their own TF-free schemas
+ * (docs/architecture.md §5.8), defaults filled, issues at their paths.
  */
 const options = z.record(z.string(), z.unknown()).default({});
+
+type PipelineSteps = z.output<typeof pipelineSpecSchema>;
+
+/** A paired pipeline: each step parsed by its transform's schema, then compiled for its order rules. */
+const segmentationPipelineSchema = pipelineSpecSchema.transform((steps, ctx): PipelineSteps => {
+  const filled = parsePipelineComponents(ctx, [], segmentationTransformRegistry, steps);
+  if (filled === undefined) return steps;
+  checkComponent(ctx, [], () => compileSegmentationPipeline(filled));
+  return filled;
+});
 const iterations = z.number().int().positive();
 
 export const segmentationDataSchema = z.strictObject({
@@ -22,18 +40,20 @@ export const segmentationDataSchema = z.strictObject({
   transforms: z
     .strictObject({
       /** Paired steps (resize, randomCrop, randomFlip, photoMetricDistortion), normalize, pad. */
-      train: pipelineSpecSchema.default([]),
-      test: pipelineSpecSchema.default([]),
+      train: segmentationPipelineSchema.default([]),
+      test: segmentationPipelineSchema.default([]),
     })
     .default({ train: [], test: [] }),
 });
 
-export const segmentationModelSchema = z.strictObject({
-  /** A segmentation model of the registry: `<head>-<trunk>`, e.g. `deeplabv3plus-resnet50`, `fcn-resnet18`. */
-  name: z.string().min(1),
-  /** The model's own options (outputStride, auxHead, channels, trunkWidth, ...); numClasses and seed come from the run. */
-  options,
-});
+export const segmentationModelSchema = z
+  .strictObject({
+    /** A segmentation model of the registry: `<head>-<trunk>`, e.g. `deeplabv3plus-resnet50`, `fcn-resnet18`. */
+    name: z.string().min(1),
+    /** The model's own options (outputStride, auxHead, channels, trunkWidth, ...); numClasses and seed come from the run. */
+    options,
+  })
+  .transform((model, ctx) => parseSegmentationModelComponent(model, ctx));
 
 /**
  * Region Rebalance (arXiv 2204.01969, §3; docs/methods.md §10): the frozen region branch on the
@@ -130,12 +150,6 @@ export const segmentationRunConfigSchema = z
     checkpoint: segmentationCheckpointSchema,
   })
   .superRefine((config, ctx) => {
-    checkComponent(ctx, ['data', 'transforms', 'train'], () =>
-      compileSegmentationPipeline(config.data.transforms.train, 'data.transforms.train'),
-    );
-    checkComponent(ctx, ['data', 'transforms', 'test'], () =>
-      compileSegmentationPipeline(config.data.transforms.test, 'data.transforms.test'),
-    );
     if (config.evaluation.originalLabels && config.data.transforms.test.some((step) => step.name === 'pad')) {
       ctx.addIssue({
         code: 'custom',

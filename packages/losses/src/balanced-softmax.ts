@@ -4,13 +4,16 @@
  * (log n_c equals log pi_c plus a constant that the softmax cancels).
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { z } from 'zod';
 import { checkClassification } from './classification-inputs.js';
 import { perSampleCrossEntropy } from './label-log-prob.js';
-import { defineLoss, NOTHING_REQUIRED } from './loss-definition.js';
+import { defineLoss } from './loss-definition.js';
+import {
+  type BalancedSoftmaxOptions,
+  balancedSoftmaxOptionsSchema,
+  balancedSoftmaxSchemaEntry,
+} from './schema/balanced-softmax.js';
 
-export const balancedSoftmaxOptionsSchema = z.strictObject({});
-export type BalancedSoftmaxOptions = z.output<typeof balancedSoftmaxOptionsSchema>;
+export { type BalancedSoftmaxOptions, balancedSoftmaxOptionsSchema };
 
 export interface BalancedSoftmaxInputs {
   logits: tf.Tensor;
@@ -26,14 +29,11 @@ export function balancedSoftmaxLoss(inputs: BalancedSoftmaxInputs, _options: Bal
 }
 
 export const balancedSoftmax = defineLoss({
-  name: 'balanced-softmax',
-  summary: 'Balanced Softmax (Ren et al. 2020): CE on logits + log class counts.',
-  schema: balancedSoftmaxOptionsSchema,
+  ...balancedSoftmaxSchemaEntry,
   inputs: {
     logits: { required: true, dtype: 'float' },
     labels: { required: true, dtype: 'int' },
     classCounts: { required: true, dtype: 'count' },
   },
-  requires: { ...NOTHING_REQUIRED, logits: true, labels: 'required', classCounts: 'required' },
   body: (inputs, options) => balancedSoftmaxLoss(inputs, options),
 });

@@ -10,16 +10,16 @@
  * CVPR 2019, and with weights switched on late it is DRW (Cao et al., NeurIPS 2019).
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { z } from 'zod';
 import { checkClassification } from './classification-inputs.js';
 import { pickLabel, weightedMean } from './label-log-prob.js';
-import { defineLoss, NOTHING_REQUIRED } from './loss-definition.js';
+import { defineLoss } from './loss-definition.js';
+import {
+  type CrossEntropyOptions,
+  crossEntropyOptionsSchema,
+  crossEntropySchemaEntry,
+} from './schema/cross-entropy.js';
 
-export const crossEntropyOptionsSchema = z.strictObject({
-  /** Mass spread uniformly over all C classes (PyTorch `label_smoothing`). @defaultValue 0 */
-  labelSmoothing: z.number().min(0).max(1).default(0),
-});
-export type CrossEntropyOptions = z.output<typeof crossEntropyOptionsSchema>;
+export { type CrossEntropyOptions, crossEntropyOptionsSchema };
 
 export interface CrossEntropyInputs {
   logits: tf.Tensor;
@@ -44,14 +44,11 @@ export function crossEntropyLoss(inputs: CrossEntropyInputs, options: CrossEntro
 }
 
 export const crossEntropy = defineLoss({
-  name: 'cross-entropy',
-  summary: 'Softmax cross-entropy with optional label smoothing and per-class weights (PyTorch semantics).',
-  schema: crossEntropyOptionsSchema,
+  ...crossEntropySchemaEntry,
   inputs: {
     logits: { required: true, dtype: 'float' },
     labels: { required: true, dtype: 'int' },
     classWeights: { required: false, dtype: 'float' },
   },
-  requires: { ...NOTHING_REQUIRED, logits: true, labels: 'required', classWeights: 'optional' },
   body: (inputs, options) => crossEntropyLoss(inputs, options),
 });

@@ -5,16 +5,12 @@
  * The weight sits inside p (p = exp(-w ce)), and the mean is plain, not normalised by the weights.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { z } from 'zod';
 import { checkClassification } from './classification-inputs.js';
 import { perSampleCrossEntropy } from './label-log-prob.js';
-import { defineLoss, NOTHING_REQUIRED } from './loss-definition.js';
+import { defineLoss } from './loss-definition.js';
+import { type FocalOptions, focalOptionsSchema, focalSchemaEntry } from './schema/focal.js';
 
-export const focalOptionsSchema = z.strictObject({
-  /** Focusing exponent; 0 is plain (weighted) CE. @defaultValue 1 (LDAM-DRW's Focal runs) */
-  gamma: z.number().min(0).default(1),
-});
-export type FocalOptions = z.output<typeof focalOptionsSchema>;
+export { type FocalOptions, focalOptionsSchema };
 
 export interface FocalInputs {
   logits: tf.Tensor;
@@ -38,14 +34,11 @@ export function focalLoss(inputs: FocalInputs, options: FocalOptions): tf.Scalar
 }
 
 export const focal = defineLoss({
-  name: 'focal',
-  summary: 'Focal loss (Lin et al. 2017) in the LDAM-DRW form, with optional per-class weights.',
-  schema: focalOptionsSchema,
+  ...focalSchemaEntry,
   inputs: {
     logits: { required: true, dtype: 'float' },
     labels: { required: true, dtype: 'int' },
     classWeights: { required: false, dtype: 'float' },
   },
-  requires: { ...NOTHING_REQUIRED, logits: true, labels: 'required', classWeights: 'optional' },
   body: (inputs, options) => focalLoss(inputs, options),
 });

@@ -7,18 +7,12 @@
  * weights from its switch epoch on and nothing before it.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { z } from 'zod';
 import { checkClassification } from './classification-inputs.js';
 import { perSampleCrossEntropy, weightedMean } from './label-log-prob.js';
-import { defineLoss, NOTHING_REQUIRED } from './loss-definition.js';
+import { defineLoss } from './loss-definition.js';
+import { type LdamOptions, ldamOptionsSchema, ldamSchemaEntry } from './schema/ldam.js';
 
-export const ldamOptionsSchema = z.strictObject({
-  /** Largest margin, given to the rarest class. @defaultValue 0.5 */
-  maxM: z.number().positive().default(0.5),
-  /** Logit scale applied after the margin. @defaultValue 30 */
-  s: z.number().positive().default(30),
-});
-export type LdamOptions = z.output<typeof ldamOptionsSchema>;
+export { type LdamOptions, ldamOptionsSchema };
 
 export interface LdamInputs {
   logits: tf.Tensor;
@@ -46,21 +40,12 @@ export function ldamLoss(inputs: LdamInputs, options: LdamOptions): tf.Scalar {
 }
 
 export const ldam = defineLoss({
-  name: 'ldam',
-  summary: 'LDAM margin loss (Cao et al. 2019); DRW weights come in as classWeights.',
-  schema: ldamOptionsSchema,
+  ...ldamSchemaEntry,
   inputs: {
     logits: { required: true, dtype: 'float' },
     labels: { required: true, dtype: 'int' },
     classCounts: { required: true, dtype: 'count' },
     classWeights: { required: false, dtype: 'float' },
-  },
-  requires: {
-    ...NOTHING_REQUIRED,
-    logits: true,
-    labels: 'required',
-    classCounts: 'required',
-    classWeights: 'optional',
   },
   body: (inputs, options) => ldamLoss(inputs, options),
 });

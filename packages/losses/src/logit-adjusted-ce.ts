@@ -4,16 +4,16 @@
  * tau = 1 is Balanced Softmax; PaCo adds the same prior inside its loss (docs/methods.md §8.5).
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { z } from 'zod';
 import { checkClassification } from './classification-inputs.js';
 import { perSampleCrossEntropy } from './label-log-prob.js';
-import { defineLoss, NOTHING_REQUIRED } from './loss-definition.js';
+import { defineLoss } from './loss-definition.js';
+import {
+  type LogitAdjustedCeOptions,
+  logitAdjustedCeOptionsSchema,
+  logitAdjustedCeSchemaEntry,
+} from './schema/logit-adjusted-ce.js';
 
-export const logitAdjustedCeOptionsSchema = z.strictObject({
-  /** Scale of the log prior. @defaultValue 1 */
-  tau: z.number().min(0).default(1),
-});
-export type LogitAdjustedCeOptions = z.output<typeof logitAdjustedCeOptionsSchema>;
+export { type LogitAdjustedCeOptions, logitAdjustedCeOptionsSchema };
 
 export interface LogitAdjustedCeInputs {
   logits: tf.Tensor;
@@ -30,14 +30,11 @@ export function logitAdjustedCeLoss(inputs: LogitAdjustedCeInputs, options: Logi
 }
 
 export const logitAdjustedCe = defineLoss({
-  name: 'logit-adjusted-ce',
-  summary: 'Logit-adjusted CE (Menon et al. 2021): CE on logits + tau * log prior.',
-  schema: logitAdjustedCeOptionsSchema,
+  ...logitAdjustedCeSchemaEntry,
   inputs: {
     logits: { required: true, dtype: 'float' },
     labels: { required: true, dtype: 'int' },
     classCounts: { required: true, dtype: 'count' },
   },
-  requires: { ...NOTHING_REQUIRED, logits: true, labels: 'required', classCounts: 'required' },
   body: (inputs, options) => logitAdjustedCeLoss(inputs, options),
 });

@@ -9,23 +9,17 @@
  * Pixels labelled ignoreIndex are dropped first. The gradient reaches only `features`.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { z } from 'zod';
-import { defineLoss, dim, expectShape, inputError, NOTHING_REQUIRED } from './loss-definition.js';
+import { defineLoss, dim, expectShape, inputError } from './loss-definition.js';
+import {
+  type RegionRebalanceOptions,
+  regionRebalanceOptionsSchema,
+  regionRebalanceSchemaEntry,
+} from './schema/region-rebalance.js';
+
+export { type RegionRebalanceOptions, regionRebalanceOptionsSchema };
 
 const PRIOR_EPSILON = 1e-12;
 const TARGET_EPSILON = 1e-12;
-
-export const regionRebalanceOptionsSchema = z.strictObject({
-  /** Target mass on the true class; the rest is spread over the other C - 1. @defaultValue 0.5 (ADE20K config) */
-  smooth: z.number().min(0).max(1).default(0.5),
-  /** Loss weight (`img_cls_weight`). @defaultValue 1 */
-  weight: z.number().min(0).default(1),
-  /** Multiplier of the region logits. @defaultValue 1 */
-  scale: z.number().positive().default(1),
-  /** Pixel label that is ignored. @defaultValue 255 */
-  ignoreIndex: z.number().int().default(255),
-});
-export type RegionRebalanceOptions = z.output<typeof regionRebalanceOptionsSchema>;
 
 export interface RegionRebalanceInputs {
   /** Pixel features [P, d]. */
@@ -116,9 +110,7 @@ function checkRegionShapes(inputs: RegionRebalanceInputs): { classes: number } {
 }
 
 export const regionRebalance = defineLoss({
-  name: 'region-rebalance',
-  summary: 'Region Rebalance (Cui et al. 2022): logit-adjusted soft CE of class-region features.',
-  schema: regionRebalanceOptionsSchema,
+  ...regionRebalanceSchemaEntry,
   inputs: {
     features: { required: true, dtype: 'float' },
     labels: { required: true, dtype: 'int' },
@@ -127,14 +119,6 @@ export const regionRebalance = defineLoss({
     clsWeight: { required: true, dtype: 'float' },
     clsBias: { required: true, dtype: 'float' },
     classCounts: { required: true, dtype: 'count' },
-  },
-  requires: {
-    ...NOTHING_REQUIRED,
-    labels: 'required',
-    classCounts: 'required',
-    features: 'raw',
-    featureLayout: 'pixels',
-    regionProjection: true,
   },
   body: (inputs, options) => regionRebalanceLoss(inputs, options),
 });

@@ -8,19 +8,11 @@
  * Anchors without positives contribute 0 but still count in the mean (the reference code's rule).
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { z } from 'zod';
-import { defineLoss, dim, expectShape, NOTHING_REQUIRED } from './loss-definition.js';
+import { defineLoss, dim, expectShape } from './loss-definition.js';
+import { type SupconOptions, supconOptionsSchema, supconSchemaEntry } from './schema/supcon.js';
 import { stopGradient } from './stop-gradient.js';
 
-export const supconOptionsSchema = z.strictObject({
-  /** Contrast temperature T. @defaultValue 0.07 */
-  temperature: z.number().positive().default(0.07),
-  /** Final scale is T / baseTemperature. @defaultValue 0.07 */
-  baseTemperature: z.number().positive().default(0.07),
-  /** `all`: every view is an anchor; `one`: only the first view. @defaultValue 'all' */
-  contrastMode: z.enum(['all', 'one']).default('all'),
-});
-export type SupconOptions = z.output<typeof supconOptionsSchema>;
+export { type SupconOptions, supconOptionsSchema };
 
 export interface SupconInputs {
   /** L2-normalised embeddings [B, V, d]. */
@@ -58,19 +50,10 @@ export function supconLoss(inputs: SupconInputs, options: SupconOptions): tf.Sca
 }
 
 export const supcon = defineLoss({
-  name: 'supcon',
-  summary: 'Supervised contrastive loss (Khosla et al. 2020); SimCLR when labels are absent.',
-  schema: supconOptionsSchema,
+  ...supconSchemaEntry,
   inputs: {
     features: { required: true, dtype: 'float' },
     labels: { required: false, dtype: 'int' },
-  },
-  requires: {
-    ...NOTHING_REQUIRED,
-    labels: 'optional',
-    features: 'normalized',
-    featureLayout: 'views',
-    twoViews: true,
   },
   body: (inputs, options) => supconLoss(inputs, options),
 });

@@ -1,4 +1,6 @@
+import { backboneSchemaRegistry, segmentationModelSchemaRegistry } from '@ltlab/backbones/schema';
 import { unknownNameError } from '@ltlab/core';
+import { lossSchemaRegistry } from '@ltlab/losses/schema';
 import { z } from 'zod';
 import { validateFlags } from '../args.js';
 import type { CommandInput } from '../command-spec.js';
@@ -8,24 +10,21 @@ import { LIST_KINDS, type ListKind } from '../tree/list.js';
 import { formatListing, type ListedEntry, listedEntry } from './registry-listing.js';
 
 /**
- * Each kind's registries, imported only when listed: losses and backbones load TF.js, and a
- * control-plane command must not pay for that unless asked (docs/architecture.md §2).
+ * Each kind's registries. Losses and backbones come from their TF-free schema entries
+ * (`@ltlab/losses/schema`, `@ltlab/backbones/schema`), so listing them loads no TF.js
+ * (docs/architecture.md §2); the others are imported only when listed.
  */
 const LOADERS: Record<ListKind, () => Promise<ListedEntry[]>> = {
-  losses: async () => {
-    const { lossRegistry } = await import('@ltlab/losses');
-    return lossRegistry.list().map((loss) => listedEntry(loss, { requires: { ...loss.requires } }));
-  },
+  losses: async () => lossSchemaRegistry.list().map((loss) => listedEntry(loss, { requires: { ...loss.requires } })),
   backbones: async () => {
-    const { backboneRegistry, segmentationModelRegistry } = await import('@ltlab/backbones');
     return [
-      ...backboneRegistry.list().map((backbone) =>
+      ...backboneSchemaRegistry.list().map((backbone) =>
         listedEntry(backbone, {
           task: 'classification',
           details: { family: backbone.family, featureDim: backbone.featureDim },
         }),
       ),
-      ...segmentationModelRegistry
+      ...segmentationModelSchemaRegistry
         .list()
         .map((model) =>
           listedEntry(model, { task: 'segmentation', details: { head: model.head, trunk: model.trunk } }),

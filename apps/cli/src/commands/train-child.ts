@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { validateFlags } from '../args.js';
 import { coloursFor } from '../colours.js';
 import type { CommandInput } from '../command-spec.js';
+import { importTrainingPackage } from '../training-packages.js';
 import { formatRunMoment, momentOfTrainerEvent } from './run-log.js';
 
 const flagSchema = z.object({ 'log-runs': z.boolean().default(false) });
@@ -15,7 +16,7 @@ const flagSchema = z.object({ 'log-runs': z.boolean().default(false) });
  */
 export async function trainChildCommand(input: CommandInput): Promise<number> {
   const values = validateFlags(flagSchema, input);
-  const { runTrainerChild } = await import('@ltlab/train');
+  const { runTrainerChild } = await importTrainingPackage('@ltlab/train', 'ltlab worker', () => import('@ltlab/train'));
   const stdout = values['log-runs'] ? withRunLog(process.stdout) : process.stdout;
   return runTrainerChild({ stdin: process.stdin, stdout });
 }

@@ -7,6 +7,7 @@ import type { CommandInput } from '../command-spec.js';
 import { EXIT } from '../exit-codes.js';
 import { LiveLines } from '../live-lines.js';
 import { checkOutputDirectory } from '../output-paths.js';
+import { importTrainingPackage } from '../training-packages.js';
 import { type BatchProgress, TrainProgress } from './train-progress.js';
 
 const flagSchema = z.object({
@@ -29,8 +30,8 @@ export async function trainCommand(input: CommandInput): Promise<number> {
   const values = validateFlags(flagSchema, input);
   const file = input.args[0] as string;
   // TensorFlow.js loads only here, in the command that trains.
-  const { initRuntime } = await import('@ltlab/runtime');
-  const { trainRun } = await import('@ltlab/train');
+  const { initRuntime } = await importTrainingPackage('@ltlab/runtime', 'ltlab train', () => import('@ltlab/runtime'));
+  const { trainRun } = await importTrainingPackage('@ltlab/train', 'ltlab train', () => import('@ltlab/train'));
   const config = parseRunConfig(await loadConfigFile(file), `run config ${file}`);
   const runId = values['run-id'] ?? (config.name || 'run');
   // Checked before the backend starts: a run directory under a file fails here, with the flag named.

@@ -7,6 +7,7 @@ import { validateFlags } from '../args.js';
 import type { CommandInput } from '../command-spec.js';
 import { artifactRoot, gitInfo, trainerCommand } from '../context.js';
 import { EXIT } from '../exit-codes.js';
+import { assertTrainingPackages } from '../training-packages.js';
 
 export const workerFlagSchema = z.object({
   gpus: z.string().optional(),
@@ -42,6 +43,8 @@ export async function startWorker(
       fix: 'Use --gpus for GPU nodes, --slots for CPU-only nodes.',
     });
   }
+  // Before Redis: a host without the training code must not take jobs it cannot train.
+  assertTrainingPackages('ltlab worker');
   const slots = parseSlots({
     ...(values.gpus === undefined ? {} : { gpus: values.gpus }),
     ...(values.slots === undefined ? {} : { slots: values.slots }),
