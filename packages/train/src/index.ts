@@ -3,6 +3,20 @@ export { AdamW, type AdamWOptions } from './engine/adamw.js';
 export { type CheckpointContents, listCheckpoints, readCheckpoint, writeCheckpoint } from './engine/checkpoint-file.js';
 export { type Evaluation, evaluate, firstPerClass } from './engine/evaluate.js';
 export type { NamedParameter, Optimizer, OptimizerState } from './engine/optimizer.js';
+export { classifierScores, type Inference } from './engine/parts/inference.js';
+export type {
+  ModelPart,
+  PartBuildContext,
+  PartCheckpointState,
+  PartInstance,
+  PartSelection,
+  PartStep,
+  StepBatch,
+  StepContext,
+  StepForward,
+  StepInputs,
+} from './engine/parts/model-part.js';
+export { modelPartRegistry } from './engine/parts/part-registry.js';
 export {
   type CheckpointRejection,
   chooseResumeCheckpoint,
@@ -24,7 +38,7 @@ export { Sgd, type SgdOptions, type SgdState } from './engine/sgd.js';
 export { createTask } from './engine/tasks.js';
 export { type TrainOptions, type TrainResult, trainRun } from './engine/trainer.js';
 export { buildTrainingData, type TrainingData } from './engine/training-data.js';
-export { TrainingModel } from './engine/training-model.js';
+export { type PreparedStep, TrainingModel } from './engine/training-model.js';
 export type {
   StageData,
   TaskBatch,

@@ -2,7 +2,7 @@ import type { ClassificationRunConfig } from '@ltlab/config';
 import { learningRateAt } from '@ltlab/config';
 import { deriveSeed, LtlabError, parseOrThrow } from '@ltlab/core';
 import { BatchLoader, type DatasetSource } from '@ltlab/datasets';
-import { classBalancedWeights, getLoss, type LossDefinition } from '@ltlab/losses';
+import { getLoss, type LossDefinition } from '@ltlab/losses';
 import { createSampler } from '@ltlab/samplers';
 import * as tf from '@tensorflow/tfjs-core';
 import { type Evaluation, evaluate, firstPerClass } from './evaluate.js';
@@ -25,8 +25,8 @@ interface StagePlan {
 
 /**
  * Image classification as a training task: a (long-tailed) image source, a backbone with the
- * heads the loss `requires` (never chosen by the loss's name), SGD, one period per epoch with the
- * epoch's learning rate, DRW class weights from their epoch, and later stages (classifier
+ * model parts the run selects (parts/part-registry.ts; never chosen by the loss's name), SGD, one
+ * period per epoch with the epoch's learning rate, and later stages (classifier
  * re-training on a frozen trunk). Evaluation is top-1/top-5 and many/medium/few accuracy on the
  * test set, and on the validation split when the config holds one out.
  */
@@ -41,9 +41,14 @@ export function createClassificationTask(
   const plans = planStages(config);
   const mainLoss = (plans[0] as StagePlan).loss;
   const buildModel = () =>
-    TrainingModel.build({ config, loss: mainLoss, numClasses: data.numClasses, imageShape: data.imageShape });
+    TrainingModel.build({
+      config,
+      loss: mainLoss,
+      numClasses: data.numClasses,
+      classCounts: data.classCounts,
+      imageShape: data.imageShape,
+    });
   let model = buildModel();
-  const classCounts = tf.tensor1d(data.classCounts, 'int32');
   try {
     for (const plan of plans.slice(1)) checkStageFits(plan, mainLoss);
     const stepsPerPeriod = Math.floor(data.train.size / config.batchSize);
@@ -55,7 +60,6 @@ export function createClassificationTask(
       );
     }
   } catch (error) {
-    classCounts.dispose();
     model.dispose();
     throw error;
   }
@@ -120,11 +124,6 @@ export function createClassificationTask(
         // resumption stay bit for bit.
         const stageEpoch = index - stageStartEpoch;
         const lr = learningRateAt(plan.schedule, plan.optimizer.lr, stageEpoch, plan.epochs);
-        const drw = plan.method.drw;
-        const classWeights =
-          drw !== undefined && stageEpoch >= drw.startEpoch
-            ? tf.tensor1d(classBalancedWeights(Array.from(data.classCounts), drw.beta), 'float32')
-            : null;
         async function* batches() {
           for await (const batch of loader.epoch(index)) {
             yield {
@@ -132,15 +131,18 @@ export function createClassificationTask(
               start: () => {
                 const views = batch.views.map((view) => tf.tensor4d(view, batch.shape));
                 const labels = tf.tensor1d(batch.labels, 'int32');
-                const step = { views, labels };
-                const extras = model.prepareStep(step, requires, classCounts, classWeights);
-                const current = model;
+                const prepared = model.prepareStep({
+                  batch: { views, labels },
+                  requires,
+                  method: plan.method,
+                  stageEpoch,
+                  training: !plan.freezeBackbone,
+                });
                 return {
                   lr,
-                  loss: () =>
-                    plan.loss.compute(current.lossInputs(step, extras, requires, !plan.freezeBackbone), lossOptions),
+                  loss: () => plan.loss.compute(prepared.lossInputs(), lossOptions),
                   finish: () => {
-                    current.finishStep(step, extras);
+                    prepared.finish();
                     tf.dispose([...views, labels]);
                   },
                 };
@@ -152,7 +154,7 @@ export function createClassificationTask(
           stepCount: loader.batchCount(sampler.length),
           lr,
           batches: batches(),
-          dispose: () => classWeights?.dispose(),
+          dispose: () => {},
         };
       },
       close: () => loader.close(),
@@ -174,16 +176,13 @@ export function createClassificationTask(
     ],
     optimizerStateName: 'sgd',
     exportWeights: () => model.exportWeights(),
-    loadWeights: (weights, state) => model.loadWeights(weights, state.queuePointer),
-    checkpointState: () => ({ queuePointer: model.queue?.pointer ?? 0 }),
+    loadWeights: (weights, state) => model.loadWeights(weights, state),
+    checkpointState: () => model.checkpointState(),
     rebuild: () => {
       model.dispose();
       model = buildModel();
     },
-    dispose: () => {
-      classCounts.dispose();
-      model.dispose();
-    },
+    dispose: () => model.dispose(),
   };
 }
 

@@ -1,15 +1,10 @@
 import type { ClassificationRunConfig as RunConfig } from '@ltlab/config';
-import { LtlabError } from '@ltlab/core';
 import {
-  cifar10,
-  cifar100,
   type DatasetSource,
-  fashionMnist,
+  type DatasetSplits,
   frequencyRelabelMap,
-  imageFolderSource,
-  listFileSource,
   longTailSubset,
-  mnist,
+  openDatasetSource,
 } from '@ltlab/datasets';
 import { holdOutValidation } from './validation-split.js';
 
@@ -51,38 +46,22 @@ export function buildTrainingData(data: RunConfig['data']): TrainingData {
   };
 }
 
-function openSource(data: RunConfig['data']): { train: DatasetSource; test: DatasetSource } {
-  const need = (field: 'root' | 'trainList' | 'testList'): string => {
-    const value = data[field];
-    if (value === undefined) {
-      throw new LtlabError('CONFIG.INVALID', `data.${field} is required for the '${data.source}' source.`, {
-        fix: `Set data.${field} in the run config.`,
-      });
-    }
-    return value;
-  };
-  switch (data.source) {
-    case 'fashion-mnist': {
-      // A machine-local copy (not a hyperparameter) may replace the default Debian location.
-      const dir = data.root ?? process.env.LTLAB_FASHION_MNIST_DIR;
-      return fashionMnist(dir === undefined ? {} : { dir });
-    }
-    case 'mnist':
-      return mnist({ dir: need('root') });
-    case 'cifar10':
-      return cifar10({ dir: need('root') });
-    case 'cifar100':
-      return cifar100({ dir: need('root') });
-    case 'list': {
-      const root = need('root');
-      const train = listFileSource({ listFile: need('trainList'), root });
-      return { train, test: listFileSource({ listFile: need('testList'), root, numClasses: train.numClasses }) };
-    }
-    case 'image-folder': {
-      const root = need('root');
-      return { train: imageFolderSource({ root: `${root}/train` }), test: imageFolderSource({ root: `${root}/test` }) };
-    }
-  }
+/**
+ * The configured source through the data-set source registry of @ltlab/datasets, with the
+ * options the config sets (each source's schema rejects one it does not read). A machine-local
+ * copy (not a hyperparameter, so not in the config) may supply a missing `root`:
+ * `LTLAB_<SOURCE>_DIR`, e.g. `LTLAB_FASHION_MNIST_DIR` (docs/deploy.md).
+ */
+function openSource(data: RunConfig['data']): DatasetSplits {
+  const root = data.root ?? process.env[localRootVariable(data.source)];
+  const options = { root, trainList: data.trainList, testList: data.testList };
+  const given = Object.fromEntries(Object.entries(options).filter(([, value]) => value !== undefined));
+  return openDatasetSource({ name: data.source, ...given });
+}
+
+/** `fashion-mnist` -> `LTLAB_FASHION_MNIST_DIR`. */
+export function localRootVariable(source: string): string {
+  return `LTLAB_${source.toUpperCase().replace(/[^A-Z0-9]+/g, '_')}_DIR`;
 }
 
 function imageShapeOf(source: DatasetSource): [number, number, number] {

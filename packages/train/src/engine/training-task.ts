@@ -63,7 +63,7 @@ export interface TaskPeriod {
   /** The learning rate reported for the period when it has no step. */
   readonly lr: number;
   readonly batches: AsyncIterable<TaskBatch>;
-  /** Releases what the period holds (class weights of the epoch). */
+  /** Releases what the period holds. */
   dispose(): void;
 }
 
