@@ -3,6 +3,7 @@ export { median, medianRuleStops } from './early-stopping/median-rule.js';
 export { type StopDecision, SweepGuard } from './early-stopping/sweep-guard.js';
 export { cancelRuns } from './producer/cancel-runs.js';
 export { enqueueStoredRun } from './producer/enqueue-stored-run.js';
+export { type SweepExtension, submitOrExtendSweep } from './producer/extend-sweep.js';
 export { retryRuns } from './producer/retry-runs.js';
 export { type ProducerContext, type SubmitOptions, type SubmitResult, submitSweep } from './producer/submit-sweep.js';
 export {

@@ -58,7 +58,8 @@ describe.each(['sqlite', 'postgresql'] as const)('resubmitting an edited sweep o
     }
   });
 
-  it('a changed grid or name is another sweep', async () => {
+  // Submitted, a changed grid extends the stored sweep of its name instead (extend-sweep.spec.ts).
+  it('a changed grid or name has another identity hash', async () => {
     const grid = await loadSweepFile(
       writeSweep(bed.dir, 'grid.yaml', { ...sweep, grid: { 'optimizer.lr': [0.1, 0.05, 0.03] } }),
     );

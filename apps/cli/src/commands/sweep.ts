@@ -1,5 +1,12 @@
 import { LtlabError, parseOrThrow } from '@ltlab/core';
-import { cancelRuns, expandSweep, loadSweepFile, submitSweep, sweepSpecSchema } from '@ltlab/orchestrator';
+import {
+  cancelRuns,
+  expandSweep,
+  loadSweepFile,
+  submitOrExtendSweep,
+  submitSweep,
+  sweepSpecSchema,
+} from '@ltlab/orchestrator';
 import type { RunStatus, RunStore, SweepRecord } from '@ltlab/store';
 import { z } from 'zod';
 import { validateFlags } from '../args.js';
@@ -51,9 +58,16 @@ export async function sweepSubmit(input: CommandInput): Promise<number> {
     }
     return EXIT.ok;
   }
-  const result = await withProducer((ctx) => submitSweep(ctx, loaded));
+  const result = await withProducer((ctx) => submitOrExtendSweep(ctx, loaded));
   if (out.json) out.data(result);
   else {
+    if (result.extended !== null) {
+      const reusedDone = result.reused.filter((run) => run.status === 'succeeded').length;
+      out.print(
+        `Extending sweep ${result.extended} (same name): ${result.added.length} run(s) added, ${result.reused.length} reused (${reusedDone} already done, not trained again), ${result.left.length} left as they were.`,
+      );
+      for (const run of result.left) out.print(`  left: ${run.id} ${run.label} (${run.status})`);
+    }
     out.print(
       `Sweep ${result.sweepId}: ${result.runs} runs (${result.created} new), ${result.queued} queued, ${result.alreadySucceeded} already done.`,
     );

@@ -36,7 +36,7 @@ export function sweepSize(spec: SweepSpec): SweepSize {
  */
 export function assertSweepSize(spec: SweepSpec, limit = spec.maxRuns ?? DEFAULT_MAX_RUNS): void {
   const { runs, factors } = sweepSize(spec);
-  if (runs <= BigInt(limit)) return;
+  if (!Number.isFinite(limit) || runs <= BigInt(limit)) return;
   const count = formatCount(runs);
   throw new LtlabError(
     'CONFIG.INVALID',
