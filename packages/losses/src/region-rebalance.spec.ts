@@ -1,8 +1,9 @@
-import { isLtlabError } from '@ltlab/core';
+import { isLtlabError, Rng } from '@ltlab/core';
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import { BACKENDS, close, useBackend } from './__fixtures__/backends.js';
 import { thrown } from './__fixtures__/reference-math.js';
+import { regionRebalanceReference } from './__fixtures__/region-rebalance-reference.js';
 import { getLoss } from './registry.js';
 
 const [P, D, H, C] = [12, 3, 5, 4];
@@ -70,5 +71,57 @@ describe.each(BACKENDS)('region-rebalance on %s', (backend) => {
     );
     expect(isLtlabError(error) && error.code).toBe('CONFIG.INVALID');
     expect(String(error)).toContain('inputs.labels[6]');
+  });
+});
+
+/**
+ * ADE20K (C = 150) and COCO-Stuff (C = 171) scale: 4 images of 64 x 64 pixels with 128-d features
+ * (the original's projection width), a long-tailed label mix with 5% ignored pixels. The loss sums
+ * regions x classes terms; a one-pass float32 sum drifts by ~1e-4 relative on wasm there.
+ */
+function segmentationScale(classes: number, seed: string) {
+  const rng = new Rng(seed);
+  const [pixels, width, hidden] = [4 * 64 * 64, 128, 64];
+  const normal = (n: number, std: number) => Float32Array.from({ length: n }, () => rng.normal(0, std));
+  return {
+    features: normal(pixels * width, 1),
+    labels: Int32Array.from({ length: pixels }, () =>
+      rng.uniform() < 0.05 ? 255 : Math.floor(classes * rng.uniform() ** 3),
+    ),
+    gainWeight: normal(hidden * width, 1 / Math.sqrt(width)),
+    gainBias: normal(hidden, 0.1),
+    clsWeight: normal(classes * hidden, 1 / Math.sqrt(hidden)),
+    clsBias: normal(classes, 0.1),
+    classCounts: Int32Array.from({ length: classes }, (_, c) => Math.max(1, Math.round(20_000 * Math.exp(-c / 30)))),
+  };
+}
+
+describe.each(BACKENDS)('region-rebalance at segmentation scale on %s', (backend) => {
+  useBackend(backend);
+  const rr = getLoss('region-rebalance');
+
+  it.each([150, 171])('matches a float64 evaluation within 2e-6 relative at C = %i', (classes) => {
+    const data = segmentationScale(classes, `region-rebalance-C${classes}`);
+    const options = { smooth: 0.5, weight: 1, scale: 1, ignoreIndex: 255 };
+    const [pixels, hidden] = [data.labels.length, data.gainBias.length];
+    const loss = tf.tidy(
+      () =>
+        rr
+          .compute(
+            {
+              features: tf.tensor2d(data.features, [pixels, data.features.length / pixels]),
+              labels: tf.tensor1d(data.labels, 'int32'),
+              gainWeight: tf.tensor2d(data.gainWeight, [hidden, data.gainWeight.length / hidden]),
+              gainBias: tf.tensor1d(data.gainBias),
+              clsWeight: tf.tensor2d(data.clsWeight, [classes, hidden]),
+              clsBias: tf.tensor1d(data.clsBias),
+              classCounts: tf.tensor1d(data.classCounts, 'int32'),
+            },
+            options,
+          )
+          .dataSync()[0] as number,
+    );
+    const expected = regionRebalanceReference(data, options);
+    expect(Math.abs(loss - expected)).toBeLessThanOrEqual(2e-6 * Math.abs(expected));
   });
 });
