@@ -67,7 +67,7 @@ describe('a store browsed without Redis: sweep list --json and serve --read-only
         status: expect.any(String),
         createdAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/),
         runs: 2,
-        counts: { queued: 1, running: 0, succeeded: 1, failed: 0, cancelled: 0 },
+        counts: { queued: 1, running: 0, succeeded: 1, failed: 0, stopped: 0, cancelled: 0 },
       },
     ]);
   });

@@ -35,11 +35,20 @@ describe('ltlab runs cancel', () => {
       ordinal: 0,
       sweptKeys: [],
     });
-    await store.addRuns(['queued-1', 'running-1', 'done-1', 'queued-2'].map(run));
+    await store.addRuns(['queued-1', 'running-1', 'done-1', 'queued-2', 'stopped-1'].map(run));
     const started = { attempt: 1, node: 'node-a', slot: 'slot-0', at: new Date() };
     await store.markRunStarted({ runId: 'running-1', ...started });
     await store.markRunStarted({ runId: 'done-1', ...started });
     await store.markRunFinished({ runId: 'done-1', attempt: 1, status: 'succeeded', at: new Date() });
+    await store.markRunStarted({ runId: 'stopped-1', ...started });
+    await store.markRunFinished({
+      runId: 'stopped-1',
+      attempt: 1,
+      status: 'stopped',
+      errorCode: 'RUN.EARLY_STOPPED',
+      errorMessage: 'median rule at epoch 3',
+      at: new Date(),
+    });
   });
   afterAll(async () => {
     await store?.close();
@@ -54,11 +63,15 @@ describe('ltlab runs cancel', () => {
   });
 
   it('cancels queued and running runs by id or label and leaves ended ones as they were', async () => {
-    const result = ltlab('runs', 'cancel', 'queued-1', 'label-running-1', 'done-1', '--json');
+    const result = ltlab('runs', 'cancel', 'queued-1', 'label-running-1', 'done-1', 'stopped-1', '--json');
     expect(result.status, result.stderr).toBe(0);
     const out = JSON.parse(result.stdout) as { cancelled: string[]; unchanged: { id: string; status: string }[] };
     expect(out.cancelled.sort()).toEqual(['queued-1', 'running-1']);
-    expect(out.unchanged).toEqual([{ id: 'done-1', status: 'succeeded' }]);
+    expect(out.unchanged).toEqual([
+      { id: 'done-1', status: 'succeeded' },
+      { id: 'stopped-1', status: 'stopped' },
+    ]);
+    expect(await store.getRun('stopped-1')).toMatchObject({ status: 'stopped', errorCode: 'RUN.EARLY_STOPPED' });
     expect((await store.getRun('queued-1'))?.status).toBe('cancelled');
     expect((await store.getRun('running-1'))?.status).toBe('cancelled');
     expect((await store.getRun('done-1'))?.status).toBe('succeeded');

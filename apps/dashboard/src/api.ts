@@ -9,6 +9,7 @@ import {
   type RunStore,
   type RunTableQuery,
   type RunTableScope,
+  sweepRungTable,
 } from '@ltlab/store';
 import {
   columnsQuerySchema,
@@ -172,6 +173,8 @@ export async function sweepDetail(ctx: ApiContext, id: string) {
     label: row.run.label,
     status: row.run.status,
     objective: row.run.objective,
+    // A TPE run's suggestion record: the sweep page plots objective against suggestion index.
+    suggestion: row.run.suggestion,
     values: Object.fromEntries(swept.map((key) => [key, row.values[`hp:${key}`] ?? null])),
   }));
   return {
@@ -182,6 +185,7 @@ export async function sweepDetail(ctx: ApiContext, id: string) {
     columns,
     points,
     importance: parameterImportance(swept, points),
+    earlyStopping: await sweepRungTable(ctx.store, sweep),
   };
 }
 

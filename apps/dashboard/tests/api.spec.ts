@@ -135,7 +135,7 @@ describe('dashboard HTTP API over a seeded store', () => {
 
   it('serves the sweep page data: progress, best run, parallel-coordinates points, importance', async () => {
     const { body } = await get('/api/sweeps/sw-fmnist-lt');
-    expect(body.counts).toEqual({ queued: 1, running: 1, succeeded: 20, failed: 1, cancelled: 1 });
+    expect(body.counts).toEqual({ queued: 1, running: 1, succeeded: 20, failed: 1, stopped: 0, cancelled: 1 });
     expect(body.swept).toEqual(['method.loss', 'method.options.temperature', 'seed']);
     expect((body.points as unknown[]).length).toBe(24);
     const best = body.best as { objective: number };

@@ -49,6 +49,8 @@ export {
   type BestSelection,
   bestSelectionSchema,
   CLASSIFICATION_SELECTION_METRICS,
+  type Provenance,
+  provenanceSchema,
   type RejectedCheckpoint,
   rejectedCheckpointSchema,
   SEGMENTATION_SELECTION_METRICS,

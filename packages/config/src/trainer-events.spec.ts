@@ -52,6 +52,32 @@ describe('trainerEventSchema', () => {
     expect(trainerEventSchema.safeParse({ ...started, rejectedCheckpoints: [{ file: 'x' }] }).success).toBe(false);
   });
 
+  it('reads a started event with its provenance, and one without (older trainers) as having none', () => {
+    const started = {
+      ...base,
+      type: 'started',
+      epoch: 1,
+      epochBase: 1,
+      backend: 'cpu',
+      device: null,
+      totalEpochs: 2,
+      stepsPerEpoch: 2,
+      resumedFrom: null,
+    };
+    const parsed = trainerEventSchema.parse(started);
+    expect(parsed.type === 'started' && parsed.provenance).toBeUndefined();
+    const provenance = {
+      packages: { '@ltlab/train': '0.1.0' },
+      tfjs: '4.22.0',
+      backend: 'cpu',
+      device: 'Intel Xeon',
+      node: 'v20.19.0',
+      platform: 'linux-x64',
+    };
+    expect(trainerEventSchema.parse({ ...started, provenance })).toMatchObject({ provenance });
+    expect(trainerEventSchema.safeParse({ ...started, provenance: { ...provenance, tfjs: 4 } }).success).toBe(false);
+  });
+
   it('parses an eval event with a segmentation block, and one without (classification, older trainers)', () => {
     const evalEvent = {
       ...base,

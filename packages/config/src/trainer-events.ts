@@ -73,6 +73,27 @@ export const rejectedCheckpointSchema = z.object({
 });
 export type RejectedCheckpoint = z.infer<typeof rejectedCheckpointSchema>;
 
+/**
+ * What a trainer runs on, reported once per attempt in its `started` event (docs/architecture.md
+ * §5.4): the versions of the ltlab packages it loaded and of TF.js, the backend and the device
+ * the runtime reports, Node's version and the platform. Unknown keys pass, so a newer trainer's
+ * additions reach the store.
+ */
+export const provenanceSchema = z.looseObject({
+  /** Package name to version, read from each package's package.json at run time. */
+  packages: z.record(z.string(), z.string()),
+  /** `@tensorflow/tfjs-core`'s `version_core`. */
+  tfjs: z.string(),
+  backend: z.string(),
+  /** CPU model, GPU adapter; null when the runtime reports none. */
+  device: z.string().nullable(),
+  /** `process.version`. */
+  node: z.string(),
+  /** `<os>-<arch>`, e.g. `linux-x64`. */
+  platform: z.string(),
+});
+export type Provenance = z.infer<typeof provenanceSchema>;
+
 const eventSchemas = z.discriminatedUnion('type', [
   z.object({
     ...base,
@@ -85,6 +106,8 @@ const eventSchemas = z.discriminatedUnion('type', [
     resumedFrom: z.string().nullable(),
     /** Newest first; absent in events of trainers before it was reported (read as none). */
     rejectedCheckpoints: z.array(rejectedCheckpointSchema).default([]),
+    /** Absent in events of trainers before it was reported. */
+    provenance: provenanceSchema.optional(),
   }),
   z.object({
     ...base,

@@ -7,6 +7,7 @@ import { Recorder } from '../src/recorder/recorder.js';
 import { continueTpeSweep, type SearchContext } from '../src/search/continue-tpe-sweep.js';
 import { parseSuggestionLabel } from '../src/search/suggestion-record.js';
 import { tpeRunId } from '../src/search/tpe-run.js';
+import { getPath } from '../src/sweep/dotted-path.js';
 import { loadSweepFile } from '../src/sweep/load-sweep-file.js';
 import { sweepSpecSchema } from '../src/sweep/sweep-spec.js';
 import { WorkerSupervisor } from '../src/worker/worker-supervisor.js';
@@ -206,6 +207,17 @@ describe('a TPE sweep through the queue', () => {
         if (record?.algorithm === 'tpe') expect(record.conditionedOn).toBeGreaterThanOrEqual(index - 1);
       });
       expect(records.filter((r) => r?.algorithm === 'tpe').length).toBeGreaterThanOrEqual(count - 5);
+      // The stored record says what the label says, with its inputs and the values it suggested.
+      const objectiveOf = new Map(stored.map((run) => [run.ordinal, run.objective ?? Number.NaN]));
+      stored.forEach((run, index) => {
+        const suggestion = run.suggestion;
+        expect(suggestion).toMatchObject(records[index] ?? {});
+        expect(suggestion?.inputs.results.length).toBe(suggestion?.conditionedOn);
+        const seen = suggestion?.inputs.results.map((i) => objectiveOf.get(i) ?? Number.NaN) ?? [];
+        expect(suggestion?.inputs.best).toBe(seen.length === 0 ? null : Math.min(...seen)); // mode: min
+        for (const [path, value] of Object.entries(suggestion?.params ?? {}))
+          expect(getPath(run.config, path)).toBe(value);
+      });
       expect(await continueTpeSweep(t.ctx, sweepId)).toMatchObject({ created: [], suggested: count });
     } finally {
       await recorder.close();

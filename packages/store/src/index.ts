@@ -20,6 +20,16 @@ export { sampleStd } from './run-statistics.js';
 export * from './run-store.js';
 export type { RunExplorer } from './run-table.js';
 export {
+  type AshaRung,
+  type EarlyStoppingRule,
+  type MedianEpoch,
+  type ObjectivePoint,
+  type RungTable,
+  replayStops,
+  rungTable,
+  type StopRecord,
+} from './rung-table.js';
+export {
   csvField,
   csvLine,
   RUN_EXPORT_EVALUATION_FIELDS,
@@ -29,6 +39,7 @@ export {
   runExportRow,
   runsCsv,
 } from './runs-csv.js';
+export { earlyStoppingOf, sweepRungTable } from './sweep-rung-table.js';
 export type { ColumnFilter, FilterScalar } from './wire/column-filter.js';
 export {
   type ColumnRef,

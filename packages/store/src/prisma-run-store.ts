@@ -21,17 +21,20 @@ import {
   type RunFinished,
   type RunInput,
   type RunProgress,
+  type RunProvenance,
   type RunQuery,
   type RunRecord,
   type RunStarted,
   type RunStatus,
   type RunStore,
+  type RunSuggestion,
   type SweepInput,
   type SweepRecord,
   type WorkerHeartbeat,
   type WorkerRecord,
 } from './run-store.js';
 import type { RunExplorer, RunGroup, RunGroupQuery, RunTablePage, RunTableQuery, TableColumns } from './run-table.js';
+import type { ObjectivePoint } from './rung-table.js';
 
 const INSERT_CHUNK = 500;
 const OPEN_STATUSES: RunStatus[] = ['queued', 'running'];
@@ -117,6 +120,7 @@ export class PrismaRunStore implements RunStore, RunExplorer {
             configHash: run.configHash,
             label: run.label,
             ordinal: run.ordinal,
+            ...(run.suggestion === undefined ? {} : { suggestion: run.suggestion as object }),
           })),
         }),
         this.client.hyperparameter.createMany({
@@ -209,6 +213,7 @@ export class PrismaRunStore implements RunStore, RunExplorer {
       ),
       resumedFrom: row.resumedFrom,
       rejectedCheckpoints: (row.rejectedCheckpoints ?? []) as unknown as RejectedCheckpointRecord[],
+      provenance: (row.provenance ?? null) as unknown as RunProvenance | null,
     };
   }
 
@@ -230,6 +235,7 @@ export class PrismaRunStore implements RunStore, RunExplorer {
           code,
           reason,
         })),
+        ...(event.provenance === undefined ? {} : { provenance: event.provenance as object }),
         startedAt: event.at,
         heartbeatAt: event.at,
         finishedAt: null,
@@ -272,7 +278,7 @@ export class PrismaRunStore implements RunStore, RunExplorer {
 
   async requeueRuns(ids: readonly string[]): Promise<number> {
     const result = await this.client.run.updateMany({
-      where: { id: { in: [...ids] }, status: { not: 'succeeded' } },
+      where: { id: { in: [...ids] }, status: { notIn: ['succeeded', 'stopped'] } },
       data: { status: 'queued', queuedAt: new Date(), errorCode: null, errorMessage: null, finishedAt: null },
     });
     return result.count;
@@ -309,8 +315,17 @@ export class PrismaRunStore implements RunStore, RunExplorer {
     );
   }
 
+  async listObjectivePoints(sweepId: string, split: string, name: string): Promise<ObjectivePoint[]> {
+    const rows = await this.client.metricPoint.findMany({
+      where: { run: { sweepId }, split, name },
+      select: { runId: true, epoch: true, value: true, wallTime: true },
+      orderBy: [{ wallTime: 'asc' }, { epoch: 'asc' }, { runId: 'asc' }],
+    });
+    return rows.map((row) => ({ runId: row.runId, epoch: row.epoch, value: row.value, wallTime: row.wallTime }));
+  }
+
   async recordEvaluation(evaluation: EvaluationInput): Promise<void> {
-    const { objective, top5, many, medium, few, perClass, confusion, segmentation } = evaluation;
+    const { objective, top5, many, medium, few, perClass, confusion, segmentation, standalone } = evaluation;
     const data = {
       runId: evaluation.runId,
       split: evaluation.split,
@@ -324,12 +339,17 @@ export class PrismaRunStore implements RunStore, RunExplorer {
       ...(confusion === undefined || confusion === null ? {} : { confusion: confusion as object }),
       ...(segmentation === undefined ? {} : { segmentation: segmentation as object }),
     };
+    const upsert = this.client.evaluation.upsert({
+      where: { runId_split_epoch: { runId: evaluation.runId, split: evaluation.split, epoch: evaluation.epoch } },
+      create: data,
+      update: data,
+    });
+    if (standalone === true) {
+      await upsert;
+      return;
+    }
     await this.client.$transaction([
-      this.client.evaluation.upsert({
-        where: { runId_split_epoch: { runId: evaluation.runId, split: evaluation.split, epoch: evaluation.epoch } },
-        create: data,
-        update: data,
-      }),
+      upsert,
       this.client.run.updateMany({
         where: { id: evaluation.runId },
         data: { lastEpoch: evaluation.epoch, ...(objective === undefined ? {} : { objective }) },
@@ -428,6 +448,7 @@ function toRun(row: RunRow): RunRecord {
     heartbeatAt: row.heartbeatAt,
     lastEpoch: row.lastEpoch,
     objective: row.objective,
+    suggestion: (row.suggestion ?? null) as unknown as RunSuggestion | null,
   };
 }
 

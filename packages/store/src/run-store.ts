@@ -1,10 +1,19 @@
 /** What the control plane records about sweeps, runs, metrics and workers (docs/architecture.md §6). */
 
-export const RUN_STATUSES = ['queued', 'running', 'succeeded', 'failed', 'cancelled'] as const;
+import type { ObjectivePoint } from './rung-table.js';
+
+/**
+ * `stopped`: the sweep's early-stopping rule ended the run (error code `RUN.EARLY_STOPPED` says
+ * why); unlike `cancelled` it is a result, and `sweep resume --retry-failed` leaves it alone.
+ */
+export const RUN_STATUSES = ['queued', 'running', 'succeeded', 'failed', 'stopped', 'cancelled'] as const;
 export type RunStatus = (typeof RUN_STATUSES)[number];
 
 /** A run in one of these states only leaves it through an explicit requeue. */
-export const FINAL_STATUSES: readonly RunStatus[] = ['succeeded', 'failed', 'cancelled'];
+export const FINAL_STATUSES: readonly RunStatus[] = ['succeeded', 'failed', 'stopped', 'cancelled'];
+
+/** Runs that ended with a result: their objective counts (sweep progress, the TPE search). */
+export const RESULT_STATUSES: readonly RunStatus[] = ['succeeded', 'stopped'];
 
 export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
 export type JsonObject = { [key: string]: JsonValue };
@@ -39,6 +48,44 @@ export interface RunInput {
    * key that names no leaf marks nothing. The dashboard and `runs show` mark these.
    */
   sweptKeys: readonly string[];
+  /** How a searched (TPE) run was suggested; absent for a run the sweep expanded up front. */
+  suggestion?: RunSuggestion;
+}
+
+/**
+ * How a searched run was suggested (docs/architecture.md §5.2): by which algorithm, as which
+ * suggestion of its sweep, on which results, and what it suggested. The label says the same in
+ * words (`tpe #12 (11 results)`); this is the record the sweep page plots.
+ */
+export interface RunSuggestion {
+  /** `tpe-startup`: a random draw before `startup` results were in; `tpe`: model-based. */
+  algorithm: 'tpe' | 'tpe-startup';
+  /** 0-based: the i-th suggestion of the sweep. */
+  index: number;
+  /** How many results it was conditioned on (0 for a start-up draw). */
+  conditionedOn: number;
+  /** The results it saw: their suggestion indices, and the best objective among them (null: none). */
+  inputs: { results: number[]; best: number | null };
+  /** The searched values it suggested, by dotted config path. */
+  params: JsonObject;
+}
+
+/**
+ * What a run's latest attempt ran on, from its `started` event (docs/architecture.md §6): the
+ * versions of ltlab's packages and of TF.js, the backend and device, Node's version and the
+ * platform. The commit and dirty flag are the run's `gitCommit` and `gitDirty`.
+ */
+export interface RunProvenance {
+  /** Package name to version: `@ltlab/train`, the components it loaded, `@tensorflow/tfjs-core`. */
+  packages: Record<string, string>;
+  tfjs: string;
+  backend: string;
+  /** What the runtime reports it computes on (CPU model, GPU adapter); null when it said nothing. */
+  device: string | null;
+  /** `process.version`. */
+  node: string;
+  /** `<os>-<arch>`. */
+  platform: string;
 }
 
 export interface RunRecord {
@@ -65,6 +112,8 @@ export interface RunRecord {
   /** The last epoch completed, counted from 1 (8 when an 8-epoch run is done). */
   lastEpoch: number | null;
   objective: number | null;
+  /** How a searched run was suggested; null for a run the sweep expanded up front. */
+  suggestion: RunSuggestion | null;
 }
 
 /** A checkpoint a resuming attempt examined and did not use, and why (a `started` event's `rejectedCheckpoints`). */
@@ -88,6 +137,8 @@ export interface RunStarted {
   resumedFrom?: string | null;
   /** The checkpoints it rejected, newest first; absent: none. */
   rejectedCheckpoints?: readonly RejectedCheckpointRecord[];
+  /** What the attempt runs on; absent from trainers before it was reported (the last one stays). */
+  provenance?: RunProvenance;
   at: Date;
 }
 
@@ -102,7 +153,7 @@ export interface RunProgress {
 export interface RunFinished {
   runId: string;
   attempt: number;
-  status: Extract<RunStatus, 'succeeded' | 'failed' | 'cancelled'>;
+  status: Extract<RunStatus, 'succeeded' | 'failed' | 'stopped' | 'cancelled'>;
   errorCode?: string;
   errorMessage?: string;
   at: Date;
@@ -141,6 +192,11 @@ export interface EvaluationInput {
   segmentation?: JsonObject;
   /** When given, becomes the run's objective (the sweep's metric at this evaluation). */
   objective?: number;
+  /**
+   * True for an evaluation made after training (`ltlab eval`, split `eval:<name>`): it leaves the
+   * run's last epoch and objective as training left them.
+   */
+  standalone?: boolean;
 }
 
 /** What a best checkpoint was chosen by: `metric` on `split` (`val`, `test`), and its value then. */
@@ -207,7 +263,7 @@ export interface RunDetail {
   run: RunRecord;
   hyperparameters: Array<{ key: string; value: JsonValue; swept: boolean }>;
   metrics: MetricPointInput[];
-  evaluations: Array<Omit<EvaluationInput, 'objective'>>;
+  evaluations: Array<Omit<EvaluationInput, 'objective' | 'standalone'>>;
   /** Every artifact ever recorded, deleted files included (with `removedAt`); see `checkpointsOnDisk`. */
   artifacts: ArtifactRecord[];
   /** The checkpoint the latest attempt resumed from; null when it started at epoch 1 (or has not started). */
@@ -217,6 +273,8 @@ export interface RunDetail {
    * `resumedFrom` null and some listed, every checkpoint was rejected and training began again.
    */
   rejectedCheckpoints: RejectedCheckpointRecord[];
+  /** What the latest attempt that reported it ran on; null before that (and for runs recorded before). */
+  provenance: RunProvenance | null;
 }
 
 /**
@@ -244,7 +302,7 @@ export interface RunStore {
   markRunFinished(event: RunFinished): Promise<boolean>;
   /** A running attempt goes back to the queue (retryable failure, worker shutdown, lost worker). */
   markRunRequeued(event: RunProgress): Promise<boolean>;
-  /** Puts runs back to queued (resume, retry, reaper) and clears their error. */
+  /** Puts runs back to queued (resume, retry, reaper) and clears their error; succeeded and stopped runs stay. */
   requeueRuns(ids: readonly string[]): Promise<number>;
   /** Marks queued or running runs cancelled. */
   cancelRuns(ids: readonly string[], at: Date): Promise<number>;
@@ -252,6 +310,8 @@ export interface RunStore {
   findStaleRuns(before: Date): Promise<RunRecord[]>;
 
   recordMetrics(points: readonly MetricPointInput[]): Promise<void>;
+  /** A sweep's recorded values of one metric (`split`/`name`), every run, for its early-stopping table. */
+  listObjectivePoints(sweepId: string, split: string, name: string): Promise<ObjectivePoint[]>;
   recordEvaluation(evaluation: EvaluationInput): Promise<void>;
   /** Creates or replaces an artifact by (run, path); a file written again is on disk again. */
   recordArtifact(artifact: ArtifactInput): Promise<void>;

@@ -2,6 +2,11 @@ export { runTrainerChild, TRAINER_EXIT, type TrainerJob, trainerJobSchema } from
 export { AdamW, type AdamWOptions } from './engine/adamw.js';
 export { type CheckpointContents, listCheckpoints, readCheckpoint, writeCheckpoint } from './engine/checkpoint-file.js';
 export { type Evaluation, evaluate, firstPerClass } from './engine/evaluate.js';
+export {
+  type CheckpointEvaluation,
+  type CheckpointEvaluationOptions,
+  evaluateCheckpoint,
+} from './engine/evaluate-checkpoint.js';
 export type { NamedParameter, Optimizer, OptimizerState } from './engine/optimizer.js';
 export { classifierScores, type Inference } from './engine/parts/inference.js';
 export type {
@@ -36,7 +41,7 @@ export {
 export { SegmentationNetwork } from './engine/segmentation/segmentation-network.js';
 export { Sgd, type SgdOptions, type SgdState } from './engine/sgd.js';
 export { createTask } from './engine/tasks.js';
-export { type TrainOptions, type TrainResult, trainRun } from './engine/trainer.js';
+export { RUN_CONFIG_FILE, type TrainOptions, type TrainResult, trainRun } from './engine/trainer.js';
 export { buildTrainingData, type TrainingData } from './engine/training-data.js';
 export { type PreparedStep, TrainingModel } from './engine/training-model.js';
 export type {

@@ -1,5 +1,6 @@
+import type { RunDetail } from '@ltlab/store';
 import { describe, expect, it } from 'vitest';
-import { evaluationRows, percentRows, type RunSummary, resumeLines } from './run-summary.js';
+import { evaluationRows, percentRows, provenanceLines, type RunSummary, resumeLines } from './run-summary.js';
 
 const row: RunSummary = {
   id: 'sweep-0123456789ab',
@@ -104,5 +105,37 @@ describe('evaluationRows', () => {
       tailIoU: null,
     });
     expect(rows[1]).toEqual({ split: 'val', epoch: 8, top1: 0.7, many: 0.9, medium: 0.6, few: 0.4 });
+  });
+});
+
+describe('provenanceLines', () => {
+  const run = { gitCommit: 'abc123', gitDirty: true, suggestion: null } as unknown as RunDetail['run'];
+
+  it('says the commit, versions, backend and device, and a TPE run’s suggestion', () => {
+    const provenance = {
+      packages: { '@ltlab/train': '0.1.0', '@tensorflow/tfjs-core': '4.22.0' },
+      tfjs: '4.22.0',
+      backend: 'wasm',
+      device: 'Xeon',
+      node: 'v20.19.0',
+      platform: 'linux-x64',
+    };
+    const suggestion = {
+      algorithm: 'tpe' as const,
+      index: 7,
+      conditionedOn: 6,
+      inputs: { results: [], best: 0.5 },
+      params: {},
+    };
+    expect(provenanceLines({ run: { ...run, suggestion }, provenance })).toEqual([
+      'commit abc123 (dirty)',
+      'provenance: node v20.19.0 on linux-x64, TF.js 4.22.0, backend wasm (Xeon)',
+      '  packages @ltlab/train@0.1.0 @tensorflow/tfjs-core@4.22.0',
+      'suggestion tpe #7 on 6 result(s), best so far 0.5',
+    ]);
+  });
+
+  it('says nothing of a run recorded before provenance', () => {
+    expect(provenanceLines({ run: { ...run, gitCommit: null }, provenance: null })).toEqual([]);
   });
 });

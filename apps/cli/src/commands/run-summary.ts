@@ -108,3 +108,27 @@ export function resumeLines(detail: Pick<RunDetail, 'resumedFrom' | 'rejectedChe
   for (const { file, code, reason } of rejected) lines.push(`  rejected ${file} [${code}]: ${reason}`);
   return lines;
 }
+
+/**
+ * What `runs show` says of where the run ran and how it was suggested: the commit, the versions
+ * of ltlab's packages and TF.js, backend, device, Node and platform (the latest attempt's
+ * `started` event), and a TPE run's suggestion record. Nothing for a run recorded before these.
+ */
+export function provenanceLines(detail: Pick<RunDetail, 'run' | 'provenance'>): string[] {
+  const lines: string[] = [];
+  const { run, provenance } = detail;
+  if (run.gitCommit !== null) lines.push(`commit ${run.gitCommit}${run.gitDirty === true ? ' (dirty)' : ''}`);
+  if (provenance !== null) {
+    lines.push(
+      `provenance: node ${provenance.node} on ${provenance.platform}, TF.js ${provenance.tfjs}, backend ${provenance.backend}${provenance.device === null ? '' : ` (${provenance.device})`}`,
+    );
+    const packages = Object.entries(provenance.packages).map(([name, version]) => `${name}@${version}`);
+    if (packages.length > 0) lines.push(`  packages ${packages.join(' ')}`);
+  }
+  const s = run.suggestion;
+  if (s !== null) {
+    const inputs = s.algorithm === 'tpe' ? ` on ${s.conditionedOn} result(s), best so far ${s.inputs.best ?? '-'}` : '';
+    lines.push(`suggestion ${s.algorithm} #${s.index}${inputs}`);
+  }
+  return lines;
+}

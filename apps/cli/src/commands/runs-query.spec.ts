@@ -25,6 +25,7 @@ const run = (id: string, extra: Partial<RunRecord> = {}): RunRecord => ({
   heartbeatAt: null,
   lastEpoch: 8,
   objective: 0.7,
+  suggestion: null,
   ...extra,
 });
 

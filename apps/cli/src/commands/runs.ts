@@ -18,7 +18,14 @@ import { createOutput } from '../output.js';
 import { checkOutputFile, writeOutputFile } from '../output-paths.js';
 import { diffRows, runsConfigDiff } from './compare-runs.js';
 import { resolveRun } from './run-ref.js';
-import { evaluationRows, percentRows, type RunSummary, resumeLines, summarizeRuns } from './run-summary.js';
+import {
+  evaluationRows,
+  percentRows,
+  provenanceLines,
+  type RunSummary,
+  resumeLines,
+  summarizeRuns,
+} from './run-summary.js';
 import { queryRunSummaries } from './runs-query.js';
 import { parseWhere } from './where-filter.js';
 
@@ -81,6 +88,7 @@ export async function runsCommand(sub: 'list' | 'show' | 'compare' | 'export', i
           out.print(`epoch ${run.lastEpoch ?? '-'} of ${shown.epochs.max}`);
           if (run.errorCode !== null) out.print(`error ${run.errorCode}: ${run.errorMessage ?? ''}`);
           for (const line of resumeLines(detail)) out.print(line);
+          for (const line of provenanceLines(detail)) out.print(line);
           out.print('\nhyperparameters:');
           out.table(detail.hyperparameters.map((h) => ({ key: h.key, value: h.value, swept: h.swept ? 'yes' : '' })));
           out.print('\nevaluations:');

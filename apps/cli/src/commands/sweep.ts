@@ -7,7 +7,7 @@ import {
   submitSweep,
   sweepSpecSchema,
 } from '@ltlab/orchestrator';
-import type { RunStatus, RunStore, SweepRecord } from '@ltlab/store';
+import { type RunStatus, type RunStore, type SweepRecord, sweepRungTable } from '@ltlab/store';
 import { z } from 'zod';
 import { validateFlags } from '../args.js';
 import type { CommandInput } from '../command-spec.js';
@@ -16,6 +16,7 @@ import { EXIT } from '../exit-codes.js';
 import { LiveLines } from '../live-lines.js';
 import { createOutput } from '../output.js';
 import { percentRows, summarizeRuns } from './run-summary.js';
+import { rungTableHeading, rungTableRows } from './rung-table-text.js';
 import { dryRun, dryRunRows } from './sweep-dry-run.js';
 import { watchLine } from './sweep-watch.js';
 
@@ -94,7 +95,16 @@ export async function sweepStatus(input: CommandInput): Promise<number> {
     const rows = await summarizeRuns(store, runs);
     const best = bestRun(rows, sweep.objectiveMode);
     const search = planned === null ? null : { algorithm: 'tpe', suggested: runs.length, count: planned };
-    if (out.json) out.data({ sweep, counts, best, runs: rows, ...(search === null ? {} : { search }) });
+    const earlyStopping = await sweepRungTable(store, sweep);
+    if (out.json)
+      out.data({
+        sweep,
+        counts,
+        best,
+        runs: rows,
+        ...(search === null ? {} : { search }),
+        ...(earlyStopping === null ? {} : { earlyStopping }),
+      });
     else {
       out.print(
         `${sweep.name} (${sweep.id}): ${formatCounts(counts)}; objective ${sweep.objectiveMetric} (${sweep.objectiveMode})`,
@@ -103,6 +113,10 @@ export async function sweepStatus(input: CommandInput): Promise<number> {
       out.table(percentRows(rows));
       if (best !== null)
         out.print(`best: ${best.label || best.id} (${sweep.objectiveMetric} ${best.objective?.toFixed(4)})`);
+      if (earlyStopping !== null) {
+        out.print(rungTableHeading(earlyStopping));
+        out.table(rungTableRows(earlyStopping));
+      }
     }
     return counts.failed > 0 ? EXIT.failed : EXIT.ok;
   });
@@ -161,7 +175,7 @@ export async function sweepResume(input: CommandInput): Promise<number> {
   if (out.json) out.data(result);
   else
     out.print(
-      `Sweep ${result.sweepId}: ${result.queued} run(s) queued again, ${result.alreadySucceeded} already done, ${result.skippedFailed} failed left alone${result.skippedFailed > 0 ? ' (use --retry-failed)' : ''}.`,
+      `Sweep ${result.sweepId}: ${result.queued} run(s) queued again, ${result.alreadySucceeded} already done, ${result.alreadyStopped} stopped early left alone, ${result.skippedFailed} failed left alone${result.skippedFailed > 0 ? ' (use --retry-failed)' : ''}.`,
     );
   return EXIT.ok;
 }

@@ -7,7 +7,7 @@ import type { FlagSpec } from '../command-spec.js';
 export const BACKENDS = ['auto', 'tensorflow', 'webgpu', 'native', 'wasm', 'cpu'] as const;
 
 /** @ltlab/store's RUN_STATUSES, repeated for the same reason (checked by flags.spec.ts). */
-export const RUN_STATUSES = ['queued', 'running', 'succeeded', 'failed', 'cancelled'] as const;
+export const RUN_STATUSES = ['queued', 'running', 'succeeded', 'failed', 'stopped', 'cancelled'] as const;
 
 export const jsonFlag: FlagSpec = {
   name: 'json',

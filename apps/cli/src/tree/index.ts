@@ -1,6 +1,7 @@
 import type { ProgramSpec } from '../command-spec.js';
 import { dbSpec } from './db.js';
 import { doctorSpec } from './doctor.js';
+import { evalSpec } from './eval.js';
 import { doctorChildSpec, trainChildSpec } from './internal.js';
 import { listSpec } from './list.js';
 import { runsSpec } from './runs.js';
@@ -18,6 +19,7 @@ export const PROGRAM: ProgramSpec = {
     trainSpec,
     sweepSpec,
     runsSpec,
+    evalSpec,
     workerSpec,
     serveSpec,
     upSpec,

@@ -67,7 +67,10 @@ export const sweepSpec: GroupSpec = {
       name: 'resume',
       summary: 'queue the unfinished runs of a sweep again',
       args: [sweepId],
-      flags: [{ name: 'retry-failed', description: 'queue failed and cancelled runs too' }, jsonFlag],
+      flags: [
+        { name: 'retry-failed', description: 'queue failed and cancelled runs too (stopped runs stay stopped)' },
+        jsonFlag,
+      ],
       examples: ['ltlab sweep resume fmnist-lt-small-methods-1a2b3c4d --retry-failed'],
       run: async (input) => (await import('../commands/sweep.js')).sweepResume(input),
     },

@@ -20,6 +20,7 @@ const STATUS_ORDER: Record<RunStatus, true> = {
   running: true,
   succeeded: true,
   failed: true,
+  stopped: true,
   cancelled: true,
 };
 /** Every run status, in the order the pages list them. */

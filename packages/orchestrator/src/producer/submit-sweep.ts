@@ -21,6 +21,8 @@ export interface SubmitResult {
   queued: number;
   alreadySucceeded: number;
   alreadyRunning: number;
+  /** Runs the sweep's early-stopping rule stopped: a result, never queued again (not even by --retry-failed). */
+  alreadyStopped: number;
   skippedFailed: number;
   /** Jobs already waiting whose priority was changed to the sweep's new priority. */
   reprioritized: number;
@@ -81,6 +83,7 @@ export async function submitSweep(
     queued: 0,
     alreadySucceeded: 0,
     alreadyRunning: 0,
+    alreadyStopped: 0,
     skippedFailed: 0,
     reprioritized: 0,
   };
@@ -89,6 +92,7 @@ export async function submitSweep(
     const status = statusById.get(run.id);
     if (status === 'succeeded') result.alreadySucceeded++;
     else if (status === 'running') result.alreadyRunning++;
+    else if (status === 'stopped') result.alreadyStopped++;
     else if ((status === 'failed' || status === 'cancelled') && options.retryFailed !== true) result.skippedFailed++;
     else {
       if (status === 'failed' || status === 'cancelled') toRequeue.push(run.id);

@@ -29,6 +29,7 @@ export async function submitTpeSweep(
     queued: 0,
     alreadySucceeded: before.filter((run) => run.status === 'succeeded').length,
     alreadyRunning: before.filter((run) => run.status === 'running').length,
+    alreadyStopped: before.filter((run) => run.status === 'stopped').length,
     skippedFailed: 0,
     reprioritized: 0,
   };

@@ -111,4 +111,21 @@ describe.each(['sqlite', 'postgresql'] as const)('applying a started event on %s
     );
     expect(await store.getRunDetail(runId)).toMatchObject({ run: { attempt: 4 }, rejectedCheckpoints: [] });
   });
+
+  it('stores the provenance a started event carries, and the run detail returns it', async () => {
+    const provenance = {
+      packages: { '@ltlab/train': '0.1.0', '@tensorflow/tfjs-core': '4.22.0' },
+      tfjs: '4.22.0',
+      backend: 'wasm',
+      device: 'AMD EPYC 7B13; wasm SIMD128, 1 thread per process',
+      node: 'v20.19.0',
+      platform: 'linux-x64',
+    };
+    await applyEvent(
+      store,
+      trainerEnvelope(0, 5, { ...started, epoch: 1, resumedFrom: null, provenance }),
+      noObjective,
+    );
+    expect((await store.getRunDetail(runId))?.provenance).toEqual(provenance);
+  });
 });

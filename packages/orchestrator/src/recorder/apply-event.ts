@@ -42,7 +42,9 @@ export async function applyEvent(
         await store.markRunFinished({
           runId: event.runId,
           attempt: Math.max(event.attempt, 1),
-          status: event.status,
+          // Workers report an early stop as cancelled with RUN.EARLY_STOPPED; the store keeps it
+          // apart from a user's cancel, with the code and the rule's message as the reason.
+          status: event.status === 'cancelled' && event.errorCode === 'RUN.EARLY_STOPPED' ? 'stopped' : event.status,
           errorCode: event.errorCode,
           errorMessage: event.errorMessage,
           at,
@@ -69,6 +71,7 @@ export async function applyEvent(
         ...(context?.gitDirty === undefined ? {} : { gitDirty: context.gitDirty }),
         resumedFrom: event.resumedFrom,
         rejectedCheckpoints: event.rejectedCheckpoints,
+        ...(event.provenance === undefined ? {} : { provenance: event.provenance }),
         at,
       });
       // The files the trainer set aside are no longer where their checkpoint events put them.

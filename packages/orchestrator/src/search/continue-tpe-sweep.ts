@@ -7,7 +7,7 @@ import type { RunJob } from '../queue/payloads.js';
 import { keys, runJobOptions } from '../queue/run-queue.js';
 import { getPath } from '../sweep/dotted-path.js';
 import { sweepSpecSchema } from '../sweep/sweep-spec.js';
-import { suggestionFingerprint } from './suggestion-record.js';
+import { storedSuggestion, suggestionFingerprint } from './suggestion-record.js';
 import { tpeInflightTarget } from './tpe-inflight.js';
 import { isTpeSweep, planTpeRun, type TpeSweepSpec } from './tpe-run.js';
 import type { TpeResult } from './tpe-sampler.js';
@@ -85,7 +85,8 @@ export async function continueTpeSweep(
     const taken = new Set(runs.map((run) => run.ordinal));
     let index = 0;
     while (taken.has(index)) index++;
-    const plan = planTpeRun(spec, base, sweepId, index, tpeResults(spec, runs));
+    const results = tpeResults(spec, runs);
+    const plan = planTpeRun(spec, base, sweepId, index, results);
     const config = JSON.parse(JSON.stringify(plan.config ?? plan.raw)) as JsonObject;
     const searched = Object.keys(spec.tpe.params);
     const input = {
@@ -99,6 +100,7 @@ export async function continueTpeSweep(
       sweptKeys: flattenConfig(config)
         .map((param) => param.key)
         .filter((key) => searched.some((path) => key === path || key.startsWith(`${path}.`))),
+      suggestion: storedSuggestion(plan.suggestion, results, spec.objective.mode, plan.suggestedParams),
     };
     if (!(await addOnce(ctx.store, input))) break; // another caller is continuing this sweep
     created.push(plan.id);
@@ -139,7 +141,7 @@ export async function continueTpeSweep(
  */
 export function tpeResults(spec: TpeSweepSpec, runs: readonly RunRecord[]): TpeResult[] {
   return runs.flatMap((run) => {
-    const counted = run.status === 'succeeded' || (run.status === 'cancelled' && run.errorCode === 'RUN.EARLY_STOPPED');
+    const counted = run.status === 'succeeded' || run.status === 'stopped';
     if (!counted || run.objective === null) return [];
     const params = Object.fromEntries(Object.keys(spec.tpe.params).map((path) => [path, getPath(run.config, path)]));
     return [{ index: run.ordinal, params, value: run.objective }];

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseSuggestionLabel, suggestionFingerprint, suggestionTag } from './suggestion-record.js';
+import { parseSuggestionLabel, storedSuggestion, suggestionFingerprint, suggestionTag } from './suggestion-record.js';
 
 describe('suggestion records in run labels', () => {
   it('reads back what the label says', () => {
@@ -23,5 +23,27 @@ describe('suggestion records in run labels', () => {
 
   it('gives each suggestion its own fingerprint', () => {
     expect(suggestionFingerprint(0)).not.toBe(suggestionFingerprint(1));
+  });
+});
+
+describe('storedSuggestion', () => {
+  const results = [
+    { index: 2, params: { lr: 0.1 }, value: 0.4 },
+    { index: 0, params: { lr: 0.3 }, value: 0.7 },
+  ];
+
+  it('summarises the results a model-based suggestion saw, best by the sweep mode', () => {
+    const record = { algorithm: 'tpe' as const, index: 3, conditionedOn: 2 };
+    expect(storedSuggestion(record, results, 'max', { lr: 0.2 })).toEqual({
+      ...record,
+      inputs: { results: [0, 2], best: 0.7 },
+      params: { lr: 0.2 },
+    });
+    expect(storedSuggestion(record, results, 'min', { lr: 0.2 }).inputs.best).toBe(0.4);
+  });
+
+  it('lists no inputs for a start-up draw, which saw none', () => {
+    const record = { algorithm: 'tpe-startup' as const, index: 1, conditionedOn: 0 };
+    expect(storedSuggestion(record, results, 'max', { lr: 0.5 }).inputs).toEqual({ results: [], best: null });
   });
 });

@@ -1,9 +1,13 @@
+import type { JsonObject, RunSuggestion } from '@ltlab/store';
+import type { TpeResult } from './tpe-sampler.js';
+
 /**
  * How a searched run was suggested: by which algorithm, as which suggestion of its sweep, and
- * on how many results. The store has no column for it yet, so it is kept in the run's existing
- * fields: `ordinal` is the suggestion index, `fingerprint` is `tpe:<index>` (the store's unique
- * (sweep, fingerprint) index then admits one run per suggestion) and the label starts with
- * `tpe #<index> (<n> results)` or `tpe-startup #<index>`, which `parseSuggestionLabel` reads back.
+ * on how many results. The run's `suggestion` column holds it with its inputs (`storedSuggestion`);
+ * the run's other fields say it too: `ordinal` is the suggestion index, `fingerprint` is
+ * `tpe:<index>` (the store's unique (sweep, fingerprint) index then admits one run per
+ * suggestion) and the label starts with `tpe #<index> (<n> results)` or `tpe-startup #<index>`,
+ * which `parseSuggestionLabel` reads back (runs stored before the column).
  */
 export interface SuggestionRecord {
   algorithm: 'tpe' | 'tpe-startup';
@@ -34,4 +38,27 @@ export function parseSuggestionLabel(label: string): SuggestionRecord | null {
   const algorithm = match[1] === 'tpe' ? 'tpe' : 'tpe-startup';
   if (algorithm === 'tpe' && match[3] === undefined) return null;
   return { algorithm, index: Number(match[2]), conditionedOn: algorithm === 'tpe' ? Number(match[3]) : 0 };
+}
+
+/**
+ * The record stored with the run (the store's `RunSuggestion`): the suggestion, the results a
+ * model-based one was conditioned on (suggestion indices, ascending, and the best objective
+ * among them by the sweep's mode; none for a start-up draw) and the values it suggested.
+ */
+export function storedSuggestion(
+  record: SuggestionRecord,
+  results: readonly TpeResult[],
+  mode: 'max' | 'min',
+  params: Readonly<Record<string, unknown>>,
+): RunSuggestion {
+  const seen = record.algorithm === 'tpe' ? results : [];
+  const values = seen.map((result) => result.value);
+  return {
+    ...record,
+    inputs: {
+      results: seen.map((result) => result.index).sort((a, b) => a - b),
+      best: values.length === 0 ? null : mode === 'max' ? Math.max(...values) : Math.min(...values),
+    },
+    params: JSON.parse(JSON.stringify(params)) as JsonObject,
+  };
 }

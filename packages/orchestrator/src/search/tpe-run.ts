@@ -19,6 +19,8 @@ export interface TpeRunPlan {
   id: string;
   index: number;
   suggestion: SuggestionRecord;
+  /** The values the search suggested, by dotted path. */
+  suggestedParams: Record<string, unknown>;
   /** What the run sets on top of the base config: the sweep's fixed values, then the suggested ones. */
   overrides: Record<string, unknown>;
   /** `<variant> tpe #12 (11 results) alpha=0.3 temperature=0.07`. */
@@ -87,6 +89,7 @@ export function planTpeRun(
     id: tpeRunId(sweepId, index),
     index,
     suggestion,
+    suggestedParams: suggested.params,
     overrides,
     label,
     config,

@@ -7,3 +7,4 @@ export type { CheckpointFile, CheckpointView } from '../checkpoint-view.js';
 export type { EpochAxis } from '../epoch-axis.js';
 export type * from '../run-store.js';
 export { RUN_STATUSES } from '../run-store.js';
+export type * from '../rung-table.js';

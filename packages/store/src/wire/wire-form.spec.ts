@@ -25,6 +25,7 @@ const run: RunRecord = {
   heartbeatAt: null,
   lastEpoch: 3,
   objective: null,
+  suggestion: null,
 };
 
 describe('Wire<T>: a store value as the HTTP API sends it', () => {

@@ -32,6 +32,7 @@ describe('@ltlab/store/wire', () => {
       'checkpoint-view.ts',
       'epoch-axis.ts',
       'run-store.ts',
+      'rung-table.ts',
       'wire/column-filter.ts',
       'wire/column-grammar.ts',
       'wire/index.ts',

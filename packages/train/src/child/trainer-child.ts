@@ -1,5 +1,5 @@
 import type { Readable, Writable } from 'node:stream';
-import { runConfigSchema } from '@ltlab/config';
+import { runConfigSchema, type TrainerEvent } from '@ltlab/config';
 import { isLtlabError, parseOrThrow } from '@ltlab/core';
 import { initRuntime } from '@ltlab/runtime';
 import { z } from 'zod';
@@ -60,7 +60,7 @@ export async function runTrainerChild(io: { stdin: Readable; stdout: Writable })
       signal: controller.signal,
       onEvent: (event) => {
         io.stdout.write(
-          `${JSON.stringify(event.type === 'started' ? { ...event, device: runtime.device ?? null } : event)}\n`,
+          `${JSON.stringify(event.type === 'started' ? withDevice(event, runtime.device ?? null) : event)}\n`,
         );
       },
     });
@@ -70,4 +70,13 @@ export async function runTrainerChild(io: { stdin: Readable; stdout: Writable })
     process.stderr.write(`${isLtlabError(error) ? error.describe() : String(error)}\n`);
     return TRAINER_EXIT.failed;
   }
+}
+
+/** The runtime's device, on the `started` event and in its provenance (the engine knows only the backend). */
+function withDevice(event: Extract<TrainerEvent, { type: 'started' }>, device: string | null): TrainerEvent {
+  return {
+    ...event,
+    device,
+    ...(event.provenance === undefined ? {} : { provenance: { ...event.provenance, device } }),
+  };
 }

@@ -1,3 +1,4 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { RunConfig, TrainerEvent } from '@ltlab/config';
 import { toLtlabError } from '@ltlab/core';
@@ -7,9 +8,13 @@ import type { Evaluation } from './evaluate.js';
 import type { Optimizer } from './optimizer.js';
 import { type Resumption, resumeRun } from './resume-run.js';
 import type { EventBody, RunContext } from './run-context.js';
+import { runProvenance } from './run-provenance.js';
 import { runStage } from './run-stage.js';
 import { createTask } from './tasks.js';
 import type { TaskEvaluation, TrainingTask } from './training-task.js';
+
+/** The run's config, as parsed, in its run directory (beside `checkpoints/`). */
+export const RUN_CONFIG_FILE = 'config.json';
 
 export interface TrainOptions {
   config: RunConfig;
@@ -79,6 +84,9 @@ export async function trainRun(options: TrainOptions): Promise<TrainResult> {
   let task: TrainingTask | undefined;
   const optimizers: Optimizer[] = [];
   try {
+    // The config beside the checkpoints, so `ltlab eval <checkpoint>` can rebuild the model from them alone.
+    mkdirSync(options.runDir, { recursive: true });
+    writeFileSync(join(options.runDir, RUN_CONFIG_FILE), `${JSON.stringify(config, null, 2)}\n`);
     task = await createTask(config, { loaderWorkers: options.loaderWorkers ?? 0, log });
     const totalEpochs = task.stages.reduce((sum, stage) => sum + stage.periods, 0);
     const resumed: Resumption =
@@ -99,6 +107,7 @@ export async function trainRun(options: TrainOptions): Promise<TrainResult> {
       stepsPerEpoch,
       resumedFrom,
       rejectedCheckpoints,
+      provenance: runProvenance(),
     });
     const run: RunContext = {
       task,

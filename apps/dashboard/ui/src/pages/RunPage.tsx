@@ -5,6 +5,7 @@ import { classLabels } from '../class-names.js';
 import { confusionOption } from './confusion.js';
 import { curveOption, curveSeries } from './curves.js';
 import { FREQUENCY_GROUP_COLORS, IOU_VS_IMAGE_FREQUENCY, longTailOverlayOption } from './long-tail-overlay.js';
+import { ProvenanceBlock } from './ProvenanceBlock.js';
 import { ResumeNotice } from './ResumeNotice.js';
 import {
   frequencyGroupSizes,
@@ -133,6 +134,7 @@ export function RunPage({ id }: { id: string }) {
         )}
         <ResumeNotice resumedFrom={data.resumedFrom ?? null} rejected={data.rejectedCheckpoints ?? []} />
       </section>
+      <ProvenanceBlock run={run} provenance={data.provenance ?? null} />
       <div className="grid2">
         {metricNames.map((name) => {
           const option = curveOption(curveSeries(data.metrics, name, '', 'epoch', 0), name, 'epoch', name === 'lr');

@@ -1,7 +1,10 @@
+import type { RungTable as RungTableData, RunSuggestion, Wire } from '@ltlab/store/wire';
 import { useMemo, useState } from 'react';
 import { type Cell, formatCell, type RunStatus, useFetch, useLiveVersion } from '../api.js';
 import { Chart, type ChartOption } from '../Chart.js';
 import { html, htmlLines } from '../html.js';
+import { RungTable } from './RungTable.js';
+import { SuggestionChart } from './SuggestionChart.js';
 import { Progress } from './SweepsPage.js';
 import { axisOf, orderSwept, plotted } from './sweep-axes.js';
 
@@ -31,9 +34,13 @@ interface SweepDetail {
     label: string;
     status: RunStatus;
     objective: number | null;
+    /** How a TPE run was suggested; null for other runs. */
+    suggestion: Wire<RunSuggestion> | null;
     values: Record<string, Cell>;
   }>;
   importance: Importance[];
+  /** The early-stopping rule's rungs (ASHA) or per-epoch medians; null without early stopping. */
+  earlyStopping: RungTableData | null;
 }
 
 export function SweepPage({ id }: { id: string }) {
@@ -189,6 +196,8 @@ export function SweepPage({ id }: { id: string }) {
           <a href={`#/runs?sweep=${encodeURIComponent(data.sweep.id)}`}>Open in runs table →</a>
         </div>
       </section>
+      {data.earlyStopping !== null && <RungTable table={data.earlyStopping} />}
+      <SuggestionChart points={data.points} mode={data.sweep.objectiveMode} metric={data.sweep.objectiveMetric} />
       <section className="card">
         <h2>Hyperparameters vs objective (drag on an axis to filter the table below)</h2>
         {swept.length === 0 && <p data-testid="no-swept">No config value differs between this sweep's runs.</p>}

@@ -12,7 +12,7 @@ export function Progress({ counts }: { counts: Record<RunStatus, number> }) {
   return (
     <div>
       <div className="progress" title={STATUSES.map((s) => `${s}: ${counts[s]}`).join(', ')}>
-        {(['succeeded', 'running', 'failed', 'cancelled', 'queued'] as const).map((status) => (
+        {(['succeeded', 'stopped', 'running', 'failed', 'cancelled', 'queued'] as const).map((status) => (
           <span
             key={status}
             className={status}

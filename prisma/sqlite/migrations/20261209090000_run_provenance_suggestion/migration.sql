@@ -1,0 +1,3 @@
+-- AlterTable
+ALTER TABLE "Run" ADD COLUMN "provenance" JSONB;
+ALTER TABLE "Run" ADD COLUMN "suggestion" JSONB;
