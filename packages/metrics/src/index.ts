@@ -4,6 +4,8 @@ export {
   expectedCalibrationError,
 } from './calibration.js';
 export { type ConfusionMatrix, confusionMatrix } from './confusion-matrix.js';
+export { type AshaInput, ashaCutoff, ashaStops, isAshaRung } from './early-stopping/asha.js';
+export { bestUpTo, type MedianRuleInput, median, medianRuleStops } from './early-stopping/median-rule.js';
 export { type FrequencyGroupIoU, frequencyGroupIoU } from './frequency-group-iou.js';
 export {
   DEFAULT_FREQUENCY_GROUPING,

@@ -1,5 +1,3 @@
-export { ashaStops, isAshaRung } from './early-stopping/asha.js';
-export { median, medianRuleStops } from './early-stopping/median-rule.js';
 export { type StopDecision, SweepGuard } from './early-stopping/sweep-guard.js';
 export { cancelRuns } from './producer/cancel-runs.js';
 export { enqueueStoredRun } from './producer/enqueue-stored-run.js';

@@ -31,7 +31,7 @@ function reportStream(
 
 /**
  * The rung table must say what the workers' rule decided: the same reports go through SweepGuard
- * (real Redis, as workers use it, asha.ts and median-rule.ts deciding) and, as recorded points,
+ * (real Redis, as workers use it, the rules of @ltlab/metrics deciding) and, as recorded points,
  * through the store's replay; the stops agree report by report.
  */
 describe('the rung table agrees with SweepGuard', () => {

@@ -19,16 +19,15 @@ export { type OpenStoreOptions, openRunStore, PrismaRunStore } from './prisma-ru
 export { sampleStd } from './run-statistics.js';
 export * from './run-store.js';
 export type { RunExplorer } from './run-table.js';
-export {
-  type AshaRung,
-  type EarlyStoppingRule,
-  type MedianEpoch,
-  type ObjectivePoint,
-  type RungTable,
-  replayStops,
-  rungTable,
-  type StopRecord,
+export type {
+  AshaRung,
+  EarlyStoppingRule,
+  MedianEpoch,
+  ObjectivePoint,
+  RungTable,
+  StopRecord,
 } from './rung-table.js';
+export { replayStops, rungTable } from './rung-table-replay.js';
 export {
   csvField,
   csvLine,

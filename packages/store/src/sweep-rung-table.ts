@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { RunStore, SweepRecord } from './run-store.js';
-import { type EarlyStoppingRule, type RungTable, rungTable } from './rung-table.js';
+import type { EarlyStoppingRule, RungTable } from './rung-table.js';
+import { rungTable } from './rung-table-replay.js';
 
 /**
  * The `earlyStopping:` section as the orchestrator's sweep-spec.ts parses it; the store keeps the

@@ -1,8 +1,7 @@
+import { ashaStops, medianRuleStops } from '@ltlab/metrics';
 import type { Redis } from 'ioredis';
 import { keys } from '../queue/run-queue.js';
 import type { EarlyStopping } from '../sweep/sweep-spec.js';
-import { ashaStops } from './asha.js';
-import { medianRuleStops } from './median-rule.js';
 
 export interface StopDecision {
   stop: boolean;

@@ -27,7 +27,8 @@ export function medianRuleStops(input: MedianRuleInput): boolean {
   return input.mode === 'max' ? mine < middle : mine > middle;
 }
 
-function bestUpTo(series: ReadonlyMap<number, number>, epoch: number, mode: 'max' | 'min'): number | undefined {
+/** The best value of `series` at epochs up to `epoch` (NaN reports skipped). */
+export function bestUpTo(series: ReadonlyMap<number, number>, epoch: number, mode: 'max' | 'min'): number | undefined {
   let best: number | undefined;
   for (const [e, value] of series) {
     if (e > epoch || Number.isNaN(value)) continue;

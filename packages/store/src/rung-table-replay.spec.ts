@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { type ObjectivePoint, replayStops, rungTable } from './rung-table.js';
+import type { ObjectivePoint } from './rung-table.js';
+import { replayStops, rungTable } from './rung-table-replay.js';
 
 /** Reports one second apart, in the order given. */
 function reports(...rows: Array<[runId: string, epoch: number, value: number]>): ObjectivePoint[] {

@@ -19,12 +19,20 @@ export function isAshaRung(epoch: number, gracePeriod: number, reductionFactor: 
   return false;
 }
 
+/**
+ * The floor(n / eta)-th best of the n values at a rung: the worst value that still continues;
+ * null while too few runs reached the rung to judge (floor(n / eta) = 0).
+ */
+export function ashaCutoff(values: readonly number[], mode: 'max' | 'min', reductionFactor: number): number | null {
+  const keep = Math.floor(values.length / reductionFactor);
+  if (keep === 0) return null;
+  const ranked = [...values].sort((a, b) => (mode === 'max' ? b - a : a - b));
+  return ranked[keep - 1] as number;
+}
+
 export function ashaStops(input: AshaInput): boolean {
   if (!isAshaRung(input.epoch, input.gracePeriod, input.reductionFactor)) return false;
-  const all = [...input.rungValues, input.value];
-  const keep = Math.floor(all.length / input.reductionFactor);
-  if (keep === 0) return false; // too few runs at this rung to judge yet
-  const ranked = [...all].sort((a, b) => (input.mode === 'max' ? b - a : a - b));
-  const threshold = ranked[keep - 1] as number;
-  return input.mode === 'max' ? input.value < threshold : input.value > threshold;
+  const cutoff = ashaCutoff([...input.rungValues, input.value], input.mode, input.reductionFactor);
+  if (cutoff === null) return false;
+  return input.mode === 'max' ? input.value < cutoff : input.value > cutoff;
 }
