@@ -32,6 +32,7 @@ import {
   varyingColumns,
 } from './api.js';
 import { runIdsBodySchema } from './api-schemas.js';
+import { type ArtifactServiceOptions, createArtifactRoutes, isArtifactRequest } from './artifact-routes.js';
 import { runsExportCsv } from './csv.js';
 import { listenError } from './listen-error.js';
 import { LiveUpdates } from './live-updates.js';
@@ -67,6 +68,8 @@ export interface DashboardOptions {
   staleAfterMs?: number;
   /** Refuse every change (403): a viewer of a store that nothing may write (`ltlab serve --read-only`). */
   readOnly?: boolean;
+  /** The artifact service for workers on other hosts (`/api/artifacts/`, docs/deploy.md); `ltlab serve` passes it. */
+  artifacts?: ArtifactServiceOptions;
 }
 
 export interface DashboardHandle {
@@ -108,6 +111,14 @@ export async function startDashboard(options: DashboardOptions): Promise<Dashboa
   });
   /** Set once listening: the session cookie is named after the port. */
   let cookieName = sessionCookieName(0);
+  const artifactRoutes = createArtifactRoutes({
+    ...(options.artifacts === undefined ? {} : { service: options.artifacts }),
+    readOnly: options.readOnly === true,
+    authorized: (request, change) => {
+      const credential = token === undefined ? 'header' : credentialOf(request, token, cookieName);
+      return change ? credential === 'header' : credential !== null;
+    },
+  });
 
   async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
     if (!hostAllowed(request, host)) {
@@ -118,6 +129,10 @@ export async function startDashboard(options: DashboardOptions): Promise<Dashboa
           fix: 'Open the dashboard as http://127.0.0.1:<port>/ or http://localhost:<port>/; to serve other names, bind another host with a token.',
         },
       });
+      return;
+    }
+    if (isArtifactRequest(request)) {
+      await artifactRoutes.handle(request, response);
       return;
     }
     const url = parseRequestUrl(request.url);

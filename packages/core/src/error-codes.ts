@@ -20,6 +20,10 @@ export const ERROR_CODES = {
     summary: 'The trainer process was killed by a signal (not by the out-of-memory killer) before it finished.',
   },
   'CHECKPOINT.CORRUPT': { retryable: false, summary: 'A checkpoint is partial or damaged.' },
+  'CHECKPOINT.UNAVAILABLE': {
+    retryable: true,
+    summary: 'The artifact store lists checkpoints of a run, but none can be fetched or stored now.',
+  },
   'RUNTIME.BACKEND_UNAVAILABLE': {
     retryable: false,
     summary: 'The requested TensorFlow.js backend cannot be loaded.',

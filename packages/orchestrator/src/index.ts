@@ -1,3 +1,16 @@
+export { checkArtifactPath, isArtifactRunId } from './artifacts/artifact-path.js';
+export {
+  type ArtifactEntry,
+  type ArtifactStore,
+  artifactEntrySchema,
+  artifactListSchema,
+  type StoredArtifact,
+} from './artifacts/artifact-store.js';
+export { artifactStoreFromEnv } from './artifacts/artifact-store-from-env.js';
+export { type AtomicWriteOptions, writeStreamAtomically } from './artifacts/atomic-file.js';
+export { backoffDelayMs } from './artifacts/backoff.js';
+export { HttpArtifactStore, type HttpArtifactStoreOptions, SHA256_HEADER } from './artifacts/http-artifact-store.js';
+export { LocalArtifactStore, type OpenedArtifact } from './artifacts/local-artifact-store.js';
 export { type StopDecision, SweepGuard } from './early-stopping/sweep-guard.js';
 export { cancelRuns } from './producer/cancel-runs.js';
 export { enqueueStoredRun } from './producer/enqueue-stored-run.js';
@@ -68,6 +81,7 @@ export {
   type SweepSpecInput,
   sweepSpecSchema,
 } from './sweep/sweep-spec.js';
+export { CheckpointSync, type RestoreResult } from './worker/checkpoint-sync.js';
 export { EventOutbox, type EventOutboxOptions } from './worker/event-outbox.js';
 export { oomKillCounterFile, readOomKills } from './worker/oom-kills.js';
 export { parseSlots, type Slot, slotEnv, slotName } from './worker/slots.js';

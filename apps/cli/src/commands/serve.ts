@@ -5,6 +5,7 @@ import { startDashboard } from '@ltlab/dashboard';
 import {
   cancelRuns,
   connectRedis,
+  LocalArtifactStore,
   openRunsQueue,
   type ProducerContext,
   queueSettingsFromEnv,
@@ -46,7 +47,16 @@ export const serveFlagSchema = z.object({
   token: z.string().optional(),
   'stale-after': z.coerce.number().positive().default(120),
   database: z.string().min(1).optional(),
+  'artifact-max-mb': z.coerce.number().positive().default(4096),
 });
+
+/** The artifact service over the control host's artifact root (docs/deploy.md "Artifacts across hosts"). */
+function artifactService(options: z.output<typeof serveFlagSchema>) {
+  return {
+    backend: new LocalArtifactStore(artifactRoot()),
+    maxBytes: Math.floor(options['artifact-max-mb'] * 1024 * 1024),
+  };
+}
 
 const serveCommandSchema = serveFlagSchema.extend({ 'read-only': z.boolean().default(false) });
 
@@ -121,6 +131,7 @@ export async function startServe(
     port: options.port,
     ...(token === undefined ? {} : { token }),
     artifactRoot: artifactRoot(),
+    artifacts: artifactService(options),
     control: { cancel: (ids) => cancelRuns(ctx, ids), retry: (ids) => retryRuns(ctx, ids) },
     staleAfterMs: options['stale-after'] * 1000,
   }).catch(async (error: unknown) => {
@@ -189,6 +200,7 @@ export async function startViewer(
       port: options.port,
       ...(token === undefined ? {} : { token }),
       artifactRoot: artifactRoot(),
+      artifacts: artifactService(options),
       staleAfterMs: options['stale-after'] * 1000,
       readOnly: true,
     });

@@ -1,7 +1,13 @@
 import { execFileSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { BACKEND_CHOICES, LtlabError } from '@ltlab/core';
-import { DEFAULT_REDIS_TIMEOUT_MS, parseSlots, queueSettingsFromEnv, WorkerSupervisor } from '@ltlab/orchestrator';
+import {
+  artifactStoreFromEnv,
+  DEFAULT_REDIS_TIMEOUT_MS,
+  parseSlots,
+  queueSettingsFromEnv,
+  WorkerSupervisor,
+} from '@ltlab/orchestrator';
 import { z } from 'zod';
 import { validateFlags } from '../args.js';
 import type { CommandInput } from '../command-spec.js';
@@ -55,6 +61,8 @@ export async function startWorker(
   const root = values.artifacts ?? artifactRoot();
   mkdirSync(root, { recursive: true });
   if (values.backend !== undefined) process.env.LTLAB_BACKEND = values.backend;
+  // LTLAB_ARTIFACT_URL: checkpoints go through the control host's artifact service; root is a cache.
+  const artifactStore = artifactStoreFromEnv(process.env, (line) => log(`[worker] ${line}`));
   const supervisor = await WorkerSupervisor.start({
     settings,
     redisTimeoutMs: timeoutMs,
@@ -62,6 +70,7 @@ export async function startWorker(
     slots,
     trainer: trainerCommand(options),
     artifactRoot: root,
+    ...(artifactStore === null ? {} : { artifactStore }),
     backend: process.env.LTLAB_BACKEND ?? 'auto',
     ...(process.env.LTLAB_LOCK_DURATION_MS === undefined
       ? {}
@@ -71,7 +80,7 @@ export async function startWorker(
     ...codeVersion(),
     onLog: (slot, line) => log(`[${slot}] ${line}`),
   });
-  return { supervisor, root };
+  return { supervisor, root: artifactStore === null ? root : `${root} (a cache of ${artifactStore.location})` };
 }
 
 /** `ltlab worker`: trainers for queued runs; each run's start and end is logged by its trainer. */

@@ -20,6 +20,11 @@ export const serveFlags: readonly FlagSpec[] = [
     description: 'requeue a run whose heartbeats stopped this long ago (default 120)',
   },
   {
+    name: 'artifact-max-mb',
+    value: 'MIB',
+    description: 'the largest checkpoint workers may upload to the artifact service (default 4096)',
+  },
+  {
     name: 'database',
     value: 'URL',
     description: 'the store: postgresql://..., file:PATH or a SQLite file (default DATABASE_URL, else $LTLAB_HOME)',

@@ -1,10 +1,11 @@
-import { writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import type { TrainerEvent } from '@ltlab/config';
 import { LtlabError, parseOrThrow } from '@ltlab/core';
 import { DelayedError, type Job, type Queue, UnrecoverableError, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
+import type { ArtifactStore } from '../artifacts/artifact-store.js';
 import { SweepGuard } from '../early-stopping/sweep-guard.js';
 import { createRedis, type QueueSettings, RUNS_QUEUE } from '../queue/connection.js';
 import { warnIfRedisNotDurable } from '../queue/durability.js';
@@ -15,6 +16,7 @@ import { parseRedisUrl } from '../queue/redis-url.js';
 import { keys, openEventsQueue, publishEvent } from '../queue/run-queue.js';
 import { DEFAULT_REDIS_TIMEOUT_MS, waitForRedis } from '../queue/wait-for-redis.js';
 import { earlyStoppingSchema } from '../sweep/sweep-spec.js';
+import { CheckpointSync } from './checkpoint-sync.js';
 import { ConsoleFile } from './console-file.js';
 import { describeGpu, type GpuProbe, type GpuStatus, nvidiaSmiProbe, processRssBytes } from './device-probe.js';
 import { EventOutbox } from './event-outbox.js';
@@ -36,6 +38,12 @@ export interface WorkerSupervisorOptions {
   trainer: TrainerCommand;
   /** Shared artifact root: run directories live at `<root>/<run id>`. */
   artifactRoot: string;
+  /**
+   * Where checkpoints live beyond this host (the control host's artifact service): fetched before
+   * a run starts when newer than the local copy, uploaded after each checkpoint event. Without
+   * it, `artifactRoot` itself is the shared storage.
+   */
+  artifactStore?: ArtifactStore;
   node?: string;
   /** The backend asked for (`auto`, ...), reported until a trainer says which one it loaded. */
   backend?: string | null;
@@ -137,6 +145,7 @@ export class WorkerSupervisor {
   readonly #node: string;
   readonly #probeGpus: GpuProbe;
   readonly #redisTimeoutMs: number;
+  readonly #checkpoints: CheckpointSync | null;
   /** Resolves with a coded error when the worker must stop: Redis away too long, or refusing it. */
   readonly fatal: Promise<LtlabError>;
   #declareFatal: (error: LtlabError) => void = () => undefined;
@@ -152,6 +161,15 @@ export class WorkerSupervisor {
     this.#node = options.node ?? hostname();
     this.#probeGpus = options.probeGpus ?? nvidiaSmiProbe();
     this.#redisTimeoutMs = options.redisTimeoutMs ?? DEFAULT_REDIS_TIMEOUT_MS;
+    this.#checkpoints =
+      options.artifactStore === undefined
+        ? null
+        : new CheckpointSync({
+            store: options.artifactStore,
+            artifactRoot: options.artifactRoot,
+            node: this.#node,
+            log: (line) => this.#log(line),
+          });
     this.fatal = new Promise((resolve) => {
       this.#declareFatal = resolve;
     });
@@ -318,6 +336,15 @@ export class WorkerSupervisor {
       this.#publishCancelled(runId, attempt, 'RUN.CANCELLED', 'Cancelled before it started.');
       throw new UnrecoverableError('cancelled');
     }
+    const checkpoints = this.#checkpoints;
+    if (checkpoints !== null) {
+      // The newest checkpoint may be on the store only (another host trained the run before).
+      await checkpoints
+        .restore(runId)
+        .catch((error: unknown) => this.#failBeforeTrainer(state, job, runId, attempt, error));
+    }
+    /** Held back until the run's uploads are done or failed: a finished run has its checkpoints stored. */
+    let heldFinished: TrainerEvent | null = null;
     // The trainer's own output, kept beside its checkpoints (the dashboard shows its tail).
     const consoleLog = new ConsoleFile(join(this.#options.artifactRoot, runId, 'console.log'));
     const trainer = new TrainerProcess({
@@ -333,6 +360,14 @@ export class WorkerSupervisor {
       },
       onEvent: (event) => {
         if (event.type === 'started') state.runtime = { backend: event.backend, device: event.device };
+        if (checkpoints !== null && event.type === 'checkpoint') {
+          checkpoints.upload(runId, event.path);
+          checkpoints.prune(runId, event.pruned);
+        }
+        if (checkpoints !== null && event.type === 'finished') {
+          heldFinished = event;
+          return;
+        }
         this.#forward(job, state, event);
         if (event.type === 'eval') void this.#checkEarlyStop(state, data, event);
       },
@@ -360,6 +395,8 @@ export class WorkerSupervisor {
     let outcome: TrainerOutcome;
     try {
       outcome = await trainer.done;
+      if (checkpoints !== null) await this.#settleTransfers(checkpoints, runId, attempt, consoleLog);
+      if (heldFinished !== null) this.#forward(job, state, heldFinished);
     } finally {
       state.current = null;
       void this.#beat();
@@ -399,6 +436,51 @@ export class WorkerSupervisor {
       this.#endFailed(state, runId, attempt, code, message, 'failed');
     }
     this.#fail(state, job, runId, attempt, outcome);
+  }
+
+  /**
+   * Waits for the run's checkpoint uploads (the run heartbeat goes on meanwhile); failures are
+   * written to the run's console log (the run page shows it), then the log itself is uploaded.
+   */
+  async #settleTransfers(
+    checkpoints: CheckpointSync,
+    runId: string,
+    attempt: number,
+    consoleLog: ConsoleFile,
+  ): Promise<void> {
+    const failed = await checkpoints.settle(runId);
+    for (const line of failed) {
+      consoleLog.append(`[attempt ${attempt}] artifacts: ${line} (store ${checkpoints.location})\n`);
+    }
+    // A trainer that printed nothing has no console log.
+    if (existsSync(join(this.#options.artifactRoot, runId, 'console.log'))) {
+      checkpoints.upload(runId, `${runId}/console.log`);
+      await checkpoints.settle(runId);
+    }
+  }
+
+  /** An attempt that failed before its trainer started (its checkpoint could not be fetched): retried or ended as #fail does. */
+  #failBeforeTrainer(state: SlotState, job: Job<RunJob>, runId: string, attempt: number, error: unknown): never {
+    const coded =
+      error instanceof LtlabError
+        ? error
+        : new LtlabError('INTERNAL', error instanceof Error ? error.message : String(error), { cause: error });
+    const attempts = job.opts.attempts ?? 1;
+    if (coded.retryable && (job.attemptsMade + 1 < attempts || this.#stopping)) {
+      const reason = `[${coded.code}] ${coded.message}`;
+      this.#options.onLog?.(state.name, `run ${runId} attempt ${attempt} requeued: ${reason}`);
+      this.#publishWorker({ type: 'run-requeued', runId, attempt, reason, time: Date.now() });
+      throw new LtlabError('TRAIN.INTERRUPTED', reason);
+    }
+    const what = coded.retryable ? 'failed (no tries left)' : 'failed';
+    this.#endFailed(
+      state,
+      runId,
+      attempt,
+      coded.code,
+      `${coded.message}${coded.fix === undefined ? '' : ` ${coded.fix}`}`,
+      what,
+    );
   }
 
   /** Applies the sweep's early-stopping rule to an evaluation of its objective's split. */
