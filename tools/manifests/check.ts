@@ -34,6 +34,7 @@ interface Manifest extends ShippedManifest {
   exports?: Record<string, unknown>;
   dependencies?: Record<string, string>;
   peerDependencies?: Record<string, string>;
+  peerDependenciesMeta?: Record<string, { optional?: boolean }>;
   optionalDependencies?: Record<string, string>;
   devDependencies?: Record<string, string>;
 }
@@ -180,7 +181,11 @@ function peersOfWorkspaceDependencies(project: Project, byName: Map<string, Proj
       const target = byName.get(name);
       if (target === undefined || seen.has(name)) continue;
       seen.add(name);
+      // An optional peer (peerDependenciesMeta) is needed only by an entry the app may not load
+      // (the TF.js entry of losses or backbones beside their TF-free schema entry): not provided.
+      const optional = target.manifest.peerDependenciesMeta ?? {};
       for (const peer of Object.keys(target.manifest.peerDependencies ?? {})) {
+        if (optional[peer]?.optional === true) continue;
         if (!peers.has(peer)) peers.set(peer, name);
       }
       visit(target.manifest);
