@@ -53,7 +53,7 @@ export {
   type TpeProgress,
   tpeResults,
 } from './search/continue-tpe-sweep.js';
-export { parseSuggestionLabel, type SuggestionRecord } from './search/suggestion-record.js';
+export type { SuggestionRecord } from './search/suggestion-record.js';
 export { DEFAULT_TPE_INFLIGHT, tpeInflightTarget } from './search/tpe-inflight.js';
 export {
   suggestTpe,

@@ -5,7 +5,6 @@ import type { EventEnvelope, RunJob } from '../src/queue/payloads.js';
 import { openEventsQueue, openRunsQueue, publishEvent } from '../src/queue/run-queue.js';
 import { Recorder } from '../src/recorder/recorder.js';
 import { continueTpeSweep, type SearchContext } from '../src/search/continue-tpe-sweep.js';
-import { parseSuggestionLabel } from '../src/search/suggestion-record.js';
 import { tpeRunId } from '../src/search/tpe-run.js';
 import { getPath } from '../src/sweep/dotted-path.js';
 import { loadSweepFile } from '../src/sweep/load-sweep-file.js';
@@ -199,7 +198,7 @@ describe('a TPE sweep through the queue', () => {
       const { runs: stored } = await t.bed.store.listRuns({ sweepId, orderBy: 'ordinal' });
       expect(stored.map((run) => run.id)).toEqual(Array.from({ length: count }, (_, i) => tpeRunId(sweepId, i)));
       expect(stored.every((run) => run.status === 'succeeded' && run.objective !== null)).toBe(true);
-      const records = stored.map((run) => parseSuggestionLabel(run.label));
+      const records = stored.map((run) => run.suggestion);
       expect(records.slice(0, 4).map((r) => r?.algorithm)).toEqual(Array(4).fill('tpe-startup'));
       records.forEach((record, index) => {
         expect(record?.index).toBe(index);

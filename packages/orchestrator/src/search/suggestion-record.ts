@@ -6,8 +6,8 @@ import type { TpeResult } from './tpe-sampler.js';
  * on how many results. The run's `suggestion` column holds it with its inputs (`storedSuggestion`);
  * the run's other fields say it too: `ordinal` is the suggestion index, `fingerprint` is
  * `tpe:<index>` (the store's unique (sweep, fingerprint) index then admits one run per
- * suggestion) and the label starts with `tpe #<index> (<n> results)` or `tpe-startup #<index>`,
- * which `parseSuggestionLabel` reads back (runs stored before the column).
+ * suggestion) and the label starts with `tpe #<index> (<n> results)` or `tpe-startup #<index>`
+ * for people; code reads the column.
  */
 export interface SuggestionRecord {
   algorithm: 'tpe' | 'tpe-startup';
@@ -27,17 +27,6 @@ export function suggestionTag(record: SuggestionRecord): string {
   return record.algorithm === 'tpe'
     ? `tpe #${record.index} (${record.conditionedOn} result${record.conditionedOn === 1 ? '' : 's'})`
     : `tpe-startup #${record.index}`;
-}
-
-const TAG = /(?:^| )(tpe|tpe-startup) #(\d+)(?: \((\d+) results?\))?(?: |$)/;
-
-/** The record a label written with `suggestionTag` carries; null for a label without one. */
-export function parseSuggestionLabel(label: string): SuggestionRecord | null {
-  const match = TAG.exec(label);
-  if (match === null) return null;
-  const algorithm = match[1] === 'tpe' ? 'tpe' : 'tpe-startup';
-  if (algorithm === 'tpe' && match[3] === undefined) return null;
-  return { algorithm, index: Number(match[2]), conditionedOn: algorithm === 'tpe' ? Number(match[3]) : 0 };
 }
 
 /**

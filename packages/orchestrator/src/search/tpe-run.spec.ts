@@ -5,7 +5,6 @@ import { expandSweep } from '../sweep/expand-sweep.js';
 import { sweepConfigProblems } from '../sweep/sweep-config-paths.js';
 import { sweepSize } from '../sweep/sweep-size.js';
 import { sweepSpecSchema } from '../sweep/sweep-spec.js';
-import { parseSuggestionLabel } from './suggestion-record.js';
 import { isTpeSweep, planTpeRun, type TpeSweepSpec, tpeFixedPrefix, tpeRunId } from './tpe-run.js';
 
 const base = {
@@ -104,7 +103,7 @@ describe('planTpeRun', () => {
     expect(config.batchSize).toBe(32);
     expect(config.optimizer.lr).toBe(plan.overrides['optimizer.lr']);
     expect(plan.label).toMatch(/^sgd8 tpe-startup #0 lr=\S+ momentum=\S+$/);
-    expect(parseSuggestionLabel(plan.label)).toEqual({ algorithm: 'tpe-startup', index: 0, conditionedOn: 0 });
+    expect(plan.suggestion).toEqual({ algorithm: 'tpe-startup', index: 0, conditionedOn: 0 });
   });
 
   it('conditions later suggestions on the results and says on how many', () => {
