@@ -100,17 +100,12 @@ export const dataSchema = z.strictObject({
 });
 
 /**
- * `{ name: 'class-balanced', seed?: n, ...options }` (the samplers package's spec), options filled
- * except `seed`: a sampler without one draws from the run's seed (one per stage), so filling the
- * sampler schema's default would give every run and stage the same order.
+ * `{ name: 'class-balanced', seed?: n, ...options }` (the samplers package's spec), options filled;
+ * `seed` stays out unless written (the trainer derives it from the run's seed, per stage).
  */
-export const samplerSchema = samplerSpecSchema.transform((spec, ctx): z.output<typeof samplerSpecSchema> => {
-  const parsed = parseNamedComponent(ctx, [], samplerRegistry, spec);
-  if (parsed === undefined) return spec;
-  if ('seed' in spec) return parsed;
-  const { seed: _derivedFromTheRun, ...filled } = parsed as Record<string, unknown> & { name: string };
-  return filled;
-});
+export const samplerSchema = samplerSpecSchema.transform(
+  (spec, ctx): z.output<typeof samplerSpecSchema> => parseNamedComponent(ctx, [], samplerRegistry, spec) ?? spec,
+);
 
 export const backboneSchema = z
   .strictObject({ name: z.string().min(1), options })

@@ -2,9 +2,10 @@ import { deriveSeed, LtlabError, Rng } from '@ltlab/core';
 import { z } from 'zod';
 import { type ClassIndex, RandomCycle } from './class-index.js';
 import type { Sampler } from './sampler.js';
+import { DEFAULT_SAMPLER_SEED, samplerSeedSchema } from './sampler-seed.js';
 
 export const classBalancedOptionsSchema = z.strictObject({
-  seed: z.number().int().min(0).default(0),
+  seed: samplerSeedSchema,
   /** Indices per epoch; defaults to the dataset size. */
   numSamples: z.number().int().positive().optional(),
   /** Consecutive draws from one class before moving to the next class. */
@@ -25,9 +26,12 @@ export class ClassBalancedSampler implements Sampler {
   readonly #nonEmpty: Int32Array;
   readonly #samplesPerClass: number;
 
-  constructor(index: ClassIndex, options: { seed: number; numSamples?: number | undefined; samplesPerClass: number }) {
+  constructor(
+    index: ClassIndex,
+    options: { seed?: number | undefined; numSamples?: number | undefined; samplesPerClass: number },
+  ) {
     this.#index = index;
-    this.seed = options.seed;
+    this.seed = options.seed ?? DEFAULT_SAMPLER_SEED;
     this.length = options.numSamples ?? index.size;
     this.#samplesPerClass = options.samplesPerClass;
     this.#nonEmpty = Int32Array.from(index.byClass.flatMap((members, c) => (members.length > 0 ? [c] : [])));

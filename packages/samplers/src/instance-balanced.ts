@@ -2,9 +2,10 @@ import { deriveSeed, Rng } from '@ltlab/core';
 import { z } from 'zod';
 import { shuffleInPlace } from './class-index.js';
 import type { Sampler } from './sampler.js';
+import { DEFAULT_SAMPLER_SEED, samplerSeedSchema } from './sampler-seed.js';
 
 export const instanceBalancedOptionsSchema = z.strictObject({
-  seed: z.number().int().min(0).default(0),
+  seed: samplerSeedSchema,
 });
 
 /**
@@ -16,9 +17,9 @@ export class InstanceBalancedSampler implements Sampler {
   readonly seed: number;
   readonly length: number;
 
-  constructor(size: number, options: { seed: number }) {
+  constructor(size: number, options: { seed?: number | undefined }) {
     this.length = size;
-    this.seed = options.seed;
+    this.seed = options.seed ?? DEFAULT_SAMPLER_SEED;
   }
 
   indices(epoch: number): Int32Array {

@@ -3,9 +3,10 @@ import { z } from 'zod';
 import type { ClassIndex } from './class-index.js';
 import { drawByClassWeights } from './class-weighted.js';
 import type { Sampler } from './sampler.js';
+import { DEFAULT_SAMPLER_SEED, samplerSeedSchema } from './sampler-seed.js';
 
 export const progressiveOptionsSchema = z.strictObject({
-  seed: z.number().int().min(0).default(0),
+  seed: samplerSeedSchema,
   numSamples: z.number().int().positive().optional(),
   /** T: the epoch at which sampling becomes fully class-balanced. */
   totalEpochs: z.number().int().positive(),
@@ -23,9 +24,12 @@ export class ProgressiveSampler implements Sampler {
   readonly totalEpochs: number;
   readonly #index: ClassIndex;
 
-  constructor(index: ClassIndex, options: { seed: number; numSamples?: number | undefined; totalEpochs: number }) {
+  constructor(
+    index: ClassIndex,
+    options: { seed?: number | undefined; numSamples?: number | undefined; totalEpochs: number },
+  ) {
     this.#index = index;
-    this.seed = options.seed;
+    this.seed = options.seed ?? DEFAULT_SAMPLER_SEED;
     this.length = options.numSamples ?? index.size;
     this.totalEpochs = options.totalEpochs;
   }

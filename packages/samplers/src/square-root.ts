@@ -3,9 +3,10 @@ import { z } from 'zod';
 import type { ClassIndex } from './class-index.js';
 import { drawByClassWeights } from './class-weighted.js';
 import type { Sampler } from './sampler.js';
+import { DEFAULT_SAMPLER_SEED, samplerSeedSchema } from './sampler-seed.js';
 
 export const squareRootOptionsSchema = z.strictObject({
-  seed: z.number().int().min(0).default(0),
+  seed: samplerSeedSchema,
   numSamples: z.number().int().positive().optional(),
   /** The exponent q of p_j ∝ n_j^q; 0.5 is square-root sampling. */
   power: z.number().min(0).max(1).default(0.5),
@@ -22,9 +23,12 @@ export class SquareRootSampler implements Sampler {
   readonly #index: ClassIndex;
   readonly #weights: Float64Array;
 
-  constructor(index: ClassIndex, options: { seed: number; numSamples?: number | undefined; power: number }) {
+  constructor(
+    index: ClassIndex,
+    options: { seed?: number | undefined; numSamples?: number | undefined; power: number },
+  ) {
     this.#index = index;
-    this.seed = options.seed;
+    this.seed = options.seed ?? DEFAULT_SAMPLER_SEED;
     this.length = options.numSamples ?? index.size;
     this.#weights = Float64Array.from(index.byClass, (members) =>
       members.length === 0 ? 0 : members.length ** options.power,
