@@ -1,50 +1,23 @@
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { importWithoutTensorflow, LOADED_TENSORFLOW } from '@ltlab/runtime/testing';
+import { describe, expect, it } from 'vitest';
 
 /**
  * The schema entry is what the control plane imports (docs/architecture.md §2): loading it must
- * not load TensorFlow.js. A fresh Node process imports it with a resolve hook that fails on any
- * module under `@tensorflow/`, so an import of tfjs-core anywhere in its graph fails this test.
+ * not load TensorFlow.js. The probe imports it in a fresh Node process that fails on any module
+ * under `@tensorflow/`, so an import of tfjs-core anywhere in its graph fails this test.
  */
-const dir = mkdtempSync(join(tmpdir(), 'ltlab-losses-tf-free-'));
-const probe = join(dir, 'probe.mjs');
-writeFileSync(
-  probe,
-  `import { register } from 'node:module';
-const hook = \`export async function resolve(specifier, context, next) {
-  const result = await next(specifier, context);
-  if (result.url.includes('/@tensorflow/')) throw new Error('loaded TensorFlow.js: ' + specifier);
-  return result;
-}\`;
-register('data:text/javascript,' + encodeURIComponent(hook));
-`,
-);
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-function importIn(specifier: string, check: string): { status: number | null; output: string } {
-  const script = `const m = await import('${specifier}'); ${check}`;
-  const run = spawnSync(
-    process.execPath,
-    ['--conditions=@ltlab/source', '--import', 'tsx', '--import', probe, '--input-type=module', '-e', script],
-    { encoding: 'utf8' },
-  );
-  return { status: run.status, output: `${run.stdout}${run.stderr}` };
-}
 
 describe('@ltlab/losses/schema', () => {
   it('loads no module under @tensorflow/ and lists every loss', () => {
-    const run = importIn('@ltlab/losses/schema', "console.log(m.lossSchemaRegistry.names().join(','));");
-    expect(run.output).not.toContain('loaded TensorFlow.js');
+    const run = importWithoutTensorflow('@ltlab/losses/schema', "console.log(m.lossSchemaRegistry.names().join(','));");
+    expect(run.output).not.toContain(LOADED_TENSORFLOW);
     expect(run.status).toBe(0);
     expect(run.output).toContain('cross-entropy,focal,ldam,balanced-softmax,logit-adjusted-ce,supcon,paco,reslt');
   });
 
   it('the probe catches the main entry, which loads TensorFlow.js', () => {
-    const run = importIn('@ltlab/losses', '');
+    const run = importWithoutTensorflow('@ltlab/losses', '');
     expect(run.status).not.toBe(0);
-    expect(run.output).toContain('loaded TensorFlow.js: @tensorflow/tfjs-core');
+    expect(run.output).toContain(`${LOADED_TENSORFLOW}: @tensorflow/tfjs-core`);
   });
 });

@@ -19,4 +19,5 @@ export {
   randomBatch,
   softmaxCrossEntropy,
 } from './reference-models.js';
+export { type ImportProbeResult, importWithoutTensorflow, LOADED_TENSORFLOW } from './tensorflow-import-probe.js';
 export { valuesOn, webgpuForTests } from './webgpu-for-tests.js';
