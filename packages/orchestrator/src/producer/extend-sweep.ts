@@ -1,6 +1,6 @@
 import { canonicalJson, LtlabError } from '@ltlab/core';
 import type { RunStatus, SweepRecord } from '@ltlab/store';
-import { expandSweep } from '../sweep/expand-sweep.js';
+import { underSweepId } from '../sweep/expand-sweep.js';
 import type { LoadedSweep } from '../sweep/load-sweep-file.js';
 import type { SweepSpec } from '../sweep/sweep-spec.js';
 import { type ProducerContext, type SubmitOptions, type SubmitResult, submitSweep } from './submit-sweep.js';
@@ -56,10 +56,7 @@ export async function submitOrExtendSweep(
   let effective = loaded;
   if (stored !== null && stored.id !== loaded.expanded.id) {
     assertExtendable(stored, loaded.spec);
-    effective = {
-      ...loaded,
-      expanded: expandSweep(loaded.spec, loaded.base, { maxRuns: Number.POSITIVE_INFINITY, sweepId: stored.id }),
-    };
+    effective = { ...loaded, expanded: underSweepId(loaded.expanded, stored.id) };
   }
   const sweepId = effective.expanded.id;
   const before = new Map(

@@ -54,6 +54,16 @@ export interface ExpandOptions {
 const MAX_LISTED_PROBLEMS = 20;
 
 /**
+ * The same expansion under the id of a stored sweep it extends (producer/extend-sweep.ts): every
+ * run id is `<sweep id>-<fingerprint or tpe index>`, so only the prefix changes and nothing is
+ * expanded or parsed again.
+ */
+export function underSweepId(expanded: ExpandedSweep, sweepId: string): ExpandedSweep {
+  const rename = (id: string) => `${sweepId}${id.slice(expanded.id.length)}`;
+  return { ...expanded, id: sweepId, runs: expanded.runs.map((run) => ({ ...run, id: rename(run.id) })) };
+}
+
+/**
  * Expands a sweep into its runs, deterministically: variants, grid combinations (first key
  * outermost), then random samples (sample i drawn from its own seeded stream), then replicates. Every run
  * config is validated; all invalid runs are reported together, each with its overrides.
