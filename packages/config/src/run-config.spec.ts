@@ -148,6 +148,25 @@ describe('parseRunConfig', () => {
     ).toBe(1024);
   });
 
+  it('takes an optional replica count that divides the batch, naming replicas.count when it does not', () => {
+    expect(parseRunConfig({ ...minimal, replicas: { count: 4 } }).replicas).toEqual({ count: 4 });
+    // Absent, nothing is filled: the canonical config (and so every existing run id) stays as it was.
+    expect(parseRunConfig(minimal).replicas).toBeUndefined();
+    expect(canonicalRunConfig(parseRunConfig(minimal))).not.toContain('replicas');
+    expect(runConfigHash(parseRunConfig({ ...minimal, replicas: { count: 1 } }))).not.toBe(
+      runConfigHash(parseRunConfig(minimal)),
+    );
+    expect(() => parseRunConfig({ ...minimal, replicas: { count: 3 } })).toThrow(
+      /replicas\.count: 3 does not divide batchSize 128; .*pick a divisor of batchSize/,
+    );
+    expect(() => parseRunConfig({ ...minimal, replicas: { count: 0 } })).toThrow(/replicas\.count: .*>0/);
+    expect(() => parseRunConfig({ ...minimal, replicas: { count: 2.5 } })).toThrow(/replicas\.count: .*int/i);
+    expect(() => parseRunConfig({ ...minimal, replicas: { count: 256 } })).toThrow(
+      /replicas\.count: 256 does not divide/,
+    );
+    expect(() => parseRunConfig({ ...minimal, replicas: { gpus: 4 } })).toThrow(/replicas/);
+  });
+
   it('hashes equal configs equally, whatever the key order or spelled-out defaults', () => {
     const spelled = { ...minimal, seed: 0, optimizer: { momentum: 0.9, lr: 0.1 } };
     expect(runConfigHash(parseRunConfig(spelled))).toBe(runConfigHash(parseRunConfig(minimal)));

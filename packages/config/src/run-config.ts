@@ -169,6 +169,16 @@ export const checkpointSchema = z.strictObject({
   keepBest: z.boolean().default(true),
 });
 
+/**
+ * Train as the original's `count` data-parallel devices (PyTorch DistributedDataParallel), each
+ * seeing batchSize / count samples (docs/methods.md §8.8): train-mode BN statistics and the loss
+ * per chunk, the loss averaged over chunks, every chunk's keys enqueued. Absent: one device, the
+ * whole batch. No default is filled, so configs without it keep their run ids.
+ */
+export const replicasSchema = z.strictObject({
+  count: z.number().int().positive(),
+});
+
 /** A later stage, e.g. classifier re-training with a class-balanced sampler on a frozen trunk. */
 export const stageSchema = z.strictObject({
   name: z.string().min(1),
@@ -202,8 +212,18 @@ export const classificationRunConfigSchema = z
     evaluation: evaluationSchema.default({ everyEpochs: 1, batchSize: 500 }),
     checkpoint: checkpointSchema.default({ everyEpochs: 1, keepLast: 2, keepBest: true }),
     stages: z.array(stageSchema).default([]),
+    /** Per-device batch semantics of a multi-GPU original; absent: one device (adds nothing to the fingerprint). */
+    replicas: replicasSchema.optional(),
   })
   .superRefine((config, ctx) => {
+    const replicas = config.replicas?.count ?? 1;
+    if (config.batchSize % replicas !== 0) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['replicas', 'count'],
+        message: `${replicas} does not divide batchSize ${config.batchSize}; each replica sees batchSize / count samples, so pick a divisor of batchSize (or change batchSize)`,
+      });
+    }
     const queue = config.method.momentumEncoder?.queueSize ?? 0;
     if (queue > 0 && queue % config.batchSize !== 0) {
       ctx.addIssue({

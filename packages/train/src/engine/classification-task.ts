@@ -6,6 +6,7 @@ import { getLoss, type LossDefinition } from '@ltlab/losses';
 import { createSampler } from '@ltlab/samplers';
 import * as tf from '@tensorflow/tfjs-core';
 import { type Evaluation, evaluate, firstPerClass } from './evaluate.js';
+import { replicaMeanLoss } from './replica-loss.js';
 import { Sgd } from './sgd.js';
 import { buildTrainingData } from './training-data.js';
 import { TrainingModel } from './training-model.js';
@@ -39,6 +40,9 @@ export function createClassificationTask(
   const test =
     config.evaluation.maxPerClass === undefined ? data.test : firstPerClass(data.test, config.evaluation.maxPerClass);
   const plans = planStages(config);
+  // Per-device batch semantics of a multi-GPU original (docs/methods.md §8.8): BN statistics and
+  // the loss per chunk of batchSize / replicas; samplers and the learning rate see the whole batch.
+  const replicas = config.replicas?.count ?? 1;
   const mainLoss = (plans[0] as StagePlan).loss;
   const buildModel = () =>
     TrainingModel.build({
@@ -137,10 +141,15 @@ export function createClassificationTask(
                   method: plan.method,
                   stageEpoch,
                   training: !plan.freezeBackbone,
+                  replicas,
                 });
                 return {
                   lr,
-                  loss: () => plan.loss.compute(prepared.lossInputs(), lossOptions),
+                  loss: () =>
+                    replicaMeanLoss(plan.loss, prepared.lossInputs(), lossOptions, {
+                      replicas,
+                      batch: batch.labels.length,
+                    }),
                   finish: () => {
                     prepared.finish();
                     tf.dispose([...views, labels]);

@@ -1,4 +1,4 @@
-import { type Backbone, createBackbone, type WeightMap } from '@ltlab/backbones';
+import { type Backbone, createBackbone, type WeightMap, withBatchNormReplicas } from '@ltlab/backbones';
 import type { ClassificationRunConfig as RunConfig } from '@ltlab/config';
 import { deriveSeed, LtlabError } from '@ltlab/core';
 import type { LossDefinition, LossInputs, LossRequirements } from '@ltlab/losses';
@@ -114,15 +114,22 @@ export class TrainingModel {
     return out;
   }
 
-  /** Before the gradient: each part the step's loss needs prepares its share. */
+  /**
+   * Before the gradient: each part the step's loss needs prepares its share. Every forward of
+   * the step, here and in `lossInputs`, runs with the step's per-replica batch norm.
+   */
   prepareStep(step: StepContext): PreparedStep {
-    const shares: PartStep[] = [];
-    for (const { instance } of this.#parts) {
-      const share = instance.startStep?.(step) ?? null;
-      if (share !== null) shares.push(share);
-    }
+    const replicas = step.replicas ?? 1;
+    const shares = withBatchNormReplicas(replicas, () => {
+      const started: PartStep[] = [];
+      for (const { instance } of this.#parts) {
+        const share = instance.startStep?.(step) ?? null;
+        if (share !== null) started.push(share);
+      }
+      return started;
+    });
     return {
-      lossInputs: () => this.#lossInputs(step, shares),
+      lossInputs: () => withBatchNormReplicas(replicas, () => this.#lossInputs(step, shares)),
       finish: () => {
         for (const share of shares) share.finish?.();
       },

@@ -40,6 +40,12 @@ export interface StepContext {
   readonly stageEpoch: number;
   /** Train-mode forwards (false on a frozen trunk: BN uses its running statistics). */
   readonly training: boolean;
+  /**
+   * Data-parallel devices the step emulates (run config `replicas.count`; absent: 1): every
+   * train-mode BN of the step, the key encoder's included, normalises each of this many chunks of
+   * the batch separately (`withBatchNormReplicas`, docs/methods.md §8.8).
+   */
+  readonly replicas?: number;
 }
 
 /** Inside the gradient: the trunk's pooled features of a view, computed once per step. */
