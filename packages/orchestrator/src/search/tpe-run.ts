@@ -73,7 +73,7 @@ export function planTpeRun(
     index,
     conditionedOn: suggested.conditionedOn,
   };
-  const label = [variant?.name ?? '', suggestionTag(suggestion), describeOverrides(suggested.params)]
+  const label = [variant?.name ?? '', suggestionTag(suggestion), describeOverrides(suggested.params, tpe.params)]
     .filter((part) => part !== '')
     .join(' ');
   let raw: Record<string, unknown> = base;

@@ -109,7 +109,7 @@ export function expandSweep(
         ([path]) => !(path in (spec.variants.find((v) => v.name === variant)?.set ?? {})),
       ),
     );
-    const label = [variant, describeOverrides(shown)].filter((part) => part !== '').join(' ');
+    const label = [variant, describeOverrides(shown, spec.random?.params)].filter((part) => part !== '').join(' ');
     let raw: Record<string, unknown> = base;
     for (const [path, value] of Object.entries(overrides)) raw = withPath(raw, path, value);
     let config: RunConfig;

@@ -16,9 +16,20 @@ export const distributionSchema = z
     z.strictObject({ distribution: z.literal('log-uniform'), min: z.number().positive(), max: z.number().positive() }),
     /** An integer in [min, max], both inclusive. */
     z.strictObject({ distribution: z.literal('int'), min: z.number().int(), max: z.number().int() }),
-    z.strictObject({ distribution: z.literal('choice'), values: z.array(jsonValue).min(1) }),
+    z.strictObject({
+      distribution: z.literal('choice'),
+      values: z.array(jsonValue).min(1),
+      /** Names for the values in run labels (`view=mild`), one per value: for objects and lists. */
+      labels: z.array(z.string().regex(/^\S+$/, 'must be one word')).optional(),
+    }),
   ])
   .superRefine((d, ctx) => {
+    if (d.distribution === 'choice' && d.labels !== undefined && d.labels.length !== d.values.length)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['labels'],
+        message: `has ${d.labels.length} label(s) for ${d.values.length} value(s): give one label per value`,
+      });
     if ('max' in d && d.max < d.min)
       ctx.addIssue({ code: 'custom', path: ['max'], message: `max ${d.max} is below min ${d.min}` });
   });
