@@ -7,13 +7,12 @@
  * counts.
  * Usage: npx tsx --conditions=@ltlab/source scripts/seg-lt-table.ts --sweep <id>
  */
-import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { FASHION_MNIST_SEG_LT_CLASSES } from '@ltlab/datasets';
-import { parseSegmentationEvaluation, type SegmentationEvaluation } from '@ltlab/metrics';
-import { openRunStore } from '@ltlab/store';
+import { parseSegmentationEvaluation } from '@ltlab/metrics';
+import { meanStd, readSweepResults, variantsOf, writeBetweenMarkers } from './lib/sweep-results.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const { values } = parseArgs({ options: { sweep: { type: 'string' } } });
@@ -23,54 +22,13 @@ if (sweepId === undefined) {
   process.exit(2);
 }
 
-interface RunResult {
-  variant: string;
-  seed: number;
-  scores: SegmentationEvaluation;
-  seconds: number;
-  backend: string;
-}
+const { runs, sweepSeconds } = await readSweepResults(sweepId);
+const results = runs.map((run) => {
+  if (run.test.segmentation === undefined) throw new Error(`run ${run.id} has no segmentation evaluation`);
+  return { ...run, scores: parseSegmentationEvaluation(run.test.segmentation, `run ${run.id}'s last test evaluation`) };
+});
 
-const store = await openRunStore();
-const results: RunResult[] = [];
-/** From submission (the first run queued) to the last run finished. */
-let sweepSeconds = 0;
-try {
-  const { runs } = await store.listRuns({ sweepId, orderBy: 'ordinal' });
-  const queued = Math.min(...runs.map((run) => run.queuedAt.getTime()));
-  const finished = Math.max(...runs.map((run) => run.finishedAt?.getTime() ?? Number.NaN));
-  sweepSeconds = (finished - queued) / 1000;
-  for (const run of runs) {
-    if (run.status !== 'succeeded' || run.startedAt === null || run.finishedAt === null) {
-      throw new Error(`run ${run.id} (${run.label}) is ${run.status}: wait for the sweep to finish`);
-    }
-    const detail = await store.getRunDetail(run.id);
-    const last = detail?.evaluations.filter((e) => e.split === 'test').at(-1);
-    if (last?.segmentation === undefined) throw new Error(`run ${run.id} has no segmentation evaluation`);
-    results.push({
-      variant: run.label.split(' ')[0] ?? run.label,
-      seed: Number(run.config.seed),
-      scores: parseSegmentationEvaluation(last.segmentation, `run ${run.id}'s last test evaluation`),
-      seconds: (run.finishedAt.getTime() - run.startedAt.getTime()) / 1000,
-      // `native (CPU: ...; 1 thread per process)`: the backend's name is enough for the table.
-      backend: (run.backend ?? '?').split(' (')[0] as string,
-    });
-  }
-} finally {
-  await store.close();
-}
-
-/** Mean ± sample standard deviation, in percent. */
-function meanStd(xs: Array<number | null>): string {
-  const known = xs.filter((x): x is number => x !== null);
-  if (known.length === 0) return '–';
-  const mean = known.reduce((a, b) => a + b, 0) / known.length;
-  const variance = known.length > 1 ? known.reduce((a, b) => a + (b - mean) ** 2, 0) / (known.length - 1) : 0;
-  const missing = known.length < xs.length ? ` (${known.length} of ${xs.length})` : '';
-  return `${(100 * mean).toFixed(2)} ± ${(100 * Math.sqrt(variance)).toFixed(2)}${missing}`;
-}
-
-const variants = [...new Set(results.map((r) => r.variant))];
+const variants = variantsOf(results);
 const rows = variants.map((variant) => {
   const of = results.filter((r) => r.variant === variant);
   const groups = of.map((r) => r.scores.frequencyGroups);
@@ -100,15 +58,9 @@ const stamp =
   `Measured ${new Date().toISOString().slice(0, 10)}: sweep \`${sweepId}\` through the queue, ${results.length} runs, ` +
   `${(sweepSeconds / 60).toFixed(1)} minutes from submission to the last run; ` +
   'last test evaluation of each run, mean ± standard deviation over the seeds.';
-const readme = join(root, 'configs/segmentation/README.md');
-const begin = '<!-- results:fmnist-seg-lt -->';
-const end = '<!-- /results:fmnist-seg-lt -->';
-const text = readFileSync(readme, 'utf8');
-const from = text.indexOf(begin);
-const to = text.indexOf(end);
-if (from < 0 || to < 0) throw new Error(`${readme} lacks the ${begin} ... ${end} markers`);
-writeFileSync(
-  readme,
-  `${text.slice(0, from + begin.length)}\n${stamp}\n\n${summary}\n\n${perClass}\n${text.slice(to)}`,
+writeBetweenMarkers(
+  join(root, 'configs/segmentation/README.md'),
+  'fmnist-seg-lt',
+  `${stamp}\n\n${summary}\n\n${perClass}`,
 );
 console.log(`${summary}\n\n${perClass}`);
