@@ -255,6 +255,38 @@ describe.skipIf(SKIP)('native backend kernels match the cpu backend (relative er
       });
     }
 
+    it('Conv2DBackpropFilter of an input layer: constant-background images, dy centred over the batch', async () => {
+      // As ResNet-8's conv1 on Fashion-MNIST: one value on most pixels (here 93%: sparse
+      // objects), and dy (from batch norm) sums to 0 per channel over the batch but not per
+      // image, so the per-image sums cancel. oneDNN's float32 accumulation over the whole batch
+      // was off by 4e-4 relative here (1.9e-4 on the real images).
+      const [n, h, w, c] = [124, 28, 28, 16];
+      const pixels = seededNormal([n, h, w, 1], 70).dataSync();
+      const objects = seededNormal([n, h, w, 1], 71).dataSync();
+      const x = Float32Array.from(pixels, (p, i) => (p < 1.5 ? -0.81 : 0.9 * (objects[i] as number)));
+      const noise = seededNormal([n, h, w, c], 72).dataSync();
+      const perImage = seededNormal([n, c], 73).dataSync();
+      const dy = Float32Array.from(
+        noise,
+        (v, i) => v + 3 * (perImage[Math.floor(i / (h * w * c)) * c + (i % c)] as number),
+      );
+      for (let k = 0; k < c; k++) {
+        let sum = 0;
+        for (let i = k; i < dy.length; i += c) sum += dy[i] as number;
+        for (let i = k; i < dy.length; i += c) dy[i] = (dy[i] as number) - sum / (n * h * w);
+      }
+      await expectNativeMatchesCpu(() => {
+        const attrs = { strides: [1, 1], pad: 1, dataFormat: 'NHWC', filterShape: [3, 3, 1, c] };
+        return tf
+          .engine()
+          .runKernel(
+            'Conv2DBackpropFilter',
+            { x: tf.tensor4d(x, [n, h, w, 1]), dy: tf.tensor4d(dy, [n, h, w, c]) },
+            asAttrs(attrs),
+          ) as tf.Tensor;
+      }, ['conv2d']);
+    });
+
     for (const pad of ['same', 'valid'] as const) {
       it(`Conv2D and FusedConv2D with dilation 2, ${pad}`, async () => {
         await expectNativeMatchesCpu(() => {
@@ -421,6 +453,44 @@ describe.skipIf(SKIP)('native backend kernels match the cpu backend (relative er
         }, ['batchNorm']);
       });
     }
+
+    it('batchNormTrain on a first conv layer of images with a constant background (1e5 equal values per channel)', async () => {
+      // Fashion-MNIST's first conv output: on the background (here 60% of the pixels) each channel
+      // holds one value. oneDNN 2.x summed the 10^5 values per channel in float32, rounding the
+      // same way every time: the mean was off by 5e-4 relative and ResNet-8's gradients by 1%
+      // (docs/benchmarks/2026-12-07-native-bn-statistics.md).
+      const [n, h, w, c] = [124, 28, 28, 16];
+      await expectNativeMatchesCpu(() => {
+        const background = tf.less(tf.randomUniform([n, h, w, 1], 0, 1, 'float32', 60), 0.6);
+        const level = tf.linspace(-1.7, 0.9, c);
+        const objects = tf.add(level, seededNormal([n, h, w, c], 61));
+        const x = tf.where(tf.broadcastTo(background, [n, h, w, c]), tf.broadcastTo(level, [n, h, w, c]), objects);
+        const gamma = tf.add(seededNormal([c], 62), 1) as tf.Tensor1D;
+        const beta = seededNormal([c], 63) as tf.Tensor1D;
+        const { y, mean, variance } = batchNormTrain(x, gamma, beta, 1e-5);
+        return [y, mean, variance];
+      }, ['batchNorm']);
+    });
+
+    it('batchNormTrain statistics are bit-identical on 1 and 2 threads (fixed row blocks)', async () => {
+      await tf.setBackend(NATIVE_BACKEND);
+      const statistics = (): Float32Array[] =>
+        tf.tidy(() => {
+          const { mean, variance } = batchNormTrain(
+            seededNormal([8, 24, 24, 40], 64, 1.5),
+            tf.ones([40]) as tf.Tensor1D,
+            tf.zeros([40]) as tf.Tensor1D,
+          );
+          return [mean.dataSync() as Float32Array, variance.dataSync() as Float32Array];
+        });
+      const one = statistics();
+      await initRuntime({ backend: 'native', nativeThreads: 2 });
+      try {
+        expect(statistics()).toEqual(one);
+      } finally {
+        await initRuntime({ backend: 'native', nativeThreads: 1 });
+      }
+    });
 
     it('tf.batchNorm (inference) with per-channel statistics, with and without scale and offset', async () => {
       await expectNativeMatchesCpu(() => {

@@ -129,6 +129,51 @@ export const conv2dBackpropInputConfig: KernelConfig = nativeKernel(
   },
 );
 
+/**
+ * An input layer's filter gradient (at most this many input channels: raw pixels) is summed over
+ * the batch in chunks of FILTER_GRAD_CHUNK images, the chunks' float32 results added in double.
+ * Images with a constant background make each of its sums cancel: on Fashion-MNIST, ResNet-8's
+ * conv1 sums 10^5 terms whose absolute values add up to 2.6e4 times the result, and oneDNN's
+ * float32 accumulation over the whole batch of 124 was off by 1.9e-4 relative (2 images per
+ * call: 1.7e-5, for 0.3 ms more on a 128-image batch). Deeper layers' filter gradients stayed
+ * within 1e-5 of float64 (docs/benchmarks/2026-12-07-native-bn-statistics.md).
+ */
+const INPUT_LAYER_CHANNELS = 4;
+const FILTER_GRAD_CHUNK = 2;
+
+function backpropFilterInChunks(
+  backend: NativeBackend,
+  x: TensorInfo,
+  dy: TensorInfo,
+  filterShape: readonly number[],
+  info: Conv2DInfo,
+): TensorInfo {
+  const out = backend.output([...filterShape]);
+  const total = new Float64Array(out.values.length);
+  const partial = new Float32Array(out.values.length);
+  const xs = backend.f32(x);
+  const dys = backend.f32(dy);
+  const xImage = info.inHeight * info.inWidth * info.inChannels;
+  const dyImage = info.outHeight * info.outWidth * info.outChannels;
+  const shape = convShape(info, 1);
+  for (let start = 0; start < info.batchSize; start += FILTER_GRAD_CHUNK) {
+    const n = Math.min(FILTER_GRAD_CHUNK, info.batchSize - start);
+    shape[0] = n;
+    backend.addon.conv2d(
+      BACKWARD_WEIGHTS,
+      xs.subarray(start * xImage, (start + n) * xImage),
+      dys.subarray(start * dyImage, (start + n) * dyImage),
+      partial,
+      shape,
+      null,
+      0,
+    );
+    for (let i = 0; i < total.length; i++) total[i] = (total[i] as number) + (partial[i] as number);
+  }
+  out.values.set(total);
+  return out.info;
+}
+
 export const conv2dBackpropFilterConfig: KernelConfig = nativeKernel(
   'Conv2DBackpropFilter',
   ({ inputs, attrs, backend }) => {
@@ -136,6 +181,8 @@ export const conv2dBackpropFilterConfig: KernelConfig = nativeKernel(
     const { filterShape } = attrs as unknown as Required<Pick<ConvAttrs, 'filterShape'>>;
     const info = geometry(x.shape, filterShape, attrs as unknown as ConvAttrs, false);
     if (info === undefined || !allFloat32(x, dy)) return undefined;
+    if (info.inChannels <= INPUT_LAYER_CHANNELS && info.batchSize > FILTER_GRAD_CHUNK)
+      return backpropFilterInChunks(backend, x, dy, filterShape, info);
     return backward(backend, BACKWARD_WEIGHTS, x, dy, filterShape, info, 1);
   },
 );
