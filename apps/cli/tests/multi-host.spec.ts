@@ -1,14 +1,12 @@
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
-import { fileURLToPath } from 'node:url';
 import { connectRedis } from '@ltlab/orchestrator';
 import { openRunStore, type PrismaRunStore, type RunDetail } from '@ltlab/store';
 import { createTemporaryDatabase } from '@ltlab/store/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BIN, freePort, killGroup, must, serveUrl, sh, start, tinyRunConfig, waitFor } from './helpers/processes.js';
 
 /**
  * Two GPU-node "hosts" as Linux network namespaces, each with its own artifact directory and a
@@ -16,7 +14,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
  * artifact service, on the veth address). docs/deploy.md "Artifacts across hosts" describes the
  * set-up this checks.
  */
-const BIN = fileURLToPath(new URL('../bin/ltlab.mjs', import.meta.url));
 const REDIS_SERVER = process.env.LTLAB_TEST_REDIS_SERVER ?? '/usr/bin/redis-server';
 const TOKEN = 'multi-host-test-token-0123456789';
 const EPOCHS = 4;
@@ -29,35 +26,8 @@ const hosts = {
 /** The control host's address, as both hosts reach it (host B through its default route). */
 const CONTROL = hosts.a.gateway;
 
-const normalize = { name: 'normalize', mean: [0.286], std: [0.353] };
-const tiny8 = [{ name: 'resize', size: 8 }, { name: 'horizontalFlip' }, normalize];
 /** A tiny Fashion-MNIST-LT run, a checkpoint every epoch: deterministic on the cpu backend. */
-const base = {
-  seed: 3,
-  data: {
-    source: 'fashion-mnist',
-    longTail: { imbalanceFactor: 4, imgMax: 12 },
-    transforms: { train: tiny8, test: [{ name: 'resize', size: 8 }, normalize] },
-  },
-  backbone: { name: 'resnet8' },
-  method: { loss: 'cross-entropy' },
-  optimizer: { lr: 0.05 },
-  schedule: { type: 'warmup-cosine', warmupEpochs: 1 },
-  epochs: EPOCHS,
-  batchSize: 16,
-  evaluation: { maxPerClass: 4, batchSize: 16 },
-  checkpoint: { everyEpochs: 1, keepLast: 2, keepBest: true },
-};
-
-function sh(command: string, args: string[]): { ok: boolean; output: string } {
-  const result = spawnSync(command, args, { encoding: 'utf8' });
-  return { ok: result.status === 0, output: `${result.stdout ?? ''}${result.stderr ?? ''}`.trim() };
-}
-
-function must(command: string, ...args: string[]): void {
-  const result = sh(command, args);
-  if (!result.ok) throw new Error(`${command} ${args.join(' ')}: ${result.output}`);
-}
+const base = tinyRunConfig(EPOCHS);
 
 /** Why namespaces cannot be made here (null when they can): the test needs root and iproute2. */
 function namespacesUnavailable(): string | null {
@@ -87,47 +57,6 @@ function makeHost(host: (typeof hosts)['a']): void {
 function removeHost(host: (typeof hosts)['a']): void {
   sh('ip', ['link', 'del', host.root]);
   sh('ip', ['netns', 'del', host.ns]);
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address !== null ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-async function waitFor<T>(check: () => Promise<T | null> | T | null, timeoutMs: number, what: string): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    const value = await check();
-    if (value !== null) return value;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-}
-
-/** A child whose stderr lines are kept (for assertions and for the failure message). */
-function start(command: string, args: string[], env: NodeJS.ProcessEnv): { child: ChildProcess; lines: string[] } {
-  // Its own process group: SIGKILL to the group takes the worker and its trainer at once, as a host dies.
-  const child = spawn(command, args, { env, stdio: ['ignore', 'ignore', 'pipe'], detached: true });
-  const lines: string[] = [];
-  if (child.stderr !== null) createInterface({ input: child.stderr }).on('line', (line) => lines.push(line));
-  return { child, lines };
-}
-
-function killGroup(child: ChildProcess): void {
-  if (child.pid !== undefined && child.exitCode === null) {
-    try {
-      process.kill(-child.pid, 'SIGKILL');
-    } catch {
-      // Already gone.
-    }
-  }
 }
 
 const unavailable = namespacesUnavailable();
@@ -222,9 +151,7 @@ describe.skipIf(unavailable !== null)('a run that moves between hosts (network n
       );
       children.push(serve.child);
       const url = await waitFor(
-        () =>
-          serve.lines.map((line) => /serve: dashboard (http:\S+?);/.exec(line)?.[1]).find((u) => u !== undefined) ??
-          null,
+        () => serveUrl(serve.lines),
         120_000,
         `ltlab serve to listen (${serve.lines.join(' | ')})`,
       );

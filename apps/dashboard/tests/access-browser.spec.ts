@@ -91,6 +91,15 @@ describe('dashboard access in headless Chromium', () => {
     await expect.poll(() => page.getByTestId('workers').locator('tbody tr').count()).toBe(2);
     // The busy worker's current job is listed, without buttons.
     expect(await page.getByTestId('workers').textContent()).toContain('paco T=0.3 seed=1');
+    // Each worker's data sets: present or missing, with the path (and the file not found).
+    const sources = page.getByTestId('data-source');
+    expect(await sources.count()).toBe(2);
+    expect(await sources.nth(0).getAttribute('data-present')).toBe('true');
+    expect(await sources.nth(0).textContent()).toContain('fashion-mnist /data/datasets/fashion-mnist');
+    expect(await sources.nth(1).getAttribute('data-present')).toBe('false');
+    expect(await sources.nth(1).textContent()).toContain(
+      'cifar100 /data/datasets/cifar-100-binary (missing /data/datasets/cifar-100-binary/fine_label_names.txt)',
+    );
     expect(await page.getByRole('button').count()).toBe(0);
     expect(readOnly.pageErrors).toEqual([]);
     await page.context().close();

@@ -205,6 +205,29 @@ describe('dashboard HTTP API over a seeded store', () => {
     expect(workers[0]?.stale).toBe(false);
   });
 
+  it("lists each worker's data sets as its heartbeat reported them, present or missing", async () => {
+    const { body } = await get('/api/workers');
+    const workers = body.workers as Array<{ slot: string; dataSources?: Array<Record<string, unknown>> }>;
+    expect(workers[0]?.dataSources).toEqual([
+      expect.objectContaining({ source: 'fashion-mnist', path: '/data/datasets/fashion-mnist', present: true }),
+      expect.objectContaining({
+        source: 'cifar100',
+        present: false,
+        missing: '/data/datasets/cifar-100-binary/fine_label_names.txt',
+        via: 'data.root',
+      }),
+    ]);
+    // A heartbeat without the list (a worker older than issue #23) reports none.
+    expect(workers[1]?.dataSources).toBeUndefined();
+    // A later heartbeat without it keeps what the row had.
+    const [first] = await seeded.store.listWorkers();
+    if (first === undefined) throw new Error('no worker seeded');
+    const { startedAt: _started, heartbeatAt: _beat, dataSources: _sources, ...beat } = first;
+    await seeded.store.heartbeatWorker({ ...beat, at: new Date() });
+    const again = (await get('/api/workers')).body.workers as Array<{ dataSources?: unknown[] }>;
+    expect(again[0]?.dataSources).toHaveLength(2);
+  });
+
   it('enforces the token on every mutating endpoint', async () => {
     const post = (path: string, headers: Record<string, string>, body: unknown = { ids: [seeded.runIds[5]] }) =>
       fetch(new URL(path, guarded.url), {

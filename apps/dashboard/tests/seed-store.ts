@@ -199,6 +199,25 @@ export async function seedSweep(store: PrismaRunStore, sweepId = 'sw-fmnist-lt')
     device: 'NVIDIA A100',
     status: 'busy',
     currentRunId: running,
+    // What a worker reports of its host's data sets (issue #23): one present, one missing.
+    dataSources: [
+      {
+        source: 'fashion-mnist',
+        path: '/data/datasets/fashion-mnist',
+        via: 'LTLAB_FASHION_MNIST_DIR',
+        present: true,
+        missing: null,
+        origin: 'well-known',
+      },
+      {
+        source: 'cifar100',
+        path: '/data/datasets/cifar-100-binary',
+        via: 'data.root',
+        present: false,
+        missing: '/data/datasets/cifar-100-binary/fine_label_names.txt',
+        origin: 'recipe',
+      },
+    ],
     at: new Date(),
   });
   await store.heartbeatWorker({

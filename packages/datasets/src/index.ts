@@ -87,6 +87,15 @@ export {
   segmentationTransformRegistry,
 } from './segmentation/transforms/segmentation-transform-registry.js';
 export { type CifarSplits, cifar10, cifar100, readCifarBinary } from './sources/cifar-binary.js';
+export {
+  checkDataLocation,
+  type DataCheck,
+  type DataLocation,
+  type DataSection,
+  dataLocationFix,
+  dataLocationOf,
+  localRootVariable,
+} from './sources/data-location.js';
 export { decodeImageFile } from './sources/decode-image.js';
 export { FileSource } from './sources/file-source.js';
 export { type IdxArray, parseIdx, readIdxFile } from './sources/idx-file.js';

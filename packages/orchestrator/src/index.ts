@@ -82,8 +82,10 @@ export {
   sweepSpecSchema,
 } from './sweep/sweep-spec.js';
 export { CheckpointSync, type RestoreResult } from './worker/checkpoint-sync.js';
+export { DataSourceCatalog, type DataSourceReport, dataSourceReportSchema } from './worker/data-sources.js';
 export { EventOutbox, type EventOutboxOptions } from './worker/event-outbox.js';
 export { oomKillCounterFile, readOomKills } from './worker/oom-kills.js';
+export { recipeDataSections } from './worker/recipe-data.js';
 export { parseSlots, type Slot, slotEnv, slotName } from './worker/slots.js';
 export { labelTrainerExit, type TrainerExitLabel } from './worker/trainer-exit.js';
 export { type TrainerCommand, type TrainerOutcome, TrainerProcess } from './worker/trainer-process.js';

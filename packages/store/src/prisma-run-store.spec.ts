@@ -202,6 +202,21 @@ describe.each(['sqlite', 'postgresql'] as const)('PrismaRunStore on %s', (provid
     await store.removeWorker('n1:0');
     expect(await store.listWorkers()).toEqual([]);
   });
+
+  it("keeps a worker's data-set report until a heartbeat brings a new one (issue #23)", async () => {
+    const beat = { id: 'n2:0', node: 'n2', slot: '0', status: 'idle' as const, currentRunId: null };
+    const sources = [
+      { source: 'fashion-mnist', path: '/d/f', via: 'default', present: true, missing: null, origin: 'well-known' },
+      { source: 'cifar100', path: null, via: 'LTLAB_CIFAR100_DIR', present: false, missing: null, origin: 'run r1' },
+    ];
+    await store.heartbeatWorker({ ...beat, dataSources: sources, at: new Date('2026-01-01T00:00:00Z') });
+    // A beat without the list (an older worker) leaves it as it was.
+    await store.heartbeatWorker({ ...beat, at: new Date('2026-01-01T00:00:05Z') });
+    expect((await store.listWorkers())[0]?.dataSources).toEqual(sources);
+    await store.heartbeatWorker({ ...beat, dataSources: [], at: new Date('2026-01-01T00:00:10Z') });
+    expect((await store.listWorkers())[0]?.dataSources).toEqual([]);
+    await store.removeWorker('n2:0');
+  });
 });
 
 describe('openRunStore errors', () => {

@@ -30,6 +30,7 @@ import {
   type RunSuggestion,
   type SweepInput,
   type SweepRecord,
+  type WorkerDataSource,
   type WorkerHeartbeat,
   type WorkerRecord,
 } from './run-store.js';
@@ -378,7 +379,8 @@ export class PrismaRunStore implements RunStore, RunExplorer {
   }
 
   async heartbeatWorker(heartbeat: WorkerHeartbeat): Promise<void> {
-    const { at, ...fields } = heartbeat;
+    const { at, dataSources, ...rest } = heartbeat;
+    const fields = { ...rest, ...(dataSources === undefined ? {} : { dataSources: dataSources as object[] }) };
     await this.client.worker.upsert({
       where: { id: heartbeat.id },
       create: { ...fields, startedAt: at, heartbeatAt: at },
@@ -392,6 +394,7 @@ export class PrismaRunStore implements RunStore, RunExplorer {
       dropNulls({
         ...row,
         status: row.status as WorkerRecord['status'],
+        dataSources: (row.dataSources ?? null) as unknown as WorkerDataSource[] | null,
       }),
     ) as WorkerRecord[];
   }

@@ -227,6 +227,21 @@ export interface ArtifactRecord extends ArtifactInput {
   removedAt?: Date;
 }
 
+/**
+ * A data set as a worker's host has it (issue #23): whether the files its source opens are at
+ * `path`, where that path came from (`default`, `LTLAB_FASHION_MNIST_DIR`, `data.root`) and why it
+ * is listed (`well-known`, `recipe`, `run <id>`).
+ */
+export interface WorkerDataSource {
+  source: string;
+  path: string | null;
+  via: string;
+  present: boolean;
+  /** The first file or directory not found. */
+  missing: string | null;
+  origin: string;
+}
+
 export interface WorkerHeartbeat {
   id: string;
   node: string;
@@ -237,6 +252,8 @@ export interface WorkerHeartbeat {
   memoryBytes?: number;
   status: 'idle' | 'busy' | 'stopping';
   currentRunId: string | null;
+  /** Absent: the row keeps the list of the last heartbeat that carried one. */
+  dataSources?: WorkerDataSource[];
   at: Date;
 }
 

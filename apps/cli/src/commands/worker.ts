@@ -1,11 +1,13 @@
 import { execFileSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { BACKEND_CHOICES, LtlabError } from '@ltlab/core';
 import {
   artifactStoreFromEnv,
   DEFAULT_REDIS_TIMEOUT_MS,
   parseSlots,
   queueSettingsFromEnv,
+  recipeDataSections,
   WorkerSupervisor,
 } from '@ltlab/orchestrator';
 import { z } from 'zod';
@@ -63,6 +65,8 @@ export async function startWorker(
   if (values.backend !== undefined) process.env.LTLAB_BACKEND = values.backend;
   // LTLAB_ARTIFACT_URL: checkpoints go through the control host's artifact service; root is a cache.
   const artifactStore = artifactStoreFromEnv(process.env, (line) => log(`[worker] ${line}`));
+  // Where this host has the recipes' data sets goes into every heartbeat (the queue page shows it).
+  const knownData = await recipeDataSections(recipesDir());
   const supervisor = await WorkerSupervisor.start({
     settings,
     redisTimeoutMs: timeoutMs,
@@ -78,6 +82,7 @@ export async function startWorker(
     ...(process.env.LTLAB_HEARTBEAT_MS === undefined ? {} : { heartbeatMs: Number(process.env.LTLAB_HEARTBEAT_MS) }),
     ...(process.env.LTLAB_HEALTH_FILE === undefined ? {} : { healthFile: process.env.LTLAB_HEALTH_FILE }),
     ...codeVersion(),
+    knownData,
     onLog: (slot, line) => log(`[${slot}] ${line}`),
   });
   return { supervisor, root: artifactStore === null ? root : `${root} (a cache of ${artifactStore.location})` };
@@ -125,6 +130,12 @@ function codeVersion(): { gitCommit?: string; gitDirty?: boolean } {
   if (fromGit.gitCommit !== undefined) return fromGit;
   const commit = process.env.LTLAB_GIT_COMMIT?.trim();
   return commit === undefined || commit === '' ? {} : { gitCommit: commit };
+}
+
+/** The recipes of the checkout or image this CLI runs from (LTLAB_RECIPES_DIR overrides). */
+function recipesDir(env: NodeJS.ProcessEnv = process.env): string {
+  const set = env.LTLAB_RECIPES_DIR;
+  return set !== undefined && set !== '' ? set : fileURLToPath(new URL('../../../../configs/', import.meta.url));
 }
 
 function gpuCount(): number {

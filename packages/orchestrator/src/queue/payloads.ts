@@ -1,5 +1,6 @@
 import { runConfigSchema, trainerEventSchema } from '@ltlab/config';
 import { z } from 'zod';
+import { dataSourceReportSchema } from '../worker/data-sources.js';
 
 /** A job of the `runs` queue: one run to train. Re-parsed by the worker (queues cross versions). */
 export const runJobSchema = z.object({
@@ -27,6 +28,11 @@ export const workerEventSchema = z.discriminatedUnion('type', [
     memoryBytes: z.number().nullable(),
     status: z.enum(['idle', 'busy', 'stopping']),
     currentRunId: z.string().nullable(),
+    /**
+     * The data sets this worker's host can read, and where (checked at start and for each run,
+     * not per beat). Absent from workers older than issue #23: the store keeps what it had.
+     */
+    dataSources: z.array(dataSourceReportSchema).optional(),
     time: z.number(),
   }),
   z.object({ type: z.literal('worker-stopped'), workerId: z.string(), time: z.number() }),

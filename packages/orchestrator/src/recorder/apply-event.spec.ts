@@ -129,3 +129,56 @@ describe.each(['sqlite', 'postgresql'] as const)('applying a started event on %s
     expect((await store.getRunDetail(runId))?.provenance).toEqual(provenance);
   });
 });
+
+describe('applying a worker heartbeat', () => {
+  let store: PrismaRunStore;
+  let drop: () => Promise<void>;
+
+  beforeAll(async () => {
+    const database = await createTemporaryDatabase('sqlite', { label: 'apply_heartbeat' });
+    drop = database.drop;
+    store = await openRunStore({ target: database.target, migrate: true });
+  });
+  afterAll(async () => {
+    await store?.close();
+    await drop?.();
+  });
+
+  const beat = (time: number, extra: Record<string, unknown>) =>
+    eventEnvelopeSchema.parse({
+      id: `hb:${time}`,
+      source: 'worker',
+      event: {
+        type: 'worker-heartbeat',
+        workerId: 'node-a:1:cpu0',
+        node: 'node-a',
+        slot: 'cpu0',
+        pid: 1,
+        backend: 'wasm',
+        device: null,
+        memoryBytes: null,
+        status: 'idle',
+        currentRunId: null,
+        time,
+        ...extra,
+      },
+    });
+
+  it("stores the data sets the worker reported, and keeps them when a beat (an older worker's) has none", async () => {
+    const dataSources = [
+      {
+        source: 'mnist',
+        path: '/data/datasets/mnist',
+        via: 'data.root',
+        present: false,
+        missing: '/data/datasets/mnist/train-images-idx3-ubyte.gz',
+        origin: 'run r7',
+      },
+    ];
+    await applyEvent(store, beat(1_000, { dataSources }), noObjective);
+    await applyEvent(store, beat(2_000, {}), noObjective);
+    const [worker] = await store.listWorkers();
+    expect(worker?.dataSources).toEqual(dataSources);
+    expect(worker?.heartbeatAt).toEqual(new Date(2_000));
+  });
+});

@@ -29,6 +29,7 @@ export async function applyEvent(
           ...(event.memoryBytes === null ? {} : { memoryBytes: event.memoryBytes }),
           status: event.status,
           currentRunId: event.currentRunId,
+          ...(event.dataSources === undefined ? {} : { dataSources: event.dataSources }),
           at,
         });
         return;

@@ -119,3 +119,41 @@ describe('CheckpointSync uploads', () => {
     ]);
   });
 });
+
+describe('CheckpointSync.ensureStored', () => {
+  it('uploads the local epoch checkpoints and a best.ckpt the store lacks or holds another version of', async () => {
+    const { sync, seed, local, store } = fixture();
+    await seed('checkpoints/epoch-00001.ckpt', 'one');
+    await seed('checkpoints/best.ckpt', 'best of epoch 1');
+    local('checkpoints/epoch-00001.ckpt', 'one');
+    local('checkpoints/epoch-00003.ckpt', 'three');
+    local('checkpoints/best.ckpt', 'best of epoch 3');
+    expect(await sync.ensureStored(RUN)).toEqual(['checkpoints/epoch-00003.ckpt', 'checkpoints/best.ckpt']);
+    expect(readFileSync(store.pathOf(RUN, 'checkpoints/best.ckpt'), 'utf8')).toBe('best of epoch 3');
+    // Now stored byte for byte: nothing is sent again.
+    expect(await sync.ensureStored(RUN)).toEqual([]);
+  });
+
+  it('throws a retryable CHECKPOINT.UNAVAILABLE naming the run, host and file when an upload fails', async () => {
+    const { sync, local } = fixture((store) => ({
+      ...failingGets(store, () => null),
+      location: store.location,
+      put: () => Promise.reject(new LtlabError('CHECKPOINT.UNAVAILABLE', 'ECONNREFUSED')),
+    }));
+    local('checkpoints/epoch-00002.ckpt', 'two');
+    await expect(sync.ensureStored(RUN)).rejects.toMatchObject({
+      code: 'CHECKPOINT.UNAVAILABLE',
+      retryable: true,
+      message: expect.stringMatching(
+        new RegExp(
+          `^Run ${RUN} on host host-b: not stored: checkpoints/epoch-00002\\.ckpt: ECONNREFUSED; its checkpoints are kept on this host`,
+        ),
+      ),
+    });
+  });
+
+  it('has nothing to do for a run without local checkpoints', async () => {
+    const { sync } = fixture();
+    expect(await sync.ensureStored(RUN)).toEqual([]);
+  });
+});

@@ -1,4 +1,5 @@
-import { existsSync, readdirSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { createReadStream, existsSync, readdirSync } from 'node:fs';
 import { join, sep } from 'node:path';
 import { LtlabError } from '@ltlab/core';
 import type { ArtifactStore } from '../artifacts/artifact-store.js';
@@ -28,7 +29,8 @@ export interface CheckpointSyncOptions {
  * resumes where it stopped (docs/deploy.md "Artifacts across hosts"). Before a trainer starts,
  * the newest checkpoint the store has and the local directory lacks is fetched (its sha256
  * verified); after each `checkpoint` event the file is uploaded in the background, one transfer
- * per run at a time and in order, with the store's retries; `settle` waits for a run's transfers.
+ * per run at a time and in order, with the store's retries; `settle` waits for a run's transfers,
+ * and `ensureStored` checks that the store holds what this host has once the trainer is done.
  */
 export class CheckpointSync {
   readonly #options: CheckpointSyncOptions;
@@ -121,6 +123,56 @@ export class CheckpointSync {
     }
   }
 
+  /**
+   * Checks that the store holds this host's epoch checkpoints of the run (the `keepLast` newest)
+   * and its best.ckpt, byte for byte (sha256), and uploads what it lacks with a fresh round of the
+   * store's retries: an upload whose retries ran out while the service was down is tried again
+   * here, once the trainer is done. Resolves with the files it uploaded; when one is still missing it throws a
+   * retryable CHECKPOINT.UNAVAILABLE naming the run, this host and the store, so the run is
+   * requeued (its next attempt here resumes from the local copy and tries again) or ends failed
+   * with that code: never reported finished with its checkpoints on this host only.
+   */
+  async ensureStored(runId: string): Promise<string[]> {
+    const { store } = this.#options;
+    const runDir = join(this.#options.artifactRoot, runId);
+    const local = [
+      ...localEpochFiles(runDir),
+      ...(existsSync(join(runDir, ...BEST_FILE.split('/'))) ? [BEST_FILE] : []),
+    ];
+    if (local.length === 0) return [];
+    const notStored = (why: string, cause?: unknown) =>
+      new LtlabError(
+        'CHECKPOINT.UNAVAILABLE',
+        `Run ${runId} on host ${this.#options.node}: ${why.replace(/\.$/, '')}; its checkpoints are kept on this host and the upload is tried again by the run's next attempt.`,
+        {
+          fix: `Check that the artifact store (${store.location}) is reachable from ${this.#options.node} (ltlab serve running on the control host).`,
+          details: { runId, node: this.#options.node, store: store.location },
+          ...(cause === undefined ? {} : { cause }),
+        },
+      );
+    const listed = await store.list(runId).catch((error: unknown) => {
+      throw notStored(`listing the store failed: ${messageOf(error)}`, error);
+    });
+    const uploaded: string[] = [];
+    const failed: string[] = [];
+    for (const relPath of local) {
+      const file = join(runDir, ...relPath.split('/'));
+      try {
+        const sha256 = await sha256Of(file);
+        if (listed.some((entry) => entry.path === relPath && entry.sha256 === sha256)) continue;
+        const stored = await store.put(runId, relPath, file);
+        uploaded.push(relPath);
+        this.#options.log(
+          `run ${runId}: uploaded ${relPath} (${stored.sizeBytes} bytes), missing from ${store.location}`,
+        );
+      } catch (error) {
+        failed.push(`${relPath}: ${messageOf(error)}`);
+      }
+    }
+    if (failed.length > 0) throw notStored(`not stored: ${failed.join('; ')}`);
+    return uploaded;
+  }
+
   /** Waits for the run's queued transfers; resolves with the ones that failed (each already logged). */
   async settle(runId: string): Promise<string[]> {
     const run = this.#runs.get(runId);
@@ -161,20 +213,34 @@ export class CheckpointSync {
   }
 }
 
-/** The newest epoch checkpoint in a run directory's `checkpoints/` (0 when there is none). */
-export function newestLocalEpoch(runDir: string): number {
+/** The epoch checkpoints in a run directory's `checkpoints/`, relative to it, oldest first. */
+function localEpochFiles(runDir: string): string[] {
   let names: string[];
   try {
     names = readdirSync(join(runDir, 'checkpoints'));
   } catch {
-    return 0;
+    return [];
   }
+  return names
+    .map((name) => `checkpoints/${name}`)
+    .filter((path) => EPOCH_FILE.test(path))
+    .sort();
+}
+
+/** The newest epoch checkpoint in a run directory's `checkpoints/` (0 when there is none). */
+export function newestLocalEpoch(runDir: string): number {
   let newest = 0;
-  for (const name of names) {
-    const match = EPOCH_FILE.exec(`checkpoints/${name}`);
+  for (const path of localEpochFiles(runDir)) {
+    const match = EPOCH_FILE.exec(path);
     if (match?.[1] !== undefined) newest = Math.max(newest, Number(match[1]));
   }
   return newest;
+}
+
+async function sha256Of(file: string): Promise<string> {
+  const hash = createHash('sha256');
+  for await (const chunk of createReadStream(file)) hash.update(chunk as Buffer);
+  return hash.digest('hex');
 }
 
 function messageOf(error: unknown): string {

@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { LtlabError } from '@ltlab/core';
@@ -123,6 +123,60 @@ describe('WorkerSupervisor with an artifact store', () => {
         'checkpoints/epoch-00001.ckpt',
         'console.log',
       ]);
+    } finally {
+      await supervisor.close();
+    }
+  });
+
+  it('never reports finished while the store lacks the checkpoints: requeued, then failed coded, the local copy kept', async () => {
+    const runId = 'unstored-run';
+    const remote = new LocalArtifactStore(join(dir, 'control'));
+    let puts = 0;
+    // The control host's service is down for good: every upload fails once its retries are spent.
+    const store: ArtifactStore = {
+      location: 'http://control.invalid:7420/',
+      put: () => {
+        puts += 1;
+        return Promise.reject(new LtlabError('CHECKPOINT.UNAVAILABLE', 'Could not upload in 8 tries: ECONNREFUSED'));
+      },
+      get: (id, relPath, dest, sha) => remote.get(id, relPath, dest, sha),
+      list: (id) => remote.list(id),
+      delete: (id, relPath) => remote.delete(id, relPath),
+    };
+    const supervisor = await WorkerSupervisor.start({
+      settings,
+      slots: [{ kind: 'cpu', core: 0 }],
+      trainer: checkpointingTrainer(),
+      artifactRoot: join(dir, 'node-c'),
+      artifactStore: store,
+      node: 'node-c',
+      heartbeatMs: 200,
+      probeGpus: async () => [],
+    });
+    try {
+      await enqueue(runId, 2);
+      const ofRun = async () => (await jobsOf(runId)).map((job) => job.data.event);
+      await waitFor(async () => (await ofRun()).some((event) => event.type === 'run-ended'), 30_000, 'run-ended');
+      const outcomes = (await ofRun()).filter(
+        (event) => event.type === 'run-requeued' || event.type === 'run-ended' || event.type === 'finished',
+      );
+      expect(outcomes).toMatchObject([
+        {
+          type: 'run-requeued',
+          attempt: 1,
+          reason: expect.stringMatching(
+            /^\[CHECKPOINT\.UNAVAILABLE\] Run unstored-run on host node-c: not stored: checkpoints\/epoch-00001\.ckpt: .*ECONNREFUSED/,
+          ),
+        },
+        { type: 'run-ended', attempt: 2, status: 'failed', errorCode: 'CHECKPOINT.UNAVAILABLE' },
+      ]);
+      expect(outcomes).toHaveLength(2);
+      // Per attempt: the background upload, the one tried again after the trainer finished, the console log.
+      expect(puts).toBe(6);
+      expect(existsSync(join(dir, 'node-c', runId, 'checkpoints', 'epoch-00001.ckpt'))).toBe(true);
+      expect(readFileSync(join(dir, 'node-c', runId, 'console.log'), 'utf8')).toMatch(
+        /\[attempt 1\] artifacts: \[CHECKPOINT\.UNAVAILABLE\] Run unstored-run on host node-c: not stored/,
+      );
     } finally {
       await supervisor.close();
     }

@@ -3,6 +3,7 @@ import { hostname } from 'node:os';
 import { join } from 'node:path';
 import type { TrainerEvent } from '@ltlab/config';
 import { LtlabError, parseOrThrow } from '@ltlab/core';
+import type { DataSection } from '@ltlab/datasets';
 import { DelayedError, type Job, type Queue, UnrecoverableError, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { ArtifactStore } from '../artifacts/artifact-store.js';
@@ -18,6 +19,7 @@ import { DEFAULT_REDIS_TIMEOUT_MS, waitForRedis } from '../queue/wait-for-redis.
 import { earlyStoppingSchema } from '../sweep/sweep-spec.js';
 import { CheckpointSync } from './checkpoint-sync.js';
 import { ConsoleFile } from './console-file.js';
+import { DataSourceCatalog } from './data-sources.js';
 import { describeGpu, type GpuProbe, type GpuStatus, nvidiaSmiProbe, processRssBytes } from './device-probe.js';
 import { EventOutbox } from './event-outbox.js';
 import { type Slot, slotName } from './slots.js';
@@ -72,6 +74,11 @@ export interface WorkerSupervisorOptions {
   redisTimeoutMs?: number;
   /** Warn when Redis runs without AOF or with eviction (default true; `ltlab up` checks once, in serve). */
   checkDurability?: boolean;
+  /**
+   * The `data` sections of the recipes this worker may be given (the CLI reads configs/): their
+   * paths join the well-known ones in the data-set report of the heartbeat (issue #23).
+   */
+  knownData?: readonly DataSection[];
 }
 
 interface SlotState {
@@ -146,6 +153,8 @@ export class WorkerSupervisor {
   readonly #probeGpus: GpuProbe;
   readonly #redisTimeoutMs: number;
   readonly #checkpoints: CheckpointSync | null;
+  /** Which data sets this host has: checked at start and for each run, sent with every heartbeat. */
+  readonly #dataSources: DataSourceCatalog;
   /** Resolves with a coded error when the worker must stop: Redis away too long, or refusing it. */
   readonly fatal: Promise<LtlabError>;
   #declareFatal: (error: LtlabError) => void = () => undefined;
@@ -161,6 +170,7 @@ export class WorkerSupervisor {
     this.#node = options.node ?? hostname();
     this.#probeGpus = options.probeGpus ?? nvidiaSmiProbe();
     this.#redisTimeoutMs = options.redisTimeoutMs ?? DEFAULT_REDIS_TIMEOUT_MS;
+    this.#dataSources = new DataSourceCatalog({ node: this.#node, known: options.knownData ?? [] });
     this.#checkpoints =
       options.artifactStore === undefined
         ? null
@@ -336,6 +346,13 @@ export class WorkerSupervisor {
       this.#publishCancelled(runId, attempt, 'RUN.CANCELLED', 'Cancelled before it started.');
       throw new UnrecoverableError('cancelled');
     }
+    // Data this host lacks fails the run now, naming host, source, path and fix: no checkpoint
+    // fetch, no trainer, no model (docs/deploy.md, "Data sets on every node").
+    try {
+      this.#dataSources.requireRunData(runId, data.config.data);
+    } catch (error) {
+      this.#failBeforeTrainer(state, job, runId, attempt, error);
+    }
     const checkpoints = this.#checkpoints;
     if (checkpoints !== null) {
       // The newest checkpoint may be on the store only (another host trained the run before).
@@ -393,15 +410,21 @@ export class WorkerSupervisor {
     state.current = current;
     void this.#beat();
     let outcome: TrainerOutcome;
+    /** Set when the trainer finished but the store still lacks its checkpoints: not a success yet. */
+    let unstored: LtlabError | null = null;
     try {
       outcome = await trainer.done;
-      if (checkpoints !== null) await this.#settleTransfers(checkpoints, runId, attempt, consoleLog);
-      if (heldFinished !== null) this.#forward(job, state, heldFinished);
+      if (checkpoints !== null) {
+        const finished = outcome.exitCode === 0 && outcome.finished && !current.cancelled;
+        unstored = await this.#settleTransfers(checkpoints, runId, attempt, consoleLog, finished);
+      }
+      if (heldFinished !== null && unstored === null) this.#forward(job, state, heldFinished);
     } finally {
       state.current = null;
       void this.#beat();
     }
     try {
+      if (unstored !== null) this.#failBeforeTrainer(state, job, runId, attempt, unstored);
       this.#settle(state, job, current, outcome);
     } finally {
       settle();
@@ -441,25 +464,41 @@ export class WorkerSupervisor {
   /**
    * Waits for the run's checkpoint uploads (the run heartbeat goes on meanwhile); failures are
    * written to the run's console log (the run page shows it), then the log itself is uploaded.
+   * After a finished trainer, uploads that ran out of retries are tried again; resolves with the
+   * coded error when the store still lacks the run's newest checkpoints (null otherwise).
    */
   async #settleTransfers(
     checkpoints: CheckpointSync,
     runId: string,
     attempt: number,
     consoleLog: ConsoleFile,
-  ): Promise<void> {
+    finished: boolean,
+  ): Promise<LtlabError | null> {
     const failed = await checkpoints.settle(runId);
     for (const line of failed) {
       consoleLog.append(`[attempt ${attempt}] artifacts: ${line} (store ${checkpoints.location})\n`);
+    }
+    let unstored: LtlabError | null = null;
+    if (finished) {
+      try {
+        await checkpoints.ensureStored(runId);
+      } catch (error) {
+        unstored =
+          error instanceof LtlabError
+            ? error
+            : new LtlabError('CHECKPOINT.UNAVAILABLE', String(error), { cause: error });
+        consoleLog.append(`[attempt ${attempt}] artifacts: [${unstored.code}] ${unstored.message}\n`);
+      }
     }
     // A trainer that printed nothing has no console log.
     if (existsSync(join(this.#options.artifactRoot, runId, 'console.log'))) {
       checkpoints.upload(runId, `${runId}/console.log`);
       await checkpoints.settle(runId);
     }
+    return unstored;
   }
 
-  /** An attempt that failed before its trainer started (its checkpoint could not be fetched): retried or ended as #fail does. */
+  /** An attempt that failed outside its trainer (a checkpoint it could not fetch before, or store after): retried or ended as #fail does. */
   #failBeforeTrainer(state: SlotState, job: Job<RunJob>, runId: string, attempt: number, error: unknown): never {
     const coded =
       error instanceof LtlabError
@@ -657,6 +696,7 @@ export class WorkerSupervisor {
         memoryBytes,
         status: this.#stopping ? 'stopping' : state.current === null ? 'idle' : 'busy',
         currentRunId: state.current?.runId ?? null,
+        dataSources: this.#dataSources.report(),
         time,
       });
       if (state.current !== null) {

@@ -43,6 +43,7 @@ export function QueuePage() {
             <th>status</th>
             <th>heartbeat</th>
             <th>current job</th>
+            <th>data sets</th>
             <th />
           </tr>
         </thead>
@@ -62,6 +63,9 @@ export function QueuePage() {
                 ) : (
                   <a href={`#/runs/${encodeURIComponent(w.currentRun.id)}`}>{w.currentRun.label}</a>
                 )}
+              </td>
+              <td>
+                <DataSources sources={w.dataSources} />
               </td>
               <td>
                 {w.currentRun !== null && canCancel && (
@@ -88,5 +92,30 @@ export function QueuePage() {
         </tbody>
       </table>
     </section>
+  );
+}
+
+/**
+ * The data sets the worker's host reported (checked at its start and for each run it was given):
+ * present or missing, with the path and where it came from; a missing one names the first file
+ * not found (docs/deploy.md, "Data sets on every node").
+ */
+function DataSources({ sources }: { sources: Worker['dataSources'] }) {
+  if (sources === undefined || sources.length === 0) return <>—</>;
+  return (
+    <ul className="data-sources" data-testid="data-sources">
+      {sources.map((s) => (
+        <li
+          key={`${s.source}:${s.path ?? ''}`}
+          data-testid="data-source"
+          data-present={s.present ? 'true' : 'false'}
+          className={s.present ? '' : 'error'}
+          title={`${s.via}; ${s.origin}`}
+        >
+          {s.present ? '✓' : '✗'} {s.source} {s.path ?? `(no path: set ${s.via})`}
+          {!s.present && s.missing !== null && ` (missing ${s.missing})`}
+        </li>
+      ))}
+    </ul>
   );
 }
