@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { type FileHandle, open } from 'node:fs/promises';
 import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { request as httpsRequest } from 'node:https';
@@ -9,6 +8,7 @@ import { checkArtifactPath, checkRunId } from './artifact-path.js';
 import { type ArtifactEntry, type ArtifactStore, artifactListSchema, type StoredArtifact } from './artifact-store.js';
 import { writeStreamAtomically } from './atomic-file.js';
 import { backoffDelayMs } from './backoff.js';
+import { fileDigest } from './file-digest.js';
 
 /** The header that carries a file's sha256, both ways. */
 export const SHA256_HEADER = 'x-ltlab-sha256';
@@ -91,7 +91,7 @@ export class HttpArtifactStore implements ArtifactStore {
       // even when the trainer renames a newer best.ckpt into place meanwhile.
       const handle = await open(path, 'r');
       try {
-        const { sha256, sizeBytes } = await hashHandle(handle);
+        const { sha256, sizeBytes } = await fileDigest(handle);
         const response = await this.#send('PUT', url, {
           headers: {
             [SHA256_HEADER]: sha256,
@@ -281,16 +281,6 @@ function statusFailure(status: number, body: unknown, what: string): TryFailure 
         ? error.fix
         : 'Check the request: the path, the size limit of the artifact service (ltlab serve --artifact-max-mb).';
   return new TryFailure('permanent', new LtlabError('CONFIG.INVALID', message, { fix, details: { status } }));
-}
-
-async function hashHandle(handle: FileHandle): Promise<StoredArtifact> {
-  const hash = createHash('sha256');
-  let sizeBytes = 0;
-  for await (const chunk of handle.createReadStream({ start: 0, autoClose: false })) {
-    sizeBytes += (chunk as Buffer).length;
-    hash.update(chunk as Buffer);
-  }
-  return { sha256: hash.digest('hex'), sizeBytes };
 }
 
 async function readJson(stream: IncomingMessage): Promise<unknown> {

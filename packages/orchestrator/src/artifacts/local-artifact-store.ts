@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { createReadStream, type ReadStream } from 'node:fs';
 import { type FileHandle, open, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
@@ -6,6 +5,7 @@ import { LtlabError } from '@ltlab/core';
 import { checkArtifactPath, checkRunId } from './artifact-path.js';
 import type { ArtifactEntry, ArtifactStore, StoredArtifact } from './artifact-store.js';
 import { type AtomicWriteOptions, syncDirectory, tempNameFor, writeStreamAtomically } from './atomic-file.js';
+import { fileDigest } from './file-digest.js';
 
 /** How deep `list` looks inside a run directory (checkpoints/ is one level down). */
 const MAX_DEPTH = 4;
@@ -89,7 +89,7 @@ export class LocalArtifactStore implements ArtifactStore {
         await handle.close();
         return null;
       }
-      const sha256 = (await this.#sidecarHash(path, info.size, info.mtimeMs)) ?? (await hashOf(handle));
+      const sha256 = (await this.#sidecarHash(path, info.size, info.mtimeMs)) ?? (await fileDigest(handle)).sha256;
       const stream = handle.createReadStream({ start: 0, autoClose: true });
       return { entry: { path: relPath, sizeBytes: info.size, sha256 }, stream };
     } catch (error) {
@@ -170,12 +170,6 @@ export class LocalArtifactStore implements ArtifactStore {
 
 function sidecarOf(path: string): string {
   return join(dirname(path), `.${basename(path)}.sha256`);
-}
-
-async function hashOf(handle: FileHandle): Promise<string> {
-  const hash = createHash('sha256');
-  for await (const chunk of handle.createReadStream({ start: 0, autoClose: false })) hash.update(chunk as Buffer);
-  return hash.digest('hex');
 }
 
 function isMissing(error: unknown): boolean {

@@ -1,8 +1,8 @@
-import { createHash } from 'node:crypto';
-import { createReadStream, existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { join, sep } from 'node:path';
 import { LtlabError } from '@ltlab/core';
 import type { ArtifactStore } from '../artifacts/artifact-store.js';
+import { fileDigest } from '../artifacts/file-digest.js';
 
 /** Epoch checkpoints as the trainer names them (docs/architecture.md §7), relative to the run directory. */
 const EPOCH_FILE = /^checkpoints\/epoch-(\d{5})\.ckpt$/;
@@ -158,7 +158,7 @@ export class CheckpointSync {
     for (const relPath of local) {
       const file = join(runDir, ...relPath.split('/'));
       try {
-        const sha256 = await sha256Of(file);
+        const { sha256 } = await fileDigest(file);
         if (listed.some((entry) => entry.path === relPath && entry.sha256 === sha256)) continue;
         const stored = await store.put(runId, relPath, file);
         uploaded.push(relPath);
@@ -235,12 +235,6 @@ export function newestLocalEpoch(runDir: string): number {
     if (match?.[1] !== undefined) newest = Math.max(newest, Number(match[1]));
   }
   return newest;
-}
-
-async function sha256Of(file: string): Promise<string> {
-  const hash = createHash('sha256');
-  for await (const chunk of createReadStream(file)) hash.update(chunk as Buffer);
-  return hash.digest('hex');
 }
 
 function messageOf(error: unknown): string {
