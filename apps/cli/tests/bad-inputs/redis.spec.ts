@@ -15,7 +15,8 @@ import { expectCodedFailure, runLtlab } from './run-ltlab.js';
  * and writes no job anywhere: not in the database the URL named, not in database 0.
  */
 
-const SHARED_REDIS = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+// The server alone: the tests name their own database, whatever database REDIS_URL names.
+const SHARED_REDIS = (process.env.REDIS_URL ?? 'redis://127.0.0.1:6379').replace(/\/\d*$/, '');
 const PASSWORD = 'Pa55/with@odd#chars%';
 const SWEEP = fileURLToPath(new URL('../../../../configs/sweeps/fmnist-lt-small-methods.yaml', import.meta.url));
 

@@ -3,7 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort, startRedisServer, type TestRedisServer } from '../../tests/redis-server.js';
 import { connectRedis, createRedis, type QueueSettings, queueSettingsFromEnv } from './connection.js';
 
-const SHARED = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+// The server alone: the tests name their own database, whatever database REDIS_URL names.
+const SHARED = (process.env.REDIS_URL ?? 'redis://127.0.0.1:6379').replace(/\/\d*$/, '');
 const PASSWORD = 'pa/ss@w#rd%1';
 
 async function refusal(settings: QueueSettings): Promise<LtlabError> {
