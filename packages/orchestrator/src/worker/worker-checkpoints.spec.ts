@@ -1,16 +1,15 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { LtlabError } from '@ltlab/core';
 import type { Job, Queue } from 'bullmq';
-import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tinyBase, waitFor } from '../../tests/helpers.js';
+import { openWorkerQueues, type WorkerQueues } from '../../tests/worker-queues.js';
 import type { ArtifactStore } from '../artifacts/artifact-store.js';
 import { LocalArtifactStore } from '../artifacts/local-artifact-store.js';
-import { connectRedis, type QueueSettings } from '../queue/connection.js';
+import type { QueueSettings } from '../queue/connection.js';
 import type { EventEnvelope, RunJob } from '../queue/payloads.js';
-import { openEventsQueue, openRunsQueue, runJobOptions } from '../queue/run-queue.js';
+import { runJobOptions } from '../queue/run-queue.js';
 import { WorkerSupervisor } from './worker-supervisor.js';
 
 /**
@@ -41,29 +40,17 @@ function checkpointingTrainer(): { command: string; args: string[] } {
 
 describe('WorkerSupervisor with an artifact store', () => {
   let dir: string;
-  let redis: Redis;
   let settings: QueueSettings;
   let events: Queue<EventEnvelope>;
   let runs: Queue<RunJob>;
 
+  let queues: WorkerQueues;
+
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'ltlab-supervisor-store-'));
-    settings = {
-      redisUrl: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
-      prefix: `ltlab-test-supervisor-store-${process.pid}-${Date.now()}`,
-    };
-    redis = await connectRedis(settings);
-    events = openEventsQueue(settings, redis);
-    runs = openRunsQueue(settings, redis);
+    queues = await openWorkerQueues('supervisor-store');
+    ({ dir, settings, events, runs } = queues);
   });
-  afterAll(async () => {
-    await events.close();
-    await runs.close();
-    const found = await redis.keys(`${settings.prefix}:*`);
-    if (found.length > 0) await redis.del(...found);
-    redis.disconnect();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  afterAll(() => queues.close());
 
   const enqueue = (runId: string, attempts: number) =>
     runs.add(

@@ -1,13 +1,11 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Queue } from 'bullmq';
-import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tinyBase, waitFor } from '../../tests/helpers.js';
-import { connectRedis, type QueueSettings } from '../queue/connection.js';
+import { openWorkerQueues, type WorkerQueues } from '../../tests/worker-queues.js';
+import type { QueueSettings } from '../queue/connection.js';
 import type { EventEnvelope, RunJob, WorkerEvent } from '../queue/payloads.js';
-import { openEventsQueue, openRunsQueue, runJobOptions } from '../queue/run-queue.js';
+import { runJobOptions } from '../queue/run-queue.js';
 import { WorkerSupervisor } from './worker-supervisor.js';
 
 /** A stand-in trainer that would report `started` and an epoch: a run it gets is visible. */
@@ -30,29 +28,17 @@ type Heartbeat = Extract<WorkerEvent, { type: 'worker-heartbeat' }>;
 
 describe('WorkerSupervisor and data sets (issue #23)', () => {
   let dir: string;
-  let redis: Redis;
   let settings: QueueSettings;
   let events: Queue<EventEnvelope>;
   let runs: Queue<RunJob>;
 
+  let queues: WorkerQueues;
+
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'ltlab-data-missing-'));
-    settings = {
-      redisUrl: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
-      prefix: `ltlab-test-data-${process.pid}-${Date.now()}`,
-    };
-    redis = await connectRedis(settings);
-    events = openEventsQueue(settings, redis);
-    runs = openRunsQueue(settings, redis);
+    queues = await openWorkerQueues('data');
+    ({ dir, settings, events, runs } = queues);
   });
-  afterAll(async () => {
-    await events.close();
-    await runs.close();
-    const found = await redis.keys(`${settings.prefix}:*`);
-    if (found.length > 0) await redis.del(...found);
-    redis.disconnect();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  afterAll(() => queues.close());
 
   const queued = async () =>
     (await events.getJobs(['waiting', 'prioritized', 'delayed'], 0, -1, true)).map((job) => job.data);

@@ -2,10 +2,10 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Queue } from 'bullmq';
-import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tinyBase, waitFor } from '../../tests/helpers.js';
 import { freePort, startRedisServer } from '../../tests/redis-server.js';
+import { openWorkerQueues, type WorkerQueues } from '../../tests/worker-queues.js';
 import { connectRedis, type QueueSettings } from '../queue/connection.js';
 import type { EventEnvelope, RunJob, WorkerEvent } from '../queue/payloads.js';
 import { openEventsQueue, openRunsQueue, runJobOptions } from '../queue/run-queue.js';
@@ -83,29 +83,17 @@ type Heartbeat = Extract<WorkerEvent, { type: 'worker-heartbeat' }>;
 
 describe('WorkerSupervisor heartbeats', () => {
   let dir: string;
-  let redis: Redis;
   let settings: QueueSettings;
   let events: Queue<EventEnvelope>;
   let runs: Queue<RunJob>;
 
+  let queues: WorkerQueues;
+
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'ltlab-supervisor-'));
-    settings = {
-      redisUrl: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
-      prefix: `ltlab-test-supervisor-${process.pid}-${Date.now()}`,
-    };
-    redis = await connectRedis(settings);
-    events = openEventsQueue(settings, redis);
-    runs = openRunsQueue(settings, redis);
+    queues = await openWorkerQueues('supervisor');
+    ({ dir, settings, events, runs } = queues);
   });
-  afterAll(async () => {
-    await events.close();
-    await runs.close();
-    const found = await redis.keys(`${settings.prefix}:*`);
-    if (found.length > 0) await redis.del(...found);
-    redis.disconnect();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  afterAll(() => queues.close());
 
   /** One supervisor's beats: each test names its node after its run, as the events queue is shared. */
   async function heartbeats(node: string, slot: string): Promise<Heartbeat[]> {
