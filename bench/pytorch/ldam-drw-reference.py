@@ -26,6 +26,7 @@ Run (one thread; /usr/bin/python3 is Debian's with torch 1.13):
 """
 import argparse
 import gzip
+import importlib.util
 import math
 import os
 import statistics
@@ -36,6 +37,13 @@ import numpy as np
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
+
+# The model is bench/train-step.py's, so the two PyTorch baselines train the same network.
+_spec = importlib.util.spec_from_file_location(
+    "train_step", os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "train-step.py")
+)
+TRAIN_STEP = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(TRAIN_STEP)
 
 DATA_DIR = '/usr/share/datasets/fashion-mnist'
 MEAN, STD = 0.286, 0.353
@@ -154,22 +162,6 @@ def augment(raw, gen):
 
 # ---- model: ResNet-8 (CIFAR, option A) with the NormedLinear classifier ----
 
-class BasicBlockA(nn.Module):
-    def __init__(self, in_planes, planes, stride):
-        super().__init__()
-        self.conv1 = nn.Conv2d(in_planes, planes, 3, stride, 1, bias=False)
-        self.bn1 = nn.BatchNorm2d(planes)
-        self.conv2 = nn.Conv2d(planes, planes, 3, 1, 1, bias=False)
-        self.bn2 = nn.BatchNorm2d(planes)
-        self.reshapes = stride != 1 or in_planes != planes
-        self.pad = planes // 4
-
-    def forward(self, x):
-        out = self.bn2(self.conv2(F.relu(self.bn1(self.conv1(x)))))
-        shortcut = F.pad(x[:, :, ::2, ::2], (0, 0, 0, 0, self.pad, self.pad)) if self.reshapes else x
-        return F.relu(out + shortcut)
-
-
 class NormedLinear(nn.Module):
     def __init__(self, in_features, out_features):
         super().__init__()
@@ -180,24 +172,14 @@ class NormedLinear(nn.Module):
         return F.normalize(x, dim=1).mm(F.normalize(self.weight, dim=0))
 
 
-class ResNet8(nn.Module):
-    def __init__(self, num_classes):
-        super().__init__()
-        self.conv1 = nn.Conv2d(1, 16, 3, 1, 1, bias=False)
-        self.bn1 = nn.BatchNorm2d(16)
-        blocks, in_planes = [], 16
-        for stage, planes in enumerate([16, 32, 64]):
-            blocks.append(BasicBlockA(in_planes, planes, 2 if stage > 0 else 1))
-            in_planes = planes
-        self.blocks = nn.Sequential(*blocks)
-        self.fc = NormedLinear(64, num_classes)
-        for m in self.modules():
-            if isinstance(m, nn.Conv2d):
-                nn.init.kaiming_normal_(m.weight)  # fan_in, gain sqrt(2)
-
-    def forward(self, x):
-        out = self.blocks(F.relu(self.bn1(self.conv1(x))))
-        return self.fc(F.adaptive_avg_pool2d(out, 1).flatten(1))
+def resnet8(num_classes):
+    """ltlab's resnet8 (bench/train-step.py's CifarResNet, option A) on one input channel, with the
+    NormedLinear classifier and Kaiming-normal convolutions as ltlab initialises them."""
+    model = TRAIN_STEP.CifarResNet(8, 1, num_classes, classifier=NormedLinear)
+    for m in model.modules():
+        if isinstance(m, nn.Conv2d):
+            nn.init.kaiming_normal_(m.weight)  # fan_in, gain sqrt(2)
+    return model
 
 
 # ---- loss, schedule ----
@@ -232,7 +214,7 @@ def run(seed, warmup, data, args):
     torch.manual_seed(seed)
     gen = torch.Generator().manual_seed(seed)
     train_x, train_y, test_x, test_y, counts = data
-    model = ResNet8(NUM_CLASSES)
+    model = resnet8(NUM_CLASSES)
     opt = torch.optim.SGD(model.parameters(), lr=args.lr, momentum=0.9, weight_decay=5e-4)
     criterion = LDAMLoss(counts, max_m=0.5, s=30.0)
     weights = drw_weights(counts, 0.9999)
