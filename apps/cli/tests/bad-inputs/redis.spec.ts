@@ -1,11 +1,11 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { connectRedis } from '@ltlab/orchestrator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freePort } from '../helpers/processes.js';
 import { expectCodedFailure, runLtlab } from './run-ltlab.js';
 
 /**
@@ -21,17 +21,6 @@ const PASSWORD = 'Pa55/with@odd#chars%';
 const SWEEP = fileURLToPath(new URL('../../../../configs/sweeps/fmnist-lt-small-methods.yaml', import.meta.url));
 
 /** A free port: nothing listens there once this returns. */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address !== null ? address.port : 0));
-    });
-  });
-}
-
 describe('bad Redis URLs and an unreachable Redis', () => {
   let dir: string;
   let prefix: string;
