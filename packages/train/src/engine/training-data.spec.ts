@@ -2,9 +2,10 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { classificationConfigOf, parseRunConfig } from '@ltlab/config';
+import { localRootVariable } from '@ltlab/datasets';
 import { afterEach, describe, expect, it } from 'vitest';
 import { tinyConfig } from '../__fixtures__/tiny-run-config.js';
-import { buildTrainingData, localRootVariable } from './training-data.js';
+import { buildTrainingData } from './training-data.js';
 
 /** An IDX file of unsigned bytes with the given dimensions. */
 function idx(dims: number[], bytes: Uint8Array): Buffer {

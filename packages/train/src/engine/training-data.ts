@@ -3,6 +3,7 @@ import {
   type DatasetSource,
   type DatasetSplits,
   frequencyRelabelMap,
+  localRootVariable,
   longTailSubset,
   openDatasetSource,
 } from '@ltlab/datasets';
@@ -57,11 +58,6 @@ function openSource(data: RunConfig['data']): DatasetSplits {
   const options = { root, trainList: data.trainList, testList: data.testList };
   const given = Object.fromEntries(Object.entries(options).filter(([, value]) => value !== undefined));
   return openDatasetSource({ name: data.source, ...given });
-}
-
-/** `fashion-mnist` -> `LTLAB_FASHION_MNIST_DIR`. */
-export function localRootVariable(source: string): string {
-  return `LTLAB_${source.toUpperCase().replace(/[^A-Z0-9]+/g, '_')}_DIR`;
 }
 
 function imageShapeOf(source: DatasetSource): [number, number, number] {
