@@ -2,7 +2,7 @@ export { adaptiveAvgPool } from './adaptive-avg-pool.js';
 export { type AtrousOptions, atrousConv2d } from './atrous-conv2d.js';
 export type { Backbone, BackboneFamily } from './backbone.js';
 export { type BatchNorm, BN_EPSILON, BN_MOMENTUM, createBatchNorm } from './batch-norm.js';
-export { batchNormReplicas, withBatchNormReplicas } from './batch-norm-replicas.js';
+export { withBatchNormReplicas } from './batch-norm-replicas.js';
 export { type InterpolationTaps, interpolationTaps, resizeBilinear } from './bilinear-resize.js';
 export { type Conv2d, type Conv2dOptions, createConv2d } from './conv2d.js';
 export { createCosineLinear } from './cosine-linear.js';
