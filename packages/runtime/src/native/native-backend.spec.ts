@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { NativeAddon } from './native-addon.js';
 import { NativeBackend } from './native-backend.js';
 
@@ -50,5 +50,19 @@ describe('NativeBackend pool of freed outputs', () => {
     allocateAndFree(backend, 1000);
     expect(backend.freeBytes).toBe(0);
     backend.dispose();
+  });
+});
+
+describe('NativeBackend messages', () => {
+  it('does not tell the user to install tfjs-node on its first write', () => {
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
+    try {
+      const backend = new NativeBackend(NO_ADDON, 1 << 20);
+      backend.disposeData(backend.write(new Float32Array(4), [4], 'float32'));
+      backend.dispose();
+      expect(warn.mock.calls.flat().join('\n')).not.toContain('tfjs-node');
+    } finally {
+      warn.mockRestore();
+    }
   });
 });

@@ -23,6 +23,10 @@ export class NativeBackend extends MathBackendCPU {
 
   constructor(addon: NativeAddon, maxFreeBytes = defaultMaxFreeBytes()) {
     super();
+    // The cpu backend's first write tells Node users to install tfjs-node "to speed things up
+    // dramatically"; on native that advice is wrong (this backend is that speed-up, and tfjs-node
+    // cannot install where libtensorflow cannot be downloaded), and it lands in every run's log.
+    (this as unknown as { firstUse: boolean }).firstUse = false;
     this.addon = addon;
     this.#maxFreeBytes = maxFreeBytes;
   }
