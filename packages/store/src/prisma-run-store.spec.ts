@@ -103,9 +103,15 @@ describe.each(['sqlite', 'postgresql'] as const)('PrismaRunStore on %s', (provid
 
     // The reaper finds it once heartbeats stop; a retry starts attempt 2.
     expect((await store.findStaleRuns(new Date(at.getTime() + 60_000))).map((r) => r.id)).toEqual(['run0']);
-    expect(await store.markRunRequeued({ runId: 'run0', attempt: 0, at })).toBe(false);
-    expect(await store.markRunRequeued({ runId: 'run0', attempt: 1, at })).toBe(true);
-    expect((await store.getRun('run0'))?.status).toBe('queued');
+    const lost = { code: 'TRAIN.INTERRUPTED', message: 'no heartbeat from n1/0' };
+    expect(await store.markRunRequeued({ runId: 'run0', attempt: 0, at, reason: lost })).toBe(false);
+    expect(await store.markRunRequeued({ runId: 'run0', attempt: 1, at, reason: lost })).toBe(true);
+    // Queued again, the run says why its last attempt ended until the next one starts.
+    expect(await store.getRun('run0')).toMatchObject({
+      status: 'queued',
+      errorCode: 'TRAIN.INTERRUPTED',
+      errorMessage: 'attempt 1 requeued: no heartbeat from n1/0',
+    });
     expect(await store.markRunStarted({ runId: 'run0', attempt: 2, node: 'n2', slot: '1', at })).toBe(true);
     // A late failure report from the lost attempt 1 must not end attempt 2.
     expect(await store.markRunFinished({ runId: 'run0', attempt: 1, status: 'failed', errorCode: 'X', at })).toBe(

@@ -24,6 +24,7 @@ import {
   type RunProvenance,
   type RunQuery,
   type RunRecord,
+  type RunRequeued,
   type RunStarted,
   type RunStatus,
   type RunStore,
@@ -269,10 +270,16 @@ export class PrismaRunStore implements RunStore, RunExplorer {
     return result.count > 0;
   }
 
-  async markRunRequeued(event: RunProgress): Promise<boolean> {
+  async markRunRequeued(event: RunRequeued): Promise<boolean> {
     const result = await this.client.run.updateMany({
       where: { id: event.runId, attempt: { lte: event.attempt }, status: { in: OPEN_STATUSES } },
-      data: { status: 'queued', queuedAt: event.at, heartbeatAt: event.at },
+      data: {
+        status: 'queued',
+        queuedAt: event.at,
+        heartbeatAt: event.at,
+        errorCode: event.reason.code,
+        errorMessage: `attempt ${event.attempt} requeued: ${event.reason.message}`,
+      },
     });
     return result.count > 0;
   }

@@ -150,6 +150,11 @@ export interface RunProgress {
   epoch?: number;
 }
 
+/** A run back in the queue, and why its attempt ended: kept as its error until the next attempt starts. */
+export interface RunRequeued extends RunProgress {
+  reason: { code: string; message: string };
+}
+
 export interface RunFinished {
   runId: string;
   attempt: number;
@@ -317,8 +322,11 @@ export interface RunStore {
   markRunProgress(event: RunProgress): Promise<boolean>;
   /** Applies only to the current attempt of a run still queued or running. */
   markRunFinished(event: RunFinished): Promise<boolean>;
-  /** A running attempt goes back to the queue (retryable failure, worker shutdown, lost worker). */
-  markRunRequeued(event: RunProgress): Promise<boolean>;
+  /**
+   * A running attempt goes back to the queue (retryable failure, worker shutdown, lost worker); the
+   * run's error says why until its next attempt starts.
+   */
+  markRunRequeued(event: RunRequeued): Promise<boolean>;
   /** Puts runs back to queued (resume, retry, reaper) and clears their error; succeeded and stopped runs stay. */
   requeueRuns(ids: readonly string[]): Promise<number>;
   /** Marks queued or running runs cancelled. */

@@ -41,7 +41,10 @@ export const workerEventSchema = z.discriminatedUnion('type', [
     type: z.literal('run-requeued'),
     runId: z.string(),
     attempt: z.number().int().min(1),
+    /** `[CODE] message`, as the run's console log shows it. */
     reason: z.string(),
+    /** The error code of why the attempt ended (absent from workers before it was added). */
+    code: z.string().optional(),
     time: z.number(),
   }),
   /** A final outcome the trainer could not report itself (crash, retries spent, cancellation). */

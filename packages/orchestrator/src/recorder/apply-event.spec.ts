@@ -182,3 +182,66 @@ describe('applying a worker heartbeat', () => {
     expect(worker?.heartbeatAt).toEqual(new Date(2_000));
   });
 });
+
+describe('applying a run-requeued event', () => {
+  let store: PrismaRunStore;
+  let drop: () => Promise<void>;
+  const requeued = 'requeued-run';
+
+  beforeAll(async () => {
+    const database = await createTemporaryDatabase('sqlite', { label: 'apply_requeued' });
+    drop = database.drop;
+    store = await openRunStore({ target: database.target, migrate: true });
+    await store.addRuns([
+      {
+        id: requeued,
+        sweepId: null,
+        fingerprint: requeued,
+        config: {},
+        configHash: requeued,
+        label: '',
+        ordinal: 0,
+        sweptKeys: [],
+      },
+    ]);
+  });
+  afterAll(async () => {
+    await store?.close();
+    await drop?.();
+  });
+
+  function workerEnvelope(attempt: number, event: Record<string, unknown>) {
+    return eventEnvelopeSchema.parse({
+      id: `${requeued}:w:${attempt}`,
+      source: 'worker',
+      event: { type: 'run-requeued', runId: requeued, attempt, time: Date.UTC(2026, 11, 7, 0, attempt), ...event },
+    });
+  }
+
+  async function start(attempt: number) {
+    const at = new Date(Date.UTC(2026, 11, 7, 0, attempt));
+    await store.markRunStarted({ runId: requeued, attempt, node: 'node-a', slot: 'cpu0', at });
+  }
+
+  it('keeps why the attempt ended as the run error until the next attempt starts', async () => {
+    await start(1);
+    const reason = '[TRAIN.KILLED] The trainer was killed by SIGKILL';
+    await applyEvent(store, workerEnvelope(1, { reason, code: 'TRAIN.KILLED' }), noObjective);
+    expect(await store.getRun(requeued)).toMatchObject({
+      status: 'queued',
+      errorCode: 'TRAIN.KILLED',
+      errorMessage: 'attempt 1 requeued: The trainer was killed by SIGKILL',
+    });
+    await start(2);
+    expect(await store.getRun(requeued)).toMatchObject({ status: 'running', errorCode: null, errorMessage: null });
+  });
+
+  it("takes an older worker's event, which has no code, whole", async () => {
+    await applyEvent(store, workerEnvelope(2, { reason: 'the worker is stopping' }), noObjective);
+    expect(await store.getRun(requeued)).toMatchObject({
+      status: 'queued',
+      errorCode: 'TRAIN.INTERRUPTED',
+      errorMessage: 'attempt 2 requeued: the worker is stopping',
+    });
+  });
+});

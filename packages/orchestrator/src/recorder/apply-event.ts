@@ -37,7 +37,7 @@ export async function applyEvent(
         await store.removeWorker(event.workerId);
         return;
       case 'run-requeued':
-        await store.markRunRequeued({ runId: event.runId, attempt: event.attempt, at });
+        await store.markRunRequeued({ runId: event.runId, attempt: event.attempt, at, reason: requeueReason(event) });
         return;
       case 'run-ended':
         await store.markRunFinished({
@@ -168,4 +168,14 @@ export async function applyEvent(
       await store.markRunProgress({ runId: event.runId, attempt: event.attempt, at });
       return;
   }
+}
+
+/** The code and message of a requeue: the worker's `[CODE] message` reason, split when it names its code. */
+function requeueReason(event: { reason: string; code?: string | undefined }): { code: string; message: string } {
+  if (event.code === undefined) return { code: 'TRAIN.INTERRUPTED', message: event.reason };
+  const prefix = `[${event.code}] `;
+  return {
+    code: event.code,
+    message: event.reason.startsWith(prefix) ? event.reason.slice(prefix.length) : event.reason,
+  };
 }

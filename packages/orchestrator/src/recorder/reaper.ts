@@ -28,7 +28,17 @@ export async function reapStaleRuns(
       await enqueueStoredRun(store, runs, run);
       result.reEnqueued.push(run.id);
     }
-    await store.markRunRequeued({ runId: run.id, attempt: run.attempt, at: now });
+    const since = run.heartbeatAt === null ? 'it started' : run.heartbeatAt.toISOString();
+    await store.markRunRequeued({
+      runId: run.id,
+      attempt: run.attempt,
+      at: now,
+      // A worker that dies without a word (SIGKILL, power, network) only shows as silence.
+      reason: {
+        code: 'TRAIN.INTERRUPTED',
+        message: `no heartbeat from ${run.node ?? 'its worker'}/${run.slot ?? '?'} since ${since}`,
+      },
+    });
     result.requeued.push(run.id);
   }
   return result;

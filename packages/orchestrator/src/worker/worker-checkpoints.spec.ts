@@ -151,6 +151,7 @@ describe('WorkerSupervisor with an artifact store', () => {
         {
           type: 'run-requeued',
           attempt: 1,
+          code: 'CHECKPOINT.UNAVAILABLE',
           reason: expect.stringMatching(
             /^\[CHECKPOINT\.UNAVAILABLE\] Run unstored-run on host node-c: not stored: checkpoints\/epoch-00001\.ckpt: .*ECONNREFUSED/,
           ),

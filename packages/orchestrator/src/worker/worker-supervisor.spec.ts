@@ -278,7 +278,12 @@ describe('WorkerSupervisor heartbeats', () => {
       await waitFor(async () => (await ofRun()).some((event) => event.type === 'run-ended'), 20_000, 'run-ended');
       const outcome = (await ofRun()).filter((event) => event.type === 'run-requeued' || event.type === 'run-ended');
       expect(outcome).toMatchObject([
-        { type: 'run-requeued', attempt: 1, reason: expect.stringMatching(/^\[TRAIN\.KILLED\] .*killed by SIGKILL/) },
+        {
+          type: 'run-requeued',
+          attempt: 1,
+          code: 'TRAIN.KILLED',
+          reason: expect.stringMatching(/^\[TRAIN\.KILLED\] .*killed by SIGKILL/),
+        },
         { type: 'run-ended', attempt: 2, status: 'failed', errorCode: 'TRAIN.KILLED' },
       ]);
       expect(JSON.stringify(outcome)).not.toContain('OUT_OF_MEMORY');

@@ -508,7 +508,7 @@ export class WorkerSupervisor {
     if (coded.retryable && (job.attemptsMade + 1 < attempts || this.#stopping)) {
       const reason = `[${coded.code}] ${coded.message}`;
       this.#options.onLog?.(state.name, `run ${runId} attempt ${attempt} requeued: ${reason}`);
-      this.#publishWorker({ type: 'run-requeued', runId, attempt, reason, time: Date.now() });
+      this.#publishWorker({ type: 'run-requeued', runId, attempt, reason, code: coded.code, time: Date.now() });
       throw new LtlabError('TRAIN.INTERRUPTED', reason);
     }
     const what = coded.retryable ? 'failed (no tries left)' : 'failed';
@@ -579,6 +579,7 @@ export class WorkerSupervisor {
         runId,
         attempt,
         reason: `[${code}] ${message}`,
+        code,
         time: Date.now(),
       });
       throw new LtlabError('TRAIN.INTERRUPTED', `[${code}] ${message}`);
