@@ -17,6 +17,16 @@ function trainerEnvelope(seq: number, attempt: number, event: Record<string, unk
   });
 }
 
+/** A migrated temporary store holding one run with `id`, and how to drop it. */
+async function storeWithRun(provider: 'sqlite' | 'postgresql', label: string, id: string) {
+  const database = await createTemporaryDatabase(provider, { label });
+  const store = await openRunStore({ target: database.target, migrate: true });
+  await store.addRuns([
+    { id, sweepId: null, fingerprint: id, config: {}, configHash: id, label: '', ordinal: 0, sweptKeys: [] },
+  ]);
+  return { store, drop: database.drop };
+}
+
 const started = { type: 'started', backend: 'wasm', device: null, totalEpochs: 4, stepsPerEpoch: 2 };
 
 function checkpointWritten(epoch: number) {
@@ -36,21 +46,7 @@ describe.each(['sqlite', 'postgresql'] as const)('applying a started event on %s
   let drop: () => Promise<void>;
 
   beforeAll(async () => {
-    const database = await createTemporaryDatabase(provider, { label: 'apply_started' });
-    drop = database.drop;
-    store = await openRunStore({ target: database.target, migrate: true });
-    await store.addRuns([
-      {
-        id: runId,
-        sweepId: null,
-        fingerprint: runId,
-        config: {},
-        configHash: runId,
-        label: '',
-        ordinal: 0,
-        sweptKeys: [],
-      },
-    ]);
+    ({ store, drop } = await storeWithRun(provider, 'apply_started', runId));
   });
   afterAll(async () => {
     await store?.close();
@@ -189,21 +185,7 @@ describe('applying a run-requeued event', () => {
   const requeued = 'requeued-run';
 
   beforeAll(async () => {
-    const database = await createTemporaryDatabase('sqlite', { label: 'apply_requeued' });
-    drop = database.drop;
-    store = await openRunStore({ target: database.target, migrate: true });
-    await store.addRuns([
-      {
-        id: requeued,
-        sweepId: null,
-        fingerprint: requeued,
-        config: {},
-        configHash: requeued,
-        label: '',
-        ordinal: 0,
-        sweptKeys: [],
-      },
-    ]);
+    ({ store, drop } = await storeWithRun('sqlite', 'apply_requeued', requeued));
   });
   afterAll(async () => {
     await store?.close();
