@@ -7,6 +7,7 @@ import { isLtlabError } from '@ltlab/core';
 import { readLinkerCache } from './cuda-libraries.js';
 import type { WebgpuAdapterDiagnosis } from './diagnose-backends.js';
 import { gpuRenderNodes, nvidiaGpuModels } from './gpu-devices.js';
+import { oneDnnIsaName } from './native/cpu-isa.js';
 import { loadNativeAddon } from './native/native-addon.js';
 import { defaultNativeThreads } from './native/native-threads.js';
 import { listWebgpuAdapterNames, openWebgpuAdapter } from './webgpu/webgpu-adapter.js';
@@ -27,7 +28,7 @@ export interface BackendProbes {
   /** Dawn's Vulkan adapters as the runtime opens them; throws when the `webgpu` package does not load. */
   webgpuAdapters(): Promise<WebgpuAdapterDiagnosis[]>;
   /** Loads the native addon (throws a RUNTIME.BACKEND_UNAVAILABLE with the fix when it cannot). */
-  nativeAddon(): { onednn: string };
+  nativeAddon(): { onednn: string; cpuIsa: string };
   wasmFeatures(): { simd: boolean; threadedBinary: boolean };
   /** CPU model and the cores this process may use. */
   cpu(): { model: string; cores: number };
@@ -44,7 +45,10 @@ export function machineProbes(): BackendProbes {
     packageVersion: (name) => packageVersion(require, name),
     loadsInChild: (name) => loadsInChild(require, name),
     webgpuAdapters,
-    nativeAddon: () => ({ onednn: loadNativeAddon().info().onednn }),
+    nativeAddon: () => {
+      const { onednn, cpuIsa } = loadNativeAddon().info();
+      return { onednn, cpuIsa: oneDnnIsaName(cpuIsa) };
+    },
     wasmFeatures: () => wasmFeatures(require),
     cpu: () => ({ model: cpus()[0]?.model.trim() ?? 'unknown', cores: defaultNativeThreads() }),
   };

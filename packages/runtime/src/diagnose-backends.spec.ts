@@ -63,7 +63,7 @@ function machine(
     packageVersion: (name) => installed[name] ?? null,
     loadsInChild: async () => null,
     webgpuAdapters: async () => [LAVAPIPE],
-    nativeAddon: () => ({ onednn: '2.6.3' }),
+    nativeAddon: () => ({ onednn: '2.6.3', cpuIsa: 'avx2' }),
     wasmFeatures: () => ({ simd: true, threadedBinary: true }),
     cpu: () => ({ model: 'Test CPU', cores: 4 }),
     ...probes,
@@ -117,7 +117,7 @@ describe('diagnoseBackends', () => {
       expect.stringMatching(/^npm install --no-save @tensorflow\/tfjs-node@4\.22\.0/),
     ]);
     expect(entry(report, 'native')).toMatchObject({ available: true, detail: expect.stringMatching(/oneDNN 2\.6\.3/) });
-    expect(entry(report, 'native').detail).toMatch(/4 threads per process/);
+    expect(entry(report, 'native').detail).toMatch(/avx2 kernels .*; 4 threads per process/);
     expect(entry(report, 'wasm').detail).toMatch(/SIMD128, 1 thread per process .*up to 4 here/);
     expect(entry(report, 'cpu').available).toBe(true);
     expect(report.auto.backend).toBe('native');
@@ -368,7 +368,7 @@ describe('diagnoseBackends', () => {
     const report = await diagnoseBackends({
       loadsInChild: async () => null,
       webgpuAdapters: async () => [],
-      nativeAddon: () => ({ onednn: '2.6.3' }),
+      nativeAddon: () => ({ onednn: '2.6.3', cpuIsa: 'avx2' }),
     });
     expectWellFormed(report);
     expect(entry(report, 'wasm').detail).toMatch(/^@tensorflow\/tfjs-backend-wasm 4\.22\.0, SIMD128, /);

@@ -328,12 +328,12 @@ async function diagnoseTensorflow(context: Context): Promise<BackendDiagnosis> {
 function diagnoseNative(context: Context): BackendDiagnosis {
   const { probes, settings } = context;
   try {
-    const { onednn } = probes.nativeAddon();
+    const { onednn, cpuIsa } = probes.nativeAddon();
     const threads = settings.nativeThreads ?? probes.cpu().cores;
     return {
       backend: 'native',
       available: true,
-      detail: `oneDNN ${onednn} addon built; ${plural(threads, 'thread')} per process (LTLAB_NATIVE_THREADS${settings.nativeThreads === undefined ? ', default the cores it may use' : ''})`,
+      detail: `oneDNN ${onednn} addon built, ${cpuIsa} kernels (ONEDNN_MAX_CPU_ISA caps them); ${plural(threads, 'thread')} per process (LTLAB_NATIVE_THREADS${settings.nativeThreads === undefined ? ', default the cores it may use' : ''})`,
       fix: [],
     };
   } catch (error) {

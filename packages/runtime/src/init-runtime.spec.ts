@@ -39,7 +39,9 @@ describe('initRuntime', () => {
     expect(auto.reason).toMatch(
       new RegExp(`^auto: ${expected}; skipped .*tensorflow \\(@tensorflow/tfjs-node is not installed\\)`),
     );
-    expect(auto.device).toMatch(expected === 'native' ? /oneDNN \d+\.\d+\.\d+, \d+ threads? per process/ : /wasm/);
+    expect(auto.device).toMatch(
+      expected === 'native' ? /oneDNN \d+\.\d+\.\d+ (avx|sse)\w*, \d+ threads? per process/ : /wasm/,
+    );
     expect(tf.getBackend()).toBe(expected);
   });
 

@@ -145,7 +145,7 @@ async function activate(
     return {
       backend: 'native',
       requested,
-      device: `${cpuDescription()}; oneDNN ${native.onednn}, ${native.threads === 1 ? '1 thread' : `${native.threads} threads`} per process`,
+      device: `${cpuDescription()}; oneDNN ${native.onednn} ${native.cpuIsa}, ${native.threads === 1 ? '1 thread' : `${native.threads} threads`} per process`,
       hints: visibleGpus().length > 0 ? [GPU_HINT] : [],
       native,
     };

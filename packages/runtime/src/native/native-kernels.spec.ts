@@ -159,14 +159,16 @@ describe.skipIf(SKIP)('native backend kernels match the cpu backend (relative er
     spies.clear();
   });
 
-  it('initRuntime reports native with the oneDNN version, 1 thread and the kernels it runs', () => {
+  it('initRuntime reports native with the oneDNN version and instruction set, 1 thread and the kernels it runs', () => {
     expect(info.backend).toBe('native');
     expect(info.native?.onednn).toMatch(/^\d+\.\d+\.\d+/);
+    // The kernels' instruction set decides their float rounding: a run records it.
+    expect(info.native?.cpuIsa).toMatch(/^(avx|sse)/);
     expect(info.native?.threads).toBe(1);
     expect(info.native?.kernels).toEqual(
       expect.arrayContaining(['Conv2D', 'FusedConv2D', 'BatchMatMul', 'LtlabBatchNormTrain', 'MaxPoolGrad', 'PadV2']),
     );
-    expect(info.device).toMatch(/oneDNN \d+\.\d+\.\d+, 1 thread per process/);
+    expect(info.device).toMatch(/oneDNN \d+\.\d+\.\d+ (avx|sse)\w*, 1 thread per process/);
   });
 
   it('an invalid LTLAB_NATIVE_THREADS is a CONFIG error naming the variable, not a fallback', async () => {

@@ -1,5 +1,6 @@
 import type { KernelConfig } from '@tensorflow/tfjs-core';
 import * as tf from '@tensorflow/tfjs-core';
+import { oneDnnIsaName } from './cpu-isa.js';
 import {
   batchNormTrainConfig,
   batchNormTrainGradConfig,
@@ -62,6 +63,8 @@ const NATIVE_KERNELS: readonly KernelConfig[] = [
 export interface NativeReport {
   /** oneDNN's version, as the addon was built against. */
   onednn: string;
+  /** The instruction set oneDNN's kernels use here (`avx2`, `avx512_core_bf16`, ...). */
+  cpuIsa: string;
   threads: number;
   /** Kernels the addon runs (the rest are the cpu backend's). */
   kernels: string[];
@@ -88,6 +91,11 @@ export function registerNativeBackend(threads: number): NativeReport {
   // would restore the stock ones.
   tf.registerGradient(batchNormTrainGradConfig);
   tf.registerGradient(reluGradConfig);
-  const { onednn, threads: running } = addon.info();
-  return { onednn, threads: running, kernels: NATIVE_KERNELS.map((k) => k.kernelName) };
+  const { onednn, cpuIsa, threads: running } = addon.info();
+  return {
+    onednn,
+    cpuIsa: oneDnnIsaName(cpuIsa),
+    threads: running,
+    kernels: NATIVE_KERNELS.map((k) => k.kernelName),
+  };
 }
