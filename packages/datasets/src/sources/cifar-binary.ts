@@ -94,16 +94,37 @@ function split(
   );
 }
 
+/** The files a binary CIFAR directory holds: class names, training batches, test batches. */
+export interface CifarFiles {
+  names: string;
+  train: string[];
+  test: string[];
+}
+
+/** CIFAR-10's files under `dir` (`cifar-10-batches-bin`); a worker's data check stats the same. */
+export function cifar10Files(dir: string): CifarFiles {
+  return {
+    names: join(dir, 'batches.meta.txt'),
+    train: [1, 2, 3, 4, 5].map((k) => join(dir, `data_batch_${k}.bin`)),
+    test: [join(dir, 'test_batch.bin')],
+  };
+}
+
+/** CIFAR-100's files under `dir` (`cifar-100-binary`); a worker's data check stats the same. */
+export function cifar100Files(dir: string): CifarFiles {
+  return { names: join(dir, 'fine_label_names.txt'), train: [join(dir, 'train.bin')], test: [join(dir, 'test.bin')] };
+}
+
 /** CIFAR-10 binary version (`cifar-10-batches-bin`: data_batch_1..5.bin, test_batch.bin). */
 export function cifar10(options: { dir: string }): CifarSplits {
   const { dir } = options;
   requireDir(dir, 'CIFAR-10', 'cifar-10-binary.tar.gz');
   const layout = { labelBytes: 1, labelOffset: 0, numClasses: 10 } as const;
-  const names = readNames(join(dir, 'batches.meta.txt'));
-  const train = [1, 2, 3, 4, 5].map((k) => join(dir, `data_batch_${k}.bin`));
+  const files = cifar10Files(dir);
+  const names = readNames(files.names);
   return {
-    train: split(train, layout, names, 'CIFAR-10 train'),
-    test: split([join(dir, 'test_batch.bin')], layout, names, 'CIFAR-10 test'),
+    train: split(files.train, layout, names, 'CIFAR-10 train'),
+    test: split(files.test, layout, names, 'CIFAR-10 test'),
   };
 }
 
@@ -113,9 +134,10 @@ export function cifar100(options: { dir: string }): CifarSplits {
   requireDir(dir, 'CIFAR-100', 'cifar-100-binary.tar.gz');
   // Each record is <coarse label><fine label><pixels>.
   const layout = { labelBytes: 2, labelOffset: 1, numClasses: 100 } as const;
-  const names = readNames(join(dir, 'fine_label_names.txt'));
+  const files = cifar100Files(dir);
+  const names = readNames(files.names);
   return {
-    train: split([join(dir, 'train.bin')], layout, names, 'CIFAR-100 train'),
-    test: split([join(dir, 'test.bin')], layout, names, 'CIFAR-100 test'),
+    train: split(files.train, layout, names, 'CIFAR-100 train'),
+    test: split(files.test, layout, names, 'CIFAR-100 test'),
   };
 }

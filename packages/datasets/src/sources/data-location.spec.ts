@@ -71,6 +71,27 @@ describe('checkDataLocation', () => {
     expect(checkDataLocation(location)).toEqual({ present: true, missing: null });
   });
 
+  it('accepts every IDX name the loader opens, such as train-images.idx3-ubyte', () => {
+    // The dotted names of some downloads: mnist.ts loads them, so a worker must not call them missing.
+    const dir = tempDir();
+    for (const name of IDX) writeFileSync(join(dir, name.replace(/-(idx\d-ubyte)$/, '.$1')), '');
+    expect(checkDataLocation(dataLocationOf({ source: 'mnist', root: dir }, {}))).toEqual({
+      present: true,
+      missing: null,
+    });
+  });
+
+  it("needs every file of CIFAR-10's binary version, all five training batches", () => {
+    const dir = tempDir();
+    for (const name of ['batches.meta.txt', 'data_batch_1.bin', 'data_batch_2.bin', 'test_batch.bin']) {
+      writeFileSync(join(dir, name), '');
+    }
+    expect(checkDataLocation(dataLocationOf({ source: 'cifar10', root: dir }, {}))).toEqual({
+      present: false,
+      missing: join(dir, 'data_batch_3.bin'),
+    });
+  });
+
   it('needs the list files of a list source beside its root', () => {
     const dir = tempDir();
     const trainList = join(dir, 'train.txt');

@@ -1,7 +1,11 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { FASHION_MNIST_DEFAULT_DIR } from './mnist.js';
+import { ADE20K_DIRS } from '../segmentation/sources/ade20k.js';
+import { CITYSCAPES_DIRS } from '../segmentation/sources/cityscapes.js';
+import { COCO_STUFF_DIRS } from '../segmentation/sources/coco-stuff.js';
+import { cifar10Files, cifar100Files } from './cifar-binary.js';
+import { FASHION_MNIST_DEFAULT_DIR, IDX_FILES, idxFileCandidates } from './mnist.js';
 
 /**
  * Where a run's data set must be on a host, resolved the way the trainer opens it: the config's
@@ -48,38 +52,31 @@ const dataSectionSchema = z.looseObject({
 
 export type DataSection = z.input<typeof dataSectionSchema>;
 
-const IDX_FILES = [
-  'train-images-idx3-ubyte',
-  'train-labels-idx1-ubyte',
-  't10k-images-idx3-ubyte',
-  't10k-labels-idx1-ubyte',
-];
+/** Each file of `files` as its own need (no alternatives). */
+const each = (files: readonly string[]): string[][] => files.map((file) => [file]);
 
-/** The four IDX files, gzip or plain, as mnist.ts accepts them. */
-function idxNeeds(dir: string): string[][] {
-  return IDX_FILES.map((file) => [join(dir, `${file}.gz`), join(dir, file)]);
-}
-
-/** What each source opens under its directory (the loaders' own layouts). */
+/** What each source opens under its directory, from the loaders' own file lists. */
 function needsOf(source: string, dir: string, section: z.output<typeof dataSectionSchema>): string[][] {
   switch (source) {
     case 'fashion-mnist':
     case 'mnist':
     case 'fashion-mnist-seg-lt':
-      return idxNeeds(dir);
+      return IDX_FILES.map(([stem, type]) => idxFileCandidates(dir, stem, type));
     case 'cifar10':
-      return ['batches.meta.txt', 'data_batch_1.bin', 'test_batch.bin'].map((file) => [join(dir, file)]);
-    case 'cifar100':
-      return ['fine_label_names.txt', 'train.bin', 'test.bin'].map((file) => [join(dir, file)]);
+    case 'cifar100': {
+      const files = source === 'cifar10' ? cifar10Files(dir) : cifar100Files(dir);
+      return each([files.names, ...files.train, ...files.test]);
+    }
     case 'list':
       return [[dir], ...[section.trainList, section.testList].flatMap((file) => (file === undefined ? [] : [[file]]))];
     case 'image-folder':
-      return [[join(dir, 'train')], [join(dir, 'test')]];
+      return each([join(dir, 'train'), join(dir, 'test')]);
     case 'ade20k':
+      return each([join(dir, ADE20K_DIRS.images), join(dir, ADE20K_DIRS.labels)]);
     case 'coco-stuff-164k':
-      return [[join(dir, 'images')], [join(dir, 'annotations')]];
+      return each([join(dir, COCO_STUFF_DIRS.images), join(dir, COCO_STUFF_DIRS.labels)]);
     case 'cityscapes':
-      return [[join(dir, 'leftImg8bit')], [join(dir, 'gtFine')]];
+      return each([join(dir, CITYSCAPES_DIRS.images), join(dir, CITYSCAPES_DIRS.labels)]);
     default:
       return [[dir]];
   }
@@ -156,7 +153,7 @@ export function dataLocationFix(location: DataLocation): string {
   );
 }
 
-const IDX_TEXT = `four IDX files (${IDX_FILES.map((file) => `${file}(.gz)`).join(', ')})`;
+const IDX_TEXT = `four IDX files (${IDX_FILES.map(([stem, type]) => `${stem}-${type}(.gz)`).join(', ')})`;
 const FILES_OF: Readonly<Record<string, string>> = {
   'fashion-mnist': `Fashion-MNIST's ${IDX_TEXT}`,
   'fashion-mnist-seg-lt': `Fashion-MNIST's ${IDX_TEXT}`,

@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { LtlabError } from '@ltlab/core';
 import { readIdxFile } from './idx-file.js';
 import { PixelSource } from './pixel-source.js';
@@ -26,6 +26,25 @@ export interface IdxSplits {
 }
 
 const SPLIT_PREFIX = { train: 'train', test: 't10k' } as const;
+
+/** The four IDX files of an MNIST-format directory, as (stem, type): `train-images` + `idx3-ubyte`. */
+export const IDX_FILES: readonly (readonly [stem: string, type: string])[] = Object.values(SPLIT_PREFIX).flatMap(
+  (prefix) => [
+    [`${prefix}-images`, 'idx3-ubyte'],
+    [`${prefix}-labels`, 'idx1-ubyte'],
+  ],
+);
+
+/**
+ * The paths under which `dir` may hold one IDX file, in the order the loader tries them: gzip or
+ * plain, a hyphen or a dot before the type. A worker's data check accepts the same
+ * (data-location.ts).
+ */
+export function idxFileCandidates(dir: string, stem: string, type: string): string[] {
+  return [`${stem}-${type}.gz`, `${stem}-${type}`, `${stem}.${type}`, `${stem}.${type}.gz`].map((file) =>
+    join(dir, file),
+  );
+}
 
 /**
  * Fashion-MNIST (Xiao et al., 2017): 60,000 train / 10,000 test 28x28x1 images of 10 classes.
@@ -80,14 +99,13 @@ function readIdxSplits(dir: string, name: string, classNames: readonly string[],
 }
 
 /** `train-images-idx3-ubyte.gz`, `train-images-idx3-ubyte` or MNIST's `train-images.idx3-ubyte`. */
-function findIdx(dir: string, stem: string, suffix: string, name: string, fix: string): string {
-  const candidates = [`${stem}-${suffix}.gz`, `${stem}-${suffix}`, `${stem}.${suffix}`, `${stem}.${suffix}.gz`];
-  for (const file of candidates) {
-    const path = join(dir, file);
-    if (existsSync(path)) return path;
-  }
-  throw new LtlabError('DATA.MISSING', `${name}: no ${candidates[0]} (or plain ${candidates[1]}) in ${dir}.`, {
+function findIdx(dir: string, stem: string, type: string, name: string, fix: string): string {
+  const candidates = idxFileCandidates(dir, stem, type);
+  const found = candidates.find((path) => existsSync(path));
+  if (found !== undefined) return found;
+  const files = candidates.map((path) => basename(path));
+  throw new LtlabError('DATA.MISSING', `${name}: no ${files[0]} (or plain ${files[1]}) in ${dir}.`, {
     fix,
-    details: { dir, looked: candidates },
+    details: { dir, looked: files },
   });
 }

@@ -12,6 +12,9 @@ export const ade20kOptionsSchema = z.strictObject({
   split: z.enum(['training', 'validation']).default('training'),
 });
 
+/** The folders under the root holding the images and the labels, one subfolder per split. */
+export const ADE20K_DIRS = { images: 'images', labels: 'annotations' } as const;
+
 const LAYOUT = 'ADEChallengeData2016/{images,annotations}/{training,validation}/ADE_*.{jpg,png}';
 
 /**
@@ -24,8 +27,8 @@ export function ade20kSource(options: z.input<typeof ade20kOptionsSchema>): Segm
   const root = resolve(o.root);
   const what = `ADE20K ${o.split}`;
   const { imagePaths, labelPaths } = pairFilesByStem({
-    imageDir: join(root, 'images', o.split),
-    labelDir: join(root, 'annotations', o.split),
+    imageDir: join(root, ADE20K_DIRS.images, o.split),
+    labelDir: join(root, ADE20K_DIRS.labels, o.split),
     imageSuffix: '.jpg',
     labelSuffix: '.png',
     what,

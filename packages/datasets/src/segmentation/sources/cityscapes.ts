@@ -12,6 +12,9 @@ export const cityscapesOptionsSchema = z.strictObject({
   split: z.enum(['train', 'val', 'test']).default('train'),
 });
 
+/** The folders under the root holding the images and the labels, one subfolder per split. */
+export const CITYSCAPES_DIRS = { images: 'leftImg8bit', labels: 'gtFine' } as const;
+
 const LAYOUT =
   '<root>/leftImg8bit/<split>/<city>/<name>_leftImg8bit.png with <root>/gtFine/<split>/<city>/<name>_gtFine_labelTrainIds.png';
 
@@ -27,8 +30,8 @@ export function cityscapesSource(options: z.input<typeof cityscapesOptionsSchema
   const root = resolve(o.root);
   const what = `Cityscapes ${o.split}`;
   const { imagePaths, labelPaths } = pairFilesByStem({
-    imageDir: join(root, 'leftImg8bit', o.split),
-    labelDir: join(root, 'gtFine', o.split),
+    imageDir: join(root, CITYSCAPES_DIRS.images, o.split),
+    labelDir: join(root, CITYSCAPES_DIRS.labels, o.split),
     imageSuffix: '_leftImg8bit.png',
     labelSuffix: '_gtFine_labelTrainIds.png',
     what,

@@ -36,6 +36,9 @@ export function stuffThingMapsLut(): LabelLut {
   return tableLut(table, COCO_STUFF_CLASSES.length);
 }
 
+/** The folders under the root holding the images and the labels, one subfolder per split. */
+export const COCO_STUFF_DIRS = { images: 'images', labels: 'annotations' } as const;
+
 const LAYOUT =
   'coco_stuff164k/images/{train2017,val2017}/<id>.jpg with coco_stuff164k/annotations/{train2017,val2017}/<id>_labelTrainIds.png';
 
@@ -50,8 +53,8 @@ export function cocoStuffSource(options: z.input<typeof cocoStuffOptionsSchema>)
   const what = `COCO-Stuff 164k ${o.split}`;
   const trainIds = o.labels === 'train-ids';
   const { imagePaths, labelPaths } = pairFilesByStem({
-    imageDir: join(root, 'images', o.split),
-    labelDir: join(root, 'annotations', o.split),
+    imageDir: join(root, COCO_STUFF_DIRS.images, o.split),
+    labelDir: join(root, COCO_STUFF_DIRS.labels, o.split),
     imageSuffix: '.jpg',
     labelSuffix: trainIds ? '_labelTrainIds.png' : '.png',
     // The converter writes its output next to the originals: raw mode must skip those.
