@@ -2,8 +2,7 @@
  * oneDNN's name for the instruction set its CPU kernels use (`dnnl_cpu_isa_t`, oneDNN 2.x), from
  * the code `dnnl_get_effective_cpu_isa` returns: the CPU's best, or less where
  * `ONEDNN_MAX_CPU_ISA` caps it. Other kernels sum in another order, so the same run gives other
- * float rounding on another instruction set; the run records which (docs/architecture.md,
- * "Backends").
+ * float rounding on another instruction set; the run records which (docs/architecture.md §8).
  */
 const ISA_NAMES = new Map<number, string>([
   [0x1, 'sse41'],
