@@ -25,15 +25,19 @@ export interface IdxSplits {
   test: PixelSource;
 }
 
-const SPLIT_PREFIX = { train: 'train', test: 't10k' } as const;
+type IdxFile = readonly [stem: string, type: string];
 
-/** The four IDX files of an MNIST-format directory, as (stem, type): `train-images` + `idx3-ubyte`. */
-export const IDX_FILES: readonly (readonly [stem: string, type: string])[] = Object.values(SPLIT_PREFIX).flatMap(
-  (prefix) => [
-    [`${prefix}-images`, 'idx3-ubyte'],
-    [`${prefix}-labels`, 'idx1-ubyte'],
-  ],
-);
+/** A split's images and labels files, as (stem, type): `train-images` + `idx3-ubyte`. */
+const IDX_FILES_OF = {
+  train: { images: ['train-images', 'idx3-ubyte'], labels: ['train-labels', 'idx1-ubyte'] },
+  test: { images: ['t10k-images', 'idx3-ubyte'], labels: ['t10k-labels', 'idx1-ubyte'] },
+} as const satisfies Record<string, { images: IdxFile; labels: IdxFile }>;
+
+/** The four IDX files of an MNIST-format directory. */
+export const IDX_FILES: readonly IdxFile[] = Object.values(IDX_FILES_OF).flatMap((files) => [
+  files.images,
+  files.labels,
+]);
 
 /**
  * The paths under which `dir` may hold one IDX file, in the order the loader tries them: gzip or
@@ -71,10 +75,10 @@ export function mnist(options: { dir: string }): IdxSplits {
 }
 
 function readIdxSplits(dir: string, name: string, classNames: readonly string[], hint: { fix: string }): IdxSplits {
-  const split = (which: keyof typeof SPLIT_PREFIX) => {
-    const prefix = SPLIT_PREFIX[which];
-    const imagesPath = findIdx(dir, `${prefix}-images`, 'idx3-ubyte', name, hint.fix);
-    const labelsPath = findIdx(dir, `${prefix}-labels`, 'idx1-ubyte', name, hint.fix);
+  const split = (which: keyof typeof IDX_FILES_OF) => {
+    const files = IDX_FILES_OF[which];
+    const imagesPath = findIdx(dir, files.images, name, hint.fix);
+    const labelsPath = findIdx(dir, files.labels, name, hint.fix);
     const images = readIdxFile(imagesPath);
     const labels = readIdxFile(labelsPath);
     const [count, height, width] = images.dims;
@@ -99,7 +103,7 @@ function readIdxSplits(dir: string, name: string, classNames: readonly string[],
 }
 
 /** `train-images-idx3-ubyte.gz`, `train-images-idx3-ubyte` or MNIST's `train-images.idx3-ubyte`. */
-function findIdx(dir: string, stem: string, type: string, name: string, fix: string): string {
+function findIdx(dir: string, [stem, type]: IdxFile, name: string, fix: string): string {
   const candidates = idxFileCandidates(dir, stem, type);
   const found = candidates.find((path) => existsSync(path));
   if (found !== undefined) return found;
