@@ -14,8 +14,8 @@ import { createBackbone } from './registry.js';
 const webgpu = await webgpuForTests();
 
 // Lavapipe runs the shaders on the CPU and compiles one pipeline per program and shape: the
-// ResNeXt step takes about 40 s on a quiet 2-core machine and more than the default 60 s while CI
-// runs other specs beside it.
+// ResNeXt step takes 20-40 s on a quiet 2-core machine and ran past 60 s on CI's, which has been
+// up to three times slower: at that pace it would reach the default 120 s limit.
 const LAVAPIPE_STEP_TIMEOUT_MS = 240_000;
 
 describe.skipIf(!webgpu.available)('training on the webgpu backend', () => {
